@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LearnHubConfig(AppConfig):
+    name = "learnhub"
+    verbose_name = "LearnHub"

@@ -1,0 +1,21 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnhub.settings.local")
+
+app = Celery("learnhub")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_embedded_broker_folders(sender: Celery, **kwargs: object) -> None:
+    """The filesystem transport needs its folders before the first message."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        if folder := options.get(key):
+            os.makedirs(folder, exist_ok=True)
+    backend = str(sender.conf.result_backend or "")
+    if backend.startswith("file://"):
+        os.makedirs(backend.removeprefix("file://"), exist_ok=True)

@@ -1,0 +1,54 @@
+"""Project-wide fixtures and the rules for tests that need real services.
+
+Tests that need Redis, PostgreSQL or Chromium carry a marker. When the service is missing
+they are skipped with the reason, unless ``LEARNHUB_REQUIRE_SERVICES=1`` (set by
+``.ci/run``): then a missing service fails the test instead, so CI can never pass by
+quietly skipping.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.partnerships.factories import UserFactory
+
+CHROMIUM = os.environ.get("LEARNHUB_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing_service(item: pytest.Item) -> str | None:
+    if item.get_closest_marker("needs_redis") and not os.environ.get("REDIS_URL"):
+        return "service missing: Redis (set REDIS_URL)"
+    if item.get_closest_marker("needs_postgres") and connection.vendor != "postgresql":
+        return "service missing: PostgreSQL (set DATABASE_URL=postgres://...)"
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        return f"service missing: Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if os.environ.get("LEARNHUB_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason}; LEARNHUB_REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db: None):  # type: ignore[no-untyped-def]
+    return UserFactory()
+
+
+@pytest.fixture
+def signed_in(api_client: APIClient, user) -> Iterator[APIClient]:  # type: ignore[no-untyped-def]
+    api_client.force_authenticate(user=user)
+    yield api_client
