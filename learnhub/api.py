@@ -5,12 +5,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from learnhub.errors import LearnHubError
+
+
+class DetailSerializer(serializers.Serializer[Any]):
+    """The body of every 401/403/404/409 (and some 400) answer, for the OpenAPI schema."""
+
+    detail = serializers.CharField(help_text="What went wrong, in plain words.")
 
 
 class Pagination(PageNumberPagination):
@@ -40,3 +46,30 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     return drf_exception_handler(exc, context)
+
+
+def document_pagination_errors(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: a paginated list answers 404 for a page past
+    the end (DRF's "Invalid page."), so every operation with a ``page`` parameter says so."""
+    not_found = {
+        "description": "No such page.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}},
+                    "required": ["detail"],
+                }
+            }
+        },
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+            if "page" in names:
+                operation.setdefault("responses", {}).setdefault("404", not_found)
+    return result

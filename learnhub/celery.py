@@ -11,11 +11,14 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _make_embedded_broker_folders(sender: Celery, **kwargs: object) -> None:
-    """The filesystem transport needs its folders before the first message."""
+    """The filesystem transport needs its folders before the first message, and beat
+    needs the folder of its schedule file (whichever the broker)."""
     options = sender.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
         if folder := options.get(key):
             os.makedirs(folder, exist_ok=True)
+    if schedule := sender.conf.beat_schedule_filename:
+        os.makedirs(os.path.dirname(os.path.abspath(schedule)), exist_ok=True)
     backend = str(sender.conf.result_backend or "")
     if backend.startswith("file://"):
         os.makedirs(backend.removeprefix("file://"), exist_ok=True)

@@ -2,16 +2,25 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from learnhub.views import healthz
+
 api_v1 = [
     path("", include("partnerships.api.urls")),
+    path("", include("notifications.api.views")),
+    path("", include("consent.api.urls")),
+    path("", include("evidence.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("partnerships.views.dashboard")),
     path("", include("partnerships.urls")),
+    path("", include("consent.views")),
+    path("", include("evidence.urls")),
+    path("notifications/", include("notifications.views")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

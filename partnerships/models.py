@@ -113,6 +113,9 @@ class OrganisationInvitation(TimeStampedModel):
         related_name="organisation_invitations_sent",
     )
     expires_at = models.DateTimeField(default=_invitation_expiry)
+    email_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the invitation email last went out."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -333,9 +336,7 @@ class ResearchQuestion(TimeStampedModel):
         AGREED = "agreed", "Agreed"
         CONTESTED = "contested", "Contested"
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="questions"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField()
     rationale = models.TextField(blank=True)
     proposed_by_party = models.ForeignKey(
@@ -390,9 +391,7 @@ class QuestionResponse(TimeStampedModel):
 class ActivityEvent(models.Model):
     """One line of a partnership's timeline: who did what, when. Written by services only."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="activity"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -4,10 +4,11 @@ Each module of ``partnerships.views`` owns its ``urlpatterns``; the home page an
 dashboard (``partnerships.views.dashboard``) sit at the root without a namespace.
 """
 
-from partnerships.views import organisations
+from partnerships.views import organisations, partnerships
 
 app_name = "partnerships"
 
 urlpatterns = [
     *organisations.urlpatterns,
+    *partnerships.urlpatterns,
 ]

@@ -8,7 +8,6 @@ quietly skipping.
 
 import os
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -49,6 +48,6 @@ def user(db: None):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def signed_in(api_client: APIClient, user) -> Iterator[APIClient]:  # type: ignore[no-untyped-def]
+def signed_in(api_client: APIClient, user) -> APIClient:  # type: ignore[no-untyped-def]
     api_client.force_authenticate(user=user)
-    yield api_client
+    return api_client

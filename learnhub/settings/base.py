@@ -9,10 +9,14 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("LEARNHUB_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Real environment variables win over the file. LEARNHUB_ENV_FILE lets a test or a
+# deployment point elsewhere (or at /dev/null) so a developer's .env cannot leak in.
+environ.Env.read_env(env.str("LEARNHUB_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
+
+# Everything the running app writes (SQLite database, Celery's embedded broker, uploads).
+VAR_DIR = Path(env.str("LEARNHUB_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-secret")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -41,6 +45,9 @@ INSTALLED_APPS = [
     "learnhub",
     "accounts",
     "partnerships",
+    "notifications",
+    "consent",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -78,7 +86,22 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'learnhub.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A ``?conn_max_age=`` in DATABASE_URL wins over DJANGO_CONN_MAX_AGE.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file, not its folder: a fresh clone has no var/ yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The web, the worker's threads and beat write at once under `make run`: take the write
+    # lock when a transaction starts (no "database is locked" half-way through one), let
+    # readers and a writer work side by side (WAL), and wait for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -102,7 +125,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -112,7 +135,8 @@ MEDIA_ROOT = Path(env.str("LEARNHUB_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # --- Email -----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Unset parts (host and port of console:// or file://) keep Django's defaults.
+vars().update({key: value for key, value in EMAIL_CONFIG.items() if value is not None})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LearnHub <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -126,7 +150,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "LearnHub: "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS = env.dict("ACCOUNT_RATE_LIMITS", default={}) or None
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraFieldsForm"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -139,7 +163,7 @@ GUARDIAN_RAISE_403 = False
 # --- Django REST framework ---------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        "learnhub.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -163,9 +187,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "learnhub.api.document_pagination_errors",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("role", "status", "kind", "decision") each get a
+    # name of their own, so clients see stable enum names (drf-spectacular W001 otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "partnerships.models.Organisation.Kind",  # also a party's role
+        "MembershipRoleEnum": "partnerships.models.Membership.Role",
+        "PartnershipStatusEnum": "partnerships.models.Partnership.Status",
+        "PartyStatusEnum": "partnerships.models.Party.Status",
+        "DiscoveryBriefStatusEnum": "partnerships.models.DiscoveryBrief.Status",
+        "QuestionStatusEnum": "partnerships.models.ResearchQuestion.Status",
+        "QuestionDecisionEnum": "partnerships.models.QuestionResponse.Decision",
+        "ConsentDecisionEnum": "consent.models.ConsentRecord.Decision",
+        "EvidenceKindEnum": "evidence.models.Evidence.Kind",
+        "InsightBriefStatusEnum": "evidence.models.InsightBrief.Status",
+        "LearningActionStatusEnum": "evidence.models.LearningAction.Status",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------
@@ -174,10 +217,18 @@ CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # How long Redis waits before handing an unacknowledged task (its worker died) to
+    # another worker; the worker tests shorten it.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env.int("LEARNHUB_REDIS_VISIBILITY_TIMEOUT", default=3600)
+    }
+    # One cache for every web process, so allauth's rate limits hold across workers.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     # Embedded default: Kombu's filesystem transport, so `make run` needs no Redis.
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is ignored; naming it stops a warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_DIR / "queue"),
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
@@ -191,12 +242,47 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Lets two stacks share one Redis (and lets the worker tests use a queue of their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("LEARNHUB_CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Beat writes its schedule file after every task it sends: the file's age is its health.
+CELERY_BEAT_SYNC_EVERY = 1
+LEARNHUB_HEARTBEAT_SECONDS = env.float("LEARNHUB_HEARTBEAT_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "learnhub-heartbeat": {
+        "task": "learnhub.heartbeat",
+        "schedule": LEARNHUB_HEARTBEAT_SECONDS,
+        # A heartbeat that waited longer than one interval says nothing: drop it.
+        "options": {"expires": LEARNHUB_HEARTBEAT_SECONDS},
+    },
+}
+# Insight briefs: look for ended cadence periods every few minutes (cheap: one row per
+# active partnership), remind quiet parties twice a day.
+LEARNHUB_BRIEF_SCHEDULE_SECONDS = env.float("LEARNHUB_BRIEF_SCHEDULE_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["evidence-draft-due-briefs"] = {
+    "task": "evidence.draft_due_briefs",
+    "schedule": LEARNHUB_BRIEF_SCHEDULE_SECONDS,
+    "options": {"expires": LEARNHUB_BRIEF_SCHEDULE_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["evidence-remind-parties-without-evidence"] = {
+    "task": "evidence.remind_parties_without_evidence",
+    "schedule": 12 * 60 * 60.0,
+    "options": {"expires": 60 * 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- LearnHub ----------------------------------------------------------------
 LEARNHUB_INVITATION_DAYS = env.int("LEARNHUB_INVITATION_DAYS", default=14)
+LEARNHUB_SITE_URL = env.str("LEARNHUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Largest file a person may attach to an evidence item (bytes); 20 MB unless set.
+LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES = env.int(
+    "LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024
+)
+
+# Test-only: makes drafting pause while it holds the brief's lock, so a worker test can
+# kill the worker mid-draft. Zero (no pause) unless set.
+LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS = env.float("LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS", default=0.0)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, HTTPS everywhere.
 
 Refuses to start without DJANGO_SECRET_KEY (no default) so a deployment can never run
-with the development key.
+with the development key, and without DJANGO_ALLOWED_HOSTS and LEARNHUB_SITE_URL.
 """
 
 from .base import *  # noqa: F403
@@ -10,6 +10,8 @@ from .base import env
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Links in emails point here; a wrong default would send people to nowhere.
+LEARNHUB_SITE_URL = env.str("LEARNHUB_SITE_URL").rstrip("/")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

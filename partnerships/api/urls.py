@@ -2,4 +2,9 @@
 
 from django.urls import URLPattern, URLResolver
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from partnerships.api import organisations, partnerships
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *organisations.urlpatterns,
+    *partnerships.urlpatterns,
+]

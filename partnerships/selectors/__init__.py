@@ -1,1 +1,51 @@
-"""Package: see the modules inside."""
+"""Every read in the partnerships app that depends on who asks. Import selectors from here."""
+
+from .organisations import (
+    email_verified,
+    invitation_by_token,
+    invitations_pending_for_user,
+    membership_of,
+    memberships_for_user,
+    organisation_directory,
+    organisation_invitations_pending,
+    organisation_members,
+)
+from .partnerships import (
+    accepted_parties_of,
+    acting_parties_for,
+    activity_of,
+    discovery_brief_of,
+    funder_organisations_for,
+    invitations_for_user,
+    my_parties_in,
+    organisations_to_invite,
+    parties_of,
+    partnership_permissions_for,
+    partnerships_for_user,
+    questions_awaiting_answer,
+    questions_with_status,
+)
+
+__all__ = [
+    "email_verified",
+    "invitation_by_token",
+    "invitations_pending_for_user",
+    "membership_of",
+    "memberships_for_user",
+    "organisation_directory",
+    "organisation_invitations_pending",
+    "organisation_members",
+    "accepted_parties_of",
+    "acting_parties_for",
+    "activity_of",
+    "discovery_brief_of",
+    "funder_organisations_for",
+    "invitations_for_user",
+    "my_parties_in",
+    "organisations_to_invite",
+    "parties_of",
+    "partnership_permissions_for",
+    "partnerships_for_user",
+    "questions_awaiting_answer",
+    "questions_with_status",
+]

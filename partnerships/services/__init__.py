@@ -1,5 +1,59 @@
 """Every write in the partnerships app. Import services from here."""
 
-from .organisations import membership_remove, membership_set, organisation_create
+from .organisations import (
+    invitation_accept,
+    invitation_refusal,
+    invitation_resend,
+    membership_remove,
+    membership_set,
+    organisation_create,
+    organisation_invite,
+)
+from .partnerships import (
+    Complexity,
+    DiscoveryRecommendation,
+    PartnershipNotReady,
+    activity_record,
+    discovery_brief_agree,
+    discovery_brief_update,
+    discovery_recommendation,
+    partnership_create,
+    partnership_missing_for_active,
+    partnership_set_status,
+    partnership_update,
+    party_accept,
+    party_decline,
+    party_invite,
+    party_leave,
+    party_remove,
+    question_propose,
+    question_respond,
+)
 
-__all__ = ["membership_remove", "membership_set", "organisation_create"]
+__all__ = [
+    "invitation_accept",
+    "invitation_resend",
+    "invitation_refusal",
+    "membership_remove",
+    "membership_set",
+    "organisation_create",
+    "organisation_invite",
+    "Complexity",
+    "DiscoveryRecommendation",
+    "PartnershipNotReady",
+    "activity_record",
+    "discovery_brief_agree",
+    "discovery_brief_update",
+    "discovery_recommendation",
+    "party_accept",
+    "party_decline",
+    "party_invite",
+    "party_leave",
+    "party_remove",
+    "partnership_create",
+    "partnership_missing_for_active",
+    "partnership_set_status",
+    "partnership_update",
+    "question_propose",
+    "question_respond",
+]

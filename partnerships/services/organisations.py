@@ -1,20 +1,31 @@
 """Writes for organisations, memberships and organisation invitations."""
 
+from datetime import datetime
+from functools import partial
+
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import formats, timezone
 
 from accounts.models import User
-from learnhub.errors import Conflict, Forbidden
+from learnhub.errors import Conflict, Forbidden, LearnHubError
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 
 
 def _duplicate_name_error(name: str, kind: str) -> ValidationError:
     label = Organisation.Kind(kind).label.lower()
     return ValidationError(
-        {"name": [f"A {label} organisation called “{name}” already exists. "
-                  "Search the directory to find it, or choose a different name."]}
+        {
+            "name": [
+                f"A {label} organisation called “{name}” already exists. "
+                "Search the directory to find it, or choose a different name."
+            ]
+        }
     )
 
 
@@ -72,3 +83,150 @@ def membership_remove(*, organisation: Organisation, user: User) -> None:
     """Take ``user`` out of ``organisation``; they lose its partnership access at once."""
     Membership.objects.filter(user=user, organisation=organisation).delete()
     user.groups.remove(organisation.members_group, organisation.admins_group)
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _date(value: datetime) -> str:
+    return str(formats.date_format(timezone.localtime(value), "j F Y"))
+
+
+@transaction.atomic
+def organisation_invite(
+    *, organisation: Organisation, email: str, role: str, by: User
+) -> OrganisationInvitation:
+    """Invite someone by email to join ``organisation`` with ``role``; only its admins may.
+
+    One waiting invitation per address and organisation; people who already belong are
+    not invited again. The email goes out after the transaction commits.
+    """
+    # Lock the organisation so two admins inviting the same address at once make one row.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not Membership.objects.filter(
+        organisation=organisation, user=by, role=Membership.Role.ADMIN
+    ).exists():
+        raise Forbidden(f"Only admins of {organisation.name} can invite people to join it.")
+    email = _normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": ["Enter an email address in the correct format, like name@example.org."]}
+        ) from exc
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": ["Choose admin or member."]})
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": [f"{email} is already a member of {organisation.name}."]})
+    waiting = (
+        OrganisationInvitation.objects.filter(
+            organisation=organisation,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if waiting is not None:
+        raise ValidationError(
+            {
+                "email": [
+                    f"{email} already has an invitation waiting, which expires on "
+                    f"{_date(waiting.expires_at)}."
+                ]
+            }
+        )
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=by
+    )
+    from partnerships.tasks import send_organisation_invitation
+
+    transaction.on_commit(lambda: send_organisation_invitation.delay(invitation.pk))
+    return invitation
+
+
+def _addresses_of(user: User) -> set[str]:
+    """The addresses that are ``user``'s: the one they sign in with and any verified one."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {_normalise_email(user.email), *(_normalise_email(email) for email in verified)}
+
+
+def invitation_refusal(
+    *, invitation: OrganisationInvitation, user: User | None
+) -> LearnHubError | None:
+    """Why ``user`` may not accept ``invitation`` now, or ``None`` if they may.
+
+    Shared by ``invitation_accept`` and the invitation page, so the page can explain the
+    problem before anyone presses the button. ``user=None`` checks only the invitation.
+    The invited address must be the one ``user`` signs in with (holding the emailed token
+    shows they read that inbox) or another address of theirs that allauth has verified.
+    """
+    organisation = invitation.organisation
+    if invitation.accepted_at is not None:
+        return Conflict(
+            f"This invitation to join {organisation.name} has already been used. "
+            f"If you need to join, ask an admin of {organisation.name} to invite you again."
+        )
+    if invitation.is_expired:
+        return Conflict(
+            f"This invitation to join {organisation.name} expired on "
+            f"{_date(invitation.expires_at)}. "
+            f"Ask an admin of {organisation.name} to send you a new one."
+        )
+    if user is not None and _normalise_email(invitation.email) not in _addresses_of(user):
+        return Forbidden(
+            f"This invitation was sent to {invitation.email}, but you are signed in as "
+            f"{user.email}. Sign in with {invitation.email} to accept it, or ask an admin "
+            f"of {organisation.name} to invite {user.email}."
+        )
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, by: User) -> Membership:
+    """Accept an organisation invitation: ``by`` joins the organisation with its role.
+
+    Only the invited address may accept, once, before the invitation expires. Someone who
+    already belongs keeps the higher of their current role and the invited one.
+    """
+    invitation = (
+        OrganisationInvitation.objects.select_for_update()
+        .select_related("organisation")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    refusal = invitation_refusal(invitation=invitation, user=by)
+    if refusal is not None:
+        raise refusal
+    role = invitation.role
+    current = Membership.objects.filter(user=by, organisation=invitation.organisation).first()
+    if current is not None and current.role == Membership.Role.ADMIN:
+        role = Membership.Role.ADMIN
+    membership = membership_set(organisation=invitation.organisation, user=by, role=role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = by
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
+    """Send the email of each waiting invitation again (an operator's action).
+
+    Used and expired invitations are left alone. Returns how many will be sent.
+    """
+    waiting = list(
+        invitations.select_for_update()
+        .filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .values_list("pk", flat=True)
+    )
+    OrganisationInvitation.objects.filter(pk__in=waiting).update(email_sent_at=None)
+    from partnerships.tasks import send_organisation_invitation
+
+    for pk in waiting:
+        transaction.on_commit(partial(send_organisation_invitation.delay, pk))
+    return len(waiting)

@@ -1,9 +1,24 @@
 """The home page and the dashboard that answers “what needs me now?”."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+
+from accounts.models import User
+from partnerships.dashboard import DASHBOARD_SECTIONS
+from partnerships.selectors import (
+    email_verified,
+    invitations_for_user,
+    invitations_pending_for_user,
+    memberships_for_user,
+    partnerships_for_user,
+    questions_awaiting_answer,
+)
+
+DASHBOARD_LIST_SIZE = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,9 +27,29 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/home.html")
 
 
+def dashboard_context(user: User) -> dict[str, object]:
+    """What the dashboard shows ``user``, each item from a selector scoped to them.
+
+    Items that need the person come first in the template; add new sections as new keys.
+    """
+    return {
+        "organisation_invitations": list(invitations_pending_for_user(user=user)),
+        "email_verified": email_verified(user=user),
+        "memberships": list(memberships_for_user(user=user)),
+        "partnership_invitations": list(invitations_for_user(user=user)),
+        "questions_awaiting_answer": list(
+            questions_awaiting_answer(user=user)[: DASHBOARD_LIST_SIZE + 1]
+        ),
+        "partnerships": list(partnerships_for_user(user=user)[: DASHBOARD_LIST_SIZE + 1]),
+        "dashboard_list_size": DASHBOARD_LIST_SIZE,
+        **{key: section(user) for key, section in DASHBOARD_SECTIONS.items()},
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnerships/dashboard.html", {})
+    context = dashboard_context(cast(User, request.user))
+    return render(request, "partnerships/dashboard.html", context)
 
 
 urlpatterns = [

@@ -1,3 +1,296 @@
-from django.urls import URLPattern
+"""Web pages for the organisation directory, organisation pages and invitations."""
 
-urlpatterns: list[URLPattern] = []
+from typing import cast
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import formats, timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from learnhub.errors import Forbidden, LearnHubError
+from partnerships.access import OrganisationAction, access_organisation
+from partnerships.models import Membership, Organisation, OrganisationInvitation
+from partnerships.selectors import (
+    invitation_by_token,
+    membership_of,
+    organisation_directory,
+    organisation_invitations_pending,
+    organisation_members,
+)
+from partnerships.services import (
+    invitation_accept,
+    invitation_refusal,
+    organisation_create,
+    organisation_invite,
+)
+
+DIRECTORY_PAGE_SIZE = 25
+
+KIND_EXPLANATIONS: dict[str, str] = {
+    Organisation.Kind.FUNDER: "Gives grants, and commissions learning partnerships.",
+    Organisation.Kind.GRANTEE: (
+        "Receives a grant and does the work: a charity, community group or health service."
+    ),
+    Organisation.Kind.LEARNING_PARTNER: (
+        "Helps the partnership learn: gathers evidence and writes the insight briefs."
+    ),
+}
+
+ROLE_EXPLANATIONS: dict[str, str] = {
+    Membership.Role.ADMIN: (
+        "Manages members and acts for the organisation: accepts partnership invitations "
+        "and gives consent."
+    ),
+    Membership.Role.MEMBER: "Takes part in the organisation’s learning partnerships.",
+}
+
+
+class DirectorySearchForm(forms.Form):
+    search = forms.CharField(
+        label="Search by name or number",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        required=False,
+        choices=[("", "All kinds"), *Organisation.Kind.choices],
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        help_text="The name people know it by, for example “Northside Food Bank”.",
+        error_messages={"required": "Enter the organisation’s name."},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of organisation is it?",
+        choices=Organisation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose funder, grantee or learning partner."},
+    )
+    identifier = forms.CharField(
+        label="Charity or company number (optional)",
+        max_length=100,
+        required=False,
+        help_text="This helps others tell apart organisations with similar names.",
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of the person you want to invite.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Their role",
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        initial=Membership.Role.MEMBER,
+        error_messages={"required": "Choose admin or member."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        days = settings.LEARNHUB_INVITATION_DAYS
+        self.fields[
+            "email"
+        ].help_text = f"We will email them a link to join. It works for {days} days."
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _choice_explanations(
+    field: forms.BoundField, explanations: dict[str, str]
+) -> list[dict[str, object]]:
+    return [
+        {"radio": radio, "hint": explanations.get(str(radio.data["value"]), "")} for radio in field
+    ]
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    search_form = DirectorySearchForm(request.GET or None)
+    search, kind = "", ""
+    if search_form.is_bound and search_form.is_valid():
+        search = search_form.cleaned_data["search"]
+        kind = search_form.cleaned_data["kind"]
+    page = Paginator(
+        organisation_directory(search=search, kind=kind), DIRECTORY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/organisations/list.html",
+        {
+            "search_form": search_form,
+            "search": search,
+            "kind": kind,
+            "page_obj": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_create(by=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"You created {organisation.name}. You are its admin.")
+            return redirect(organisation)
+    return render(
+        request,
+        "partnerships/organisations/create.html",
+        {"form": form, "kind_choices": _choice_explanations(form["kind"], KIND_EXPLANATIONS)},
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    organisation: Organisation,
+    invite_form: InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    membership = membership_of(user=_user(request), organisation=organisation)
+    is_admin = membership is not None and membership.role == Membership.Role.ADMIN
+    context: dict[str, object] = {
+        "organisation": organisation,
+        "membership": membership,
+        "is_admin": is_admin,
+    }
+    if membership is not None:
+        context["members"] = organisation_members(organisation=organisation)
+    if is_admin:
+        invite_form = invite_form or InvitationForm()
+        context["invite_form"] = invite_form
+        context["form"] = invite_form  # the error summary reads ``form``
+        context["role_choices"] = _choice_explanations(invite_form["role"], ROLE_EXPLANATIONS)
+        context["invitations"] = organisation_invitations_pending(organisation=organisation)
+    return render(request, "partnerships/organisations/detail.html", context, status=status)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(user=_user(request), pk=pk, action=OrganisationAction.VIEW)
+    return _detail(request, organisation)
+
+
+@login_required
+@require_POST
+def organisation_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        organisation = access_organisation(
+            user=_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
+        )
+    except Forbidden as refusal:
+        messages.error(request, refusal.message)
+        return redirect("partnerships:organisation-detail", pk=pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = organisation_invite(
+                organisation=organisation, by=_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except Forbidden as refusal:
+            messages.error(request, refusal.message)
+            return redirect(organisation)
+        else:
+            expires = formats.date_format(timezone.localtime(invitation.expires_at), "j F Y")
+            messages.success(
+                request,
+                f"We have emailed an invitation to {invitation.email}. It expires on {expires}.",
+            )
+            return redirect(organisation)
+    return _detail(request, organisation, invite_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    user = _user(request) if request.user.is_authenticated else None
+    if request.method == "POST":
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = invitation_accept(token=token, by=user)
+        except LearnHubError as refusal:
+            return _invitation_page(request, invitation, refusal, status=refusal.status_code)
+        messages.success(
+            request,
+            f"You have joined {membership.organisation.name} as "
+            f"{'an admin' if membership.role == Membership.Role.ADMIN else 'a member'}.",
+        )
+        return redirect(membership.organisation)
+    return _invitation_page(
+        request, invitation, invitation_refusal(invitation=invitation, user=user)
+    )
+
+
+def _invitation_page(
+    request: HttpRequest,
+    invitation: OrganisationInvitation,
+    refusal: LearnHubError | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "partnerships/organisations/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "refusal": refusal,
+            "role_explanation": ROLE_EXPLANATIONS.get(invitation.role, ""),
+        },
+        status=status,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("organisations/", organisation_list, name="organisation-list"),
+    path("organisations/new/", organisation_create_view, name="organisation-create"),
+    path("organisations/<int:pk>/", organisation_detail, name="organisation-detail"),
+    path(
+        "organisations/<int:pk>/invitations/",
+        organisation_invite_view,
+        name="organisation-invite",
+    ),
+    path("invitations/<str:token>/", invitation_accept_view, name="invitation-accept"),
+]

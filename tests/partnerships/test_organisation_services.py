@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creator_becomes_admin_and_joins_both_groups():
-    creator = UserFactory()
+    creator = UserFactory.create()
 
     organisation = organisation_create(name="  Northside   Food Bank ", kind="grantee", by=creator)
 
@@ -20,26 +20,26 @@ def test_creator_becomes_admin_and_joins_both_groups():
 
 
 def test_duplicate_name_in_same_kind_is_refused_and_nothing_is_stored():
-    OrganisationFactory(name="Northside Food Bank", kind="grantee")
+    OrganisationFactory.create(name="Northside Food Bank", kind="grantee")
     groups_before = Organisation.objects.count()
 
     with pytest.raises(ValidationError) as error:
-        organisation_create(name="northside food bank", kind="grantee", by=UserFactory())
+        organisation_create(name="northside food bank", kind="grantee", by=UserFactory.create())
 
     assert "already exists" in error.value.message_dict["name"][0]
     assert Organisation.objects.count() == groups_before
 
 
 def test_same_name_in_another_kind_is_allowed():
-    OrganisationFactory(name="Open Doors", kind="grantee")
+    OrganisationFactory.create(name="Open Doors", kind="grantee")
 
-    organisation = organisation_create(name="Open Doors", kind="funder", by=UserFactory())
+    organisation = organisation_create(name="Open Doors", kind="funder", by=UserFactory.create())
 
     assert organisation.kind == "funder"
 
 
 def test_demoting_an_admin_removes_the_admin_group_only():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     person = add_member(organisation, role=Membership.Role.ADMIN)
 
     add_member(organisation, person, role=Membership.Role.MEMBER)

@@ -1,0 +1,62 @@
+# LearnHub's everyday commands. Needs only Python 3.11: everything else is installed into .venv.
+#
+#   make run    set up, migrate, load the demo data, then serve with a Celery worker and beat
+#   make test   run the test suite (services that are not installed are skipped, with a reason)
+#   make lint   ruff (lint and format check) and mypy
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# pytest-xdist spreads the tests over every core; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.
+PYTEST_ARGS ?=
+
+.PHONY: help install run migrate seed test lint format
+
+help:
+	@echo "make run     serve LearnHub at http://127.0.0.1:$(PORT)/ with demo data, a worker and beat"
+	@echo "make test    run the tests on every core (PYTEST_WORKERS=0 for one process; PYTEST_ARGS=...)"
+	@echo "make lint    ruff check, ruff format --check and mypy"
+	@echo "make format  fix what ruff can fix and format the code"
+
+# The virtualenv is (re)built when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+		echo "LearnHub needs Python 3.11; '$(PYTHON)' is not it. Use: make PYTHON=/path/to/python3.11 ..." >&2; \
+		exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Links in the emails the worker prints point at the port being served.
+run: export LEARNHUB_SITE_URL ?= http://127.0.0.1:$(PORT)
+# honcho runs the three processes of Procfile.dev; Ctrl-C stops them all.
+run: seed
+	@echo "Starting LearnHub at http://127.0.0.1:$(PORT)/ with a Celery worker and beat."
+	@echo "Press Ctrl-C to stop everything."
+	PATH="$(abspath $(BIN)):$$PATH" WEB_PORT=$(PORT) exec $(BIN)/honcho --procfile Procfile.dev start
+
+test: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

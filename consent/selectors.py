@@ -1,0 +1,438 @@
+"""The rules of who sees what, and the reads of consent and permission to challenge.
+
+This is the one module that answers "which evidence may this person see", "which
+evidence may a brief cite now", "how is a quote attributed" and "may this challenge be
+published". Every view, export, task and brief asks here; nothing else re-implements
+the rules. Each answer is computed from the database on every call — there is no cache
+anywhere — so a withdrawal takes effect on the very next request.
+
+The rules (PRODUCT.md, "Who sees what"):
+
+- A party always sees its own evidence.
+- A learning partner sees evidence of parties with active ``participate`` consent.
+- A funder sees a party's evidence only with that party's active ``share_with_funder``
+  (and ``participate``); another grantee only with ``share_with_parties`` (and
+  ``participate``). Without a decision, nothing is shared.
+- A brief cites evidence whose party has active ``participate`` (to draft) and also
+  ``publish`` (to publish); a quote names its organisation only with ``attribute``
+  consent and the item marked named.
+- A challenge may be published only where its party permits that area and channel.
+- Evidence of a party that has left (or was removed) is no longer shared with anyone.
+
+Visibility always starts from the partnership's guardian permissions: someone sees a
+partnership's evidence only through an accepted party whose organisation group holds
+``view_partnership`` on it, so leaving or being removed ends it at once.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar, cast
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from accounts.models import User
+from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, ConsentState
+from partnerships.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipGroupObjectPermission,
+    Party,
+    ResearchQuestion,
+)
+from partnerships.selectors import accepted_parties_of
+
+Purpose = ConsentRecord.Purpose
+PURPOSES: tuple[str, ...] = tuple(Purpose.values)
+VIEW_PARTNERSHIP = "view_partnership"
+
+CHANNEL_ORDER: list[str] = list(ChallengeRecord.Channel.values)
+
+Stage = Literal["draft", "published"]
+
+#: The rules read any rows that carry ``party``, ``partnership`` and ``attribution``
+#: (evidence items). The caller passes the queryset, so this module, below ``evidence``
+#: in the import order, never imports the evidence app.
+Rows = TypeVar("Rows", bound=Model)
+NAMED = "named"  # evidence.models.Evidence.Attribution.NAMED
+
+
+class Attributable(Protocol):
+    attribution: str
+    party_id: int
+    party: Party
+
+
+STAGES: tuple[str, ...] = ("draft", "published")
+
+ROLE_ATTRIBUTION = {
+    Party.Role.GRANTEE: "a grantee",
+    Party.Role.FUNDER: "a funder",
+    Party.Role.LEARNING_PARTNER: "a learning partner",
+}
+
+
+# --- Building blocks ---------------------------------------------------------------------
+
+
+def consent_active(purpose: str, party_ref: str = "party") -> Exists:
+    """True where the party at ``party_ref`` (an outer reference) has ``purpose`` granted now."""
+    return Exists(
+        ConsentState.objects.filter(party=OuterRef(party_ref), purpose=purpose, granted=True)
+    )
+
+
+def _sees_through(user: User, *conditions: Q, **party: Any) -> Exists:
+    """``user`` belongs to an accepted party of the outer row's partnership that matches
+    ``conditions`` and ``party`` (lookups on Party) and whose members group holds
+    ``view_partnership`` on it.
+
+    Asked of the party: its organisation's members group holds the grant, and ``user``
+    is in that same group. (Joining from the permission table through ``auth_group``
+    says the same, but PostgreSQL took longer to plan that than to run it: measured by
+    ``manage.py bench``.)
+    """
+    granted = PartnershipGroupObjectPermission.objects.filter(
+        content_object=OuterRef("partnership"),
+        group=OuterRef("organisation__members_group"),
+        permission__codename=VIEW_PARTNERSHIP,
+    )
+    member = User.groups.through.objects.filter(
+        user=user, group=OuterRef("organisation__members_group")
+    )
+    return Exists(
+        Party.objects.filter(
+            *conditions, partnership=OuterRef("partnership"), status=Party.Status.ACCEPTED, **party
+        ).filter(Exists(granted), Exists(member))
+    )
+
+
+# --- Evidence visibility ---------------------------------------------------------------
+
+#: Which consents (besides the party's own) let each role of viewer see a party's evidence.
+SHARING_NEEDS: dict[str, tuple[str, ...]] = {
+    Party.Role.LEARNING_PARTNER: (Purpose.PARTICIPATE,),
+    Party.Role.FUNDER: (Purpose.PARTICIPATE, Purpose.SHARE_WITH_FUNDER),
+    Party.Role.GRANTEE: (Purpose.PARTICIPATE, Purpose.SHARE_WITH_PARTIES),
+}
+
+
+def _shared_with(viewer_role: str, party_ref: str) -> Q:
+    """The consents the party at ``party_ref`` must hold for a ``viewer_role`` to see it."""
+    condition = Q()
+    for purpose in SHARING_NEEDS[viewer_role]:
+        condition &= Q(consent_active(purpose, party_ref))
+    return condition
+
+
+def _visible_to_user(user: User, *, party_ref: str, party_status: str) -> Q:
+    """The rule for rows whose party is at ``party_ref`` (status at ``party_status``).
+
+    Sharing is asked in one subquery: does ``user`` see the partnership through a party
+    whose role the row's party shares with (``SHARING_NEEDS``)? The consents every role
+    needs are checked once, outside it. The same rule as one subquery per role, with a
+    third of the subqueries to build and plan (measured by ``manage.py bench``).
+    """
+    own = _sees_through(user, pk=OuterRef(party_ref))
+    every_role_needs = set.intersection(*(set(needs) for needs in SHARING_NEEDS.values()))
+    roles = Q()
+    for role, needs in SHARING_NEEDS.items():
+        condition = Q(role=role)
+        for purpose in needs:
+            if purpose not in every_role_needs:
+                # The row's party is two levels out: the viewer's party is one.
+                condition &= Q(
+                    Exists(
+                        ConsentState.objects.filter(
+                            party=OuterRef(OuterRef(party_ref)), purpose=purpose, granted=True
+                        )
+                    )
+                )
+        roles |= condition
+    shared = Q(**{party_status: Party.Status.ACCEPTED})
+    for purpose in PURPOSES:
+        if purpose in every_role_needs:
+            shared &= Q(consent_active(purpose, party_ref))
+    return own | (shared & Q(_sees_through(user, roles)))
+
+
+def evidence_visible_to(*, user: User, queryset: QuerySet[Rows]) -> QuerySet[Rows]:
+    """The evidence in ``queryset`` (of any partnership) ``user`` may see, as one query.
+
+    The result keeps the queryset's filters and ordering. A person in several parties
+    sees the union of what each sees.
+    """
+    return queryset.filter(_visible_to_user(user, party_ref="party", party_status="party__status"))
+
+
+def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> QuerySet[Party]:
+    """The parties of ``partnership`` whose evidence ``user`` may see (the same rule as
+    ``evidence_visible_to``, asked of parties rather than items)."""
+    return (
+        Party.objects.filter(partnership=partnership)
+        .filter(_visible_to_user(user, party_ref="pk", party_status="status"))
+        .select_related("organisation")
+    )
+
+
+def evidence_visible_to_party(*, party: Party, queryset: QuerySet[Rows]) -> QuerySet[Rows]:
+    """The evidence everyone in ``party`` may see by virtue of that party alone: its own,
+    and other accepted parties' as their consent allows for its role. Nothing when the
+    party is not taking part."""
+    if party.status != Party.Status.ACCEPTED:
+        return queryset.none()
+    evidence = queryset.filter(partnership_id=party.partnership_id)
+    shared = Q(party__status=Party.Status.ACCEPTED) & _shared_with(party.role, "party")
+    return evidence.filter(Q(party=party) | shared)
+
+
+def consent_granted(*, party: Party, purpose: str) -> bool:
+    """Whether ``party`` has ``purpose`` granted now (read from the database, every time)."""
+    return ConsentState.objects.filter(party=party, purpose=purpose, granted=True).exists()
+
+
+def evidence_citable(
+    *, queryset: QuerySet[Rows], partnership: Partnership, stage: Stage
+) -> QuerySet[Rows]:
+    """The partnership's evidence (from ``queryset``) a brief may cite now.
+
+    ``stage`` "draft": parties with active ``participate``; "published": ``participate``
+    and ``publish``. Only accepted parties' evidence counts. Each row carries
+    ``may_name`` (see ``quote_attribution``) and its party and organisation.
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}, not {stage!r}")
+    citable = queryset.filter(
+        partnership=partnership,
+        party__status=Party.Status.ACCEPTED,
+    ).filter(consent_active(Purpose.PARTICIPATE))
+    if stage == "published":
+        citable = citable.filter(consent_active(Purpose.PUBLISH))
+    return with_quote_attribution(citable).select_related("party__organisation")
+
+
+def with_quote_attribution(queryset: QuerySet[Rows]) -> QuerySet[Rows]:
+    """Annotate ``may_name``: the item is marked named and its party consents to ``attribute``."""
+    named = Q(attribution=NAMED) & consent_active(Purpose.ATTRIBUTE)
+    annotated = queryset.annotate(may_name=ExpressionWrapper(named, output_field=BooleanField()))
+    return cast("QuerySet[Rows]", annotated)
+
+
+def quote_attribution(evidence: Attributable) -> str:
+    """Who a quote is attributed to in a brief: the organisation's name only with
+    ``attribute`` consent and the item marked named; otherwise "a grantee", "a funder"
+    or "a learning partner".
+
+    Uses ``may_name`` when the row was annotated (``evidence_citable``,
+    ``with_quote_attribution``), otherwise asks the database now.
+    """
+    may_name = getattr(evidence, "may_name", None)
+    if may_name is None:
+        may_name = (
+            evidence.attribution == NAMED
+            and ConsentState.objects.filter(
+                party_id=evidence.party_id, purpose=Purpose.ATTRIBUTE, granted=True
+            ).exists()
+        )
+    party = evidence.party
+    if may_name:
+        return party.organisation.name
+    return ROLE_ATTRIBUTION[Party.Role(party.role)]
+
+
+# --- Permission to challenge ---------------------------------------------------------------
+
+
+def challenge_publishable(*, party: Party, question: int | None, channel: str) -> bool:
+    """May the learning partner challenge ``party`` on ``question`` through ``channel``?
+
+    ``question`` None means the party's work in general: only permission for every area
+    ("*") covers it. Permission for every area covers any question.
+    """
+    area = Q(question__isnull=True)
+    if question is not None:
+        area |= Q(question_id=question)
+    return ChallengeState.objects.filter(
+        area, party=party, party__status=Party.Status.ACCEPTED, channel=channel
+    ).exists()
+
+
+@dataclass(frozen=True)
+class ChallengeArea:
+    """A challenge as a brief names it: a party and an area (a question id, or None)."""
+
+    party: int
+    question: int | None
+
+
+def challenges_publishable(
+    *, partnership: Partnership, challenges: Iterable[ChallengeArea], channel: str
+) -> dict[ChallengeArea, bool]:
+    """``challenge_publishable`` for many challenges of one partnership, in one query.
+
+    A party that is not an accepted party of ``partnership`` permits nothing.
+    """
+    wanted = list(challenges)
+    held: set[tuple[int, int | None]] = set(
+        ChallengeState.objects.filter(
+            partnership=partnership,
+            party__status=Party.Status.ACCEPTED,
+            party_id__in={c.party for c in wanted},
+            channel=channel,
+        ).values_list("party_id", "question_id")
+    )
+    return {
+        challenge: (challenge.party, None) in held
+        or (challenge.question is not None and (challenge.party, challenge.question) in held)
+        for challenge in wanted
+    }
+
+
+# --- Current state -------------------------------------------------------------------------
+
+
+@dataclass
+class PartyConsent:
+    """One party's current consent: ``purposes`` maps each purpose to granted or not, and
+    ``records`` to the record that decided it (None: never decided)."""
+
+    party: Party
+    purposes: dict[str, bool]
+    records: dict[str, ConsentRecord | None]
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.party.organisation
+
+    @property
+    def undecided(self) -> list[str]:
+        return [purpose for purpose, record in self.records.items() if record is None]
+
+
+def consent_current(*, partnership: Partnership) -> list[PartyConsent]:
+    """The current consent of every accepted party, commissioner first (two queries)."""
+    states = ConsentState.objects.select_related("record__recorded_by")
+    parties = accepted_parties_of(partnership=partnership).prefetch_related(
+        Prefetch("consent_states", queryset=states, to_attr="current_states")
+    )
+    result = []
+    for party in parties:
+        by_purpose = {state.purpose: state for state in party.current_states}  # type: ignore[attr-defined]
+        result.append(
+            PartyConsent(
+                party=party,
+                purposes={p: p in by_purpose and by_purpose[p].granted for p in PURPOSES},
+                records={p: by_purpose[p].record if p in by_purpose else None for p in PURPOSES},
+            )
+        )
+    return result
+
+
+@dataclass
+class PartyChallengePermission:
+    """One party's current permission to challenge: the (area, channel) pairs it permits."""
+
+    party: Party
+    permissions: list[ChallengeState] = field(default_factory=list)
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.party.organisation
+
+
+def challenge_current(*, partnership: Partnership) -> list[PartyChallengePermission]:
+    """Every accepted party's current permission to challenge (two queries).
+
+    Each party's pairs come "everything" first, then by question; channels in their
+    usual order (workshop, private report, published brief).
+    """
+    states = ChallengeState.objects.select_related("question", "record__recorded_by").order_by(
+        "question_id", "channel"
+    )
+    parties = accepted_parties_of(partnership=partnership).prefetch_related(
+        Prefetch("challenge_states", queryset=states, to_attr="current_permissions")
+    )
+    result = []
+    for party in parties:
+        permissions = sorted(
+            party.current_permissions,  # type: ignore[attr-defined]
+            key=lambda s: (
+                s.question_id is not None,
+                s.question_id or 0,
+                CHANNEL_ORDER.index(s.channel),
+            ),
+        )
+        result.append(PartyChallengePermission(party=party, permissions=permissions))
+    return result
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def consent_history(
+    *, partnership: Partnership, party: int | None = None
+) -> QuerySet[ConsentRecord]:
+    """Every consent decision in the partnership, newest first; ``party`` filters by party id.
+
+    Every accepted party sees the whole history (PRODUCT.md).
+    """
+    records = ConsentRecord.objects.filter(partnership=partnership).select_related(
+        "party__organisation", "recorded_by"
+    )
+    if party is not None:
+        records = records.filter(party_id=party)
+    return records.order_by("-recorded_at", "-id")
+
+
+def challenge_history(
+    *, partnership: Partnership, party: int | None = None
+) -> QuerySet[ChallengeRecord]:
+    """Every permission-to-challenge decision in the partnership, newest first."""
+    records = ChallengeRecord.objects.filter(partnership=partnership).select_related(
+        "party__organisation", "recorded_by"
+    )
+    if party is not None:
+        records = records.filter(party_id=party)
+    return records.order_by("-recorded_at", "-id")
+
+
+def question_texts(*, partnership: Partnership) -> dict[int, str]:
+    """The text of every research question of the partnership, by id (for history labels)."""
+    return dict(ResearchQuestion.objects.filter(partnership=partnership).values_list("pk", "text"))
+
+
+def consent_parties_administered(*, user: User, partnership: Partnership) -> QuerySet[Party]:
+    """Accepted parties of ``partnership`` whose organisation ``user`` is an admin of."""
+    return accepted_parties_of(partnership=partnership).filter(
+        Exists(
+            Membership.objects.filter(
+                user=user, organisation=OuterRef("organisation"), role=Membership.Role.ADMIN
+            )
+        )
+    )
+
+
+def consent_to_decide_for(*, user: User) -> QuerySet[Party]:
+    """Parties ``user`` administers, in partnerships still open, that have never decided
+    whether to take part (no ``participate`` decision yet): the dashboard's "Consent to
+    decide"."""
+    decided = ConsentRecord.objects.filter(party=OuterRef("pk"), purpose=Purpose.PARTICIPATE)
+    administers = Membership.objects.filter(
+        user=user, organisation=OuterRef("organisation"), role=Membership.Role.ADMIN
+    )
+    return (
+        Party.objects.filter(status=Party.Status.ACCEPTED)
+        .exclude(partnership__status=Partnership.Status.CLOSED)
+        .filter(Exists(administers), ~Exists(decided))
+        .select_related("organisation", "partnership")
+        .order_by("partnership__title", "partnership_id", "id")
+    )

@@ -1,0 +1,23 @@
+"""Fetch-and-check gateways of the evidence app. Import gateways from here."""
+
+from .items import (
+    Contribution,
+    ContributionChoices,
+    EvidenceAction,
+    access_attachment,
+    access_contribution,
+    access_contribution_choices,
+    access_evidence,
+    access_evidence_partnership,
+)
+
+__all__ = [
+    "Contribution",
+    "ContributionChoices",
+    "EvidenceAction",
+    "access_attachment",
+    "access_contribution",
+    "access_contribution_choices",
+    "access_evidence",
+    "access_evidence_partnership",
+]

@@ -1,0 +1,439 @@
+"""API v1: insight briefs (ask for, read, edit, publish, export) and learning actions.
+
+Each endpoint calls one gateway first (outsiders get 404 before anything else, even for
+bad input), then parses the input, then calls one service or selector. Brief bodies come
+from ``evidence.selectors.briefs.brief_readings``, which never shows evidence its party
+no longer consents to, even before the re-render task has run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from evidence.access.briefs import (
+    ActionAccess,
+    BriefAction,
+    access_action_party,
+    access_brief,
+    access_learning_action,
+    access_partnership_briefs,
+)
+from evidence.models import InsightBrief, LearningAction
+from evidence.rendering import FORMATS, brief_data, render_export
+from evidence.selectors.briefs import (
+    brief_reading,
+    brief_reading_for,
+    brief_readings,
+    briefs_for_actions,
+    briefs_visible_to,
+    learning_actions_of,
+)
+from evidence.services.briefs import (
+    brief_publish,
+    brief_redraft,
+    brief_request,
+    brief_update,
+    learning_action_create,
+    learning_action_update,
+)
+from learnhub.api import DetailSerializer
+from partnerships.access import PartnershipAction, access_partnership
+
+NOT_FOUND = OpenApiResponse(
+    DetailSerializer, description="No such brief, or you may not read it (not a party, or a draft)."
+)
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="You may read this but not do it.")
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
+CONFLICT = OpenApiResponse(DetailSerializer, description="Not possible in the brief's state.")
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class BriefRequestSerializer(serializers.Serializer[Any]):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+
+class ChallengeSerializer(serializers.Serializer[Any]):
+    party = serializers.CharField(help_text="A party id of the partnership.")
+    area = serializers.CharField(help_text='A research question id, or "*" for everything.')
+    text = serializers.CharField()
+
+
+class BriefUpdateSerializer(serializers.Serializer[Any]):
+    so_what = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    recommendations = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    challenges = serializers.JSONField(
+        required=False,
+        help_text='[{"party": party id, "area": question id or "*", "text": "..."}]',
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed here."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class QuoteSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    attribution = serializers.CharField()
+    evidence = serializers.IntegerField()
+
+
+class SectionSerializer(serializers.Serializer[Any]):
+    question = serializers.IntegerField(allow_null=True)
+    heading = serializers.CharField()
+    counts = serializers.JSONField()
+    statistics = serializers.JSONField()
+    quotes = QuoteSerializer(many=True)
+    stories = serializers.JSONField()
+    working = serializers.JSONField()
+    not_working = serializers.JSONField()
+    themes = serializers.JSONField()
+    gaps = serializers.JSONField()
+
+
+class RedactionSerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    items_removed = serializers.IntegerField()
+
+
+class BriefSerializer(serializers.Serializer[Any]):
+    """Documents the shape of ``evidence.rendering.brief_data``."""
+
+    id = serializers.IntegerField()
+    partnership = serializers.IntegerField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    status = serializers.ChoiceField(choices=InsightBrief.Status.choices)
+    sections = SectionSerializer(many=True)
+    so_what = serializers.CharField()
+    recommendations = serializers.CharField()
+    challenges = ChallengeSerializer(many=True)
+    cited_evidence = serializers.ListField(child=serializers.IntegerField())
+    redactions = RedactionSerializer(many=True)
+    plain_language = serializers.JSONField()
+    what_changed = serializers.JSONField()
+    drafted_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class LearningActionSerializer(serializers.ModelSerializer[LearningAction]):
+    class Meta:
+        model = LearningAction
+        fields = (
+            "id",
+            "partnership",
+            "party",
+            "brief",
+            "description",
+            "status",
+            "outcome",
+            "done_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class LearningActionCreateSerializer(serializers.Serializer[Any]):
+    description = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    party = serializers.IntegerField()
+    brief = serializers.IntegerField(required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=LearningAction.Status.choices, default=LearningAction.Status.PLANNED
+    )
+    outcome = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class LearningActionUpdateSerializer(serializers.Serializer[Any]):
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    status = serializers.ChoiceField(choices=LearningAction.Status.choices, required=False)
+    outcome = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+# --- Briefs -----------------------------------------------------------------------------------
+
+
+class PartnershipBriefListView(GenericAPIView[InsightBrief]):
+    serializer_class = BriefSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        operation_id="partnerships_briefs_list",
+        responses={200: BriefSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        partnership = access_partnership_briefs(user=user, pk=pk, action=BriefAction.VIEW)
+        page = self.paginate_queryset(briefs_visible_to(user=user, partnership=partnership))
+        readings = brief_readings(page or [])
+        return self.get_paginated_response([brief_data(readings[brief.pk]) for brief in page or []])
+
+    @extend_schema(
+        operation_id="partnerships_briefs_create",
+        request=BriefRequestSerializer,
+        responses={
+            200: OpenApiResponse(BriefSerializer, description="That period's brief exists."),
+            202: OpenApiResponse(BriefSerializer, description="Made; a task is drafting it."),
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        partnership = access_partnership_briefs(user=user, pk=pk, action=BriefAction.REQUEST)
+        incoming = BriefRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        brief, created = brief_request(
+            partnership=partnership,
+            period_start=incoming.validated_data["period_start"],
+            period_end=incoming.validated_data["period_end"],
+            by=user,
+        )
+        brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
+        return Response(
+            brief_data(brief_reading(brief)),
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
+
+
+class BriefDetailView(GenericAPIView[InsightBrief]):
+    serializer_class = BriefSerializer
+
+    @extend_schema(operation_id="briefs_retrieve", responses={200: BriefSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+        return Response(brief_data(brief_reading(brief)))
+
+    @extend_schema(
+        operation_id="briefs_partial_update",
+        request=BriefUpdateSerializer,
+        responses={
+            200: BriefSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
+        incoming = BriefUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        brief = brief_update(brief=brief, by=user, **incoming.validated_data)
+        brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
+        return Response(brief_data(brief_reading(brief)))
+
+
+class BriefPublishView(GenericAPIView[InsightBrief]):
+    serializer_class = BriefSerializer
+
+    @extend_schema(
+        operation_id="briefs_publish",
+        request=None,
+        responses={
+            200: BriefSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                DetailSerializer,
+                description="Still drafting, already published, or a challenge names a party "
+                "that has not permitted it for published briefs (each one is named).",
+            ),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
+        brief = brief_publish(brief=brief, by=user)
+        brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
+        return Response(brief_data(brief_reading(brief)))
+
+
+class BriefRedraftView(GenericAPIView[InsightBrief]):
+    serializer_class = BriefSerializer
+
+    @extend_schema(
+        operation_id="briefs_redraft",
+        request=None,
+        responses={202: BriefSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
+        brief = brief_redraft(brief=brief, by=user)
+        brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
+        return Response(brief_data(brief_reading(brief)), status=status.HTTP_202_ACCEPTED)
+
+
+class _AnyFormat(BaseContentNegotiation):
+    """The export's ``?format=`` names a file format, not a DRF renderer: ignore it
+    when choosing how to render errors (always JSON)."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, str(renderer.media_type)
+
+
+class BriefExportView(GenericAPIView[InsightBrief]):
+    content_negotiation_class = _AnyFormat
+    serializer_class = BriefSerializer
+
+    @extend_schema(
+        operation_id="briefs_export",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=list(FORMATS), required=True, description="File format."
+            )
+        ],
+        responses={
+            (200, "text/html"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "text/markdown"): OpenApiTypes.STR,
+            (200, "application/json"): BriefSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse | Response:
+        brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+        fmt = request.query_params.get("format", "")
+        if fmt not in FORMATS:
+            return Response(
+                {"format": ["Choose html, pdf, md or json."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        content, content_type, filename = render_export(
+            brief_reading_for(brief=brief, user=_user(request)), fmt
+        )
+        response = HttpResponse(content, content_type=content_type)
+        disposition = "inline" if fmt == "html" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        return response
+
+
+# --- Learning actions ---------------------------------------------------------------------------
+
+
+class PartnershipActionListView(GenericAPIView[LearningAction]):
+    serializer_class = LearningActionSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        operation_id="partnerships_actions_list",
+        responses={200: LearningActionSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        page = self.paginate_queryset(learning_actions_of(partnership=partnership))
+        return self.get_paginated_response(LearningActionSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="partnerships_actions_create",
+        request=LearningActionCreateSerializer,
+        responses={201: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
+        incoming = LearningActionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        party = access_action_party(user=user, partnership=partnership, party_id=data["party"])
+        brief = None
+        if data.get("brief") is not None:
+            brief = (
+                briefs_for_actions(user=user, partnership=partnership)
+                .filter(pk=data["brief"])
+                .first()
+            )
+            if brief is None:
+                return Response(
+                    {"brief": ["Choose a brief of this partnership that you can read."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        action = learning_action_create(
+            partnership=partnership,
+            party=party,
+            by=user,
+            description=data["description"],
+            status=data["status"],
+            outcome=data.get("outcome", ""),
+            brief=brief,
+        )
+        return Response(LearningActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+class LearningActionDetailView(GenericAPIView[LearningAction]):
+    serializer_class = LearningActionSerializer
+
+    @extend_schema(
+        operation_id="actions_retrieve",
+        responses={200: LearningActionSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        action = access_learning_action(user=_user(request), pk=pk, action=ActionAccess.VIEW)
+        return Response(LearningActionSerializer(action).data)
+
+    @extend_schema(
+        operation_id="actions_partial_update",
+        request=LearningActionUpdateSerializer,
+        responses={200: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
+        incoming = LearningActionUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        action = learning_action_update(action=action, by=user, **incoming.validated_data)
+        return Response(LearningActionSerializer(action).data)
+
+
+_P = "partnerships/<int:pk>/"
+_B = "briefs/<int:pk>/"
+
+urlpatterns: list[URLPattern] = [
+    path(f"{_P}briefs/", PartnershipBriefListView.as_view(), name="partnership-briefs"),
+    path(_B, BriefDetailView.as_view(), name="brief-detail"),
+    path(f"{_B}publish/", BriefPublishView.as_view(), name="brief-publish"),
+    path(f"{_B}redraft/", BriefRedraftView.as_view(), name="brief-redraft"),
+    path(f"{_B}export/", BriefExportView.as_view(), name="brief-export"),
+    path(f"{_P}actions/", PartnershipActionListView.as_view(), name="partnership-actions"),
+    path("actions/<int:pk>/", LearningActionDetailView.as_view(), name="action-detail"),
+]

@@ -1,0 +1,348 @@
+"""API v1: evidence items, their files, the coverage map, CSV import and export.
+
+Each endpoint calls one gateway first (so outsiders get 404 before anything else, even
+for bad input), then parses the input, then calls one service or selector.
+"""
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from evidence.access import (
+    Contribution,
+    EvidenceAction,
+    access_attachment,
+    access_contribution,
+    access_contribution_choices,
+    access_evidence,
+    access_evidence_partnership,
+)
+from evidence.api.item_serializers import (
+    CoverageSerializer,
+    EvidenceDetailSerializer,
+    EvidenceFilterSerializer,
+    EvidenceInputSerializer,
+    EvidenceSerializer,
+    EvidenceUpdateSerializer,
+    ImportInputSerializer,
+    ImportRejectedSerializer,
+    ImportResultSerializer,
+)
+from evidence.csv_import import ImportRejected, export_rows, template_csv
+from evidence.http import attachment_response, csv_response
+from evidence.models import Evidence
+from evidence.selectors import evidence_coverage, evidence_list, evidence_own
+from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
+
+NOT_FOUND = OpenApiResponse(
+    EvidenceDetailSerializer,
+    description="No such partnership or item, or it is not shared with you.",
+)
+FORBIDDEN = OpenApiResponse(
+    EvidenceDetailSerializer,
+    description="You may see this but not do it; `detail` says why (for example, which "
+    "consent is missing and who can give it).",
+)
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
+CONFLICT = OpenApiResponse(EvidenceDetailSerializer, description="The partnership is closed.")
+CSV_FILE = OpenApiResponse(OpenApiTypes.STR, description="A CSV file (UTF-8).")
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets clients ask for ``text/csv``; errors on these endpoints are rendered as text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, dict) and "detail" in data:
+            return str(data["detail"]).encode()
+        return b"" if data is None else str(data).encode()
+
+
+def _party_param(request: Request) -> int | None:
+    raw = request.data.get("party") if hasattr(request.data, "get") else None
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _contribution(request: Request, pk: int) -> Contribution:
+    """Outsiders 404, parties that may not add evidence 403 — before the body is read."""
+    user = _user(request)
+    access_contribution_choices(user=user, partnership_pk=pk)
+    return access_contribution(user=user, partnership_pk=pk, party_id=_party_param(request))
+
+
+def _one(request: Request, pk: int) -> dict[str, Any]:
+    evidence = access_evidence(user=_user(request), pk=pk, action=EvidenceAction.VIEW)
+    return EvidenceSerializer(evidence).data
+
+
+class EvidenceListView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceSerializer
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="partnerships_evidence_list",
+        parameters=[EvidenceFilterSerializer],
+        responses={200: EvidenceSerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        partnership = access_evidence_partnership(user=user, partnership_pk=pk)
+        filters = EvidenceFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        evidence = evidence_list(user=user, partnership=partnership, **filters.validated_data)
+        page = self.paginate_queryset(evidence)
+        return self.get_paginated_response(EvidenceSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="partnerships_evidence_create",
+        request={
+            "application/json": EvidenceInputSerializer,
+            "multipart/form-data": EvidenceInputSerializer,
+        },
+        responses={
+            201: EvidenceSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        contribution = _contribution(request, pk)
+        incoming = EvidenceInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        evidence = evidence_submit(
+            partnership=contribution.partnership,
+            party=contribution.party,
+            by=user,
+            data=incoming.evidence_data(),
+            attachment=incoming.validated_data.get("attachment"),
+        )
+        return Response(_one(request, evidence.pk), status=status.HTTP_201_CREATED)
+
+
+class EvidenceDetailView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="evidence_retrieve",
+        responses={200: EvidenceSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_one(request, pk))
+
+    @extend_schema(
+        operation_id="evidence_partial_update",
+        request={
+            "application/json": EvidenceUpdateSerializer,
+            "multipart/form-data": EvidenceUpdateSerializer,
+        },
+        responses={
+            200: EvidenceSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
+        incoming = EvidenceUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        evidence_update(
+            evidence=evidence,
+            by=user,
+            changes=incoming.evidence_data(),
+            attachment=incoming.validated_data.get("attachment"),
+        )
+        return Response(_one(request, pk))
+
+    @extend_schema(
+        operation_id="evidence_destroy",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
+        evidence_delete(evidence=evidence, by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AttachmentView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceDetailSerializer
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="evidence_attachments_retrieve",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as a download, with the content type it was checked to be.",
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, pk: int, attachment_pk: int) -> Any:
+        attachment = access_attachment(
+            user=_user(request),
+            evidence_pk=pk,
+            attachment_pk=attachment_pk,
+            action=EvidenceAction.VIEW,
+        )
+        return attachment_response(attachment)
+
+
+class CoverageView(GenericAPIView[Evidence]):
+    serializer_class = CoverageSerializer
+
+    @extend_schema(
+        operation_id="partnerships_evidence_coverage",
+        responses={200: CoverageSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        partnership = access_evidence_partnership(user=user, partnership_pk=pk)
+        return Response(
+            CoverageSerializer(evidence_coverage(user=user, partnership=partnership)).data
+        )
+
+
+class ExportView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceDetailSerializer
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="partnerships_evidence_export",
+        responses={(200, "text/csv"): CSV_FILE, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Any:
+        user = _user(request)
+        partnership = access_evidence_partnership(user=user, partnership_pk=pk)
+        items = evidence_own(user=user, partnership=partnership)
+        return csv_response(export_rows(items.iterator(chunk_size=200)), f"evidence-{pk}.csv")
+
+
+class ImportTemplateView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceDetailSerializer
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="partnerships_evidence_import_template",
+        responses={(200, "text/csv"): CSV_FILE, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Any:
+        access_evidence_partnership(user=_user(request), partnership_pk=pk)
+        return csv_response([template_csv()], "evidence-template.csv")
+
+
+class ImportView(GenericAPIView[Evidence]):
+    serializer_class = ImportInputSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="partnerships_evidence_import",
+        request={"multipart/form-data": ImportInputSerializer},
+        responses={
+            201: ImportResultSerializer,
+            400: OpenApiResponse(
+                ImportRejectedSerializer,
+                description="Nothing was imported; `problems` lists each one by row "
+                "(and `rows` or `file` as plain messages).",
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        contribution = _contribution(request, pk)
+        incoming = ImportInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            created = evidence_import(
+                partnership=contribution.partnership,
+                party=contribution.party,
+                by=user,
+                upload=incoming.validated_data["file"],
+            )
+        except ImportRejected as rejected:
+            count = len(rejected.problems)
+            body = {
+                **rejected.message_dict,
+                "detail": f"Nothing was imported. Fix the {count} "
+                f"problem{'s' if count != 1 else ''} below and upload the file again.",
+                "problems": [
+                    {"row": p.row, "column": p.column, "message": p.message}
+                    for p in rejected.problems
+                ],
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"created": len(created), "ids": [evidence.pk for evidence in created]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "partnerships/<int:pk>/evidence/",
+        EvidenceListView.as_view(),
+        name="partnership-evidence",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/coverage/",
+        CoverageView.as_view(),
+        name="partnership-evidence-coverage",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/export.csv",
+        ExportView.as_view(),
+        name="partnership-evidence-export",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/import/",
+        ImportView.as_view(),
+        name="partnership-evidence-import",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/import/template.csv",
+        ImportTemplateView.as_view(),
+        name="partnership-evidence-import-template",
+    ),
+    path("evidence/<int:pk>/", EvidenceDetailView.as_view(), name="evidence-detail"),
+    path(
+        "evidence/<int:pk>/attachments/<int:attachment_pk>/",
+        AttachmentView.as_view(),
+        name="evidence-attachment",
+    ),
+]

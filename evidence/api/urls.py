@@ -1,0 +1,10 @@
+"""API v1 routes of the app; each module of ``evidence.api`` owns its ``urlpatterns``."""
+
+from django.urls import URLPattern, URLResolver
+
+from evidence.api import briefs, items
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *items.urlpatterns,
+    *briefs.urlpatterns,
+]

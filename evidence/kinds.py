@@ -1,0 +1,126 @@
+"""What each kind of evidence is, in plain words, and the prompts each kind asks.
+
+The services check prompt answers against ``PROMPTS``; the pages and the CSV template
+are built from the same table, so the form, the import and the API always agree.
+"""
+
+from dataclasses import dataclass
+
+from evidence.models import Evidence
+
+Kind = Evidence.Kind
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    question: str
+    hint: str = ""
+
+
+PROMPTS: dict[str, tuple[Prompt, ...]] = {
+    Kind.AFTER_ACTION_REVIEW: (
+        Prompt("planned", "What did we plan to happen?"),
+        Prompt("happened", "What actually happened?"),
+        Prompt("why_different", "Why was there a difference?", "If it went as planned, say why."),
+        Prompt("do_differently", "What will we do differently next time?"),
+    ),
+    Kind.LEARNING_LOG: (
+        Prompt("learned", "What have I learnt?"),
+        Prompt("patterns", "What patterns have I seen?", "Things that keep coming up."),
+    ),
+    Kind.REFLECTION: (
+        Prompt("what_we_did", "What did we do?"),
+        Prompt("what_happened", "What happened?"),
+        Prompt("what_it_means", "What does it mean?", "For the people you serve, and for you."),
+    ),
+}
+
+#: Every prompt key of any kind, in a stable order (the CSV columns use it).
+ALL_PROMPT_KEYS: tuple[str, ...] = tuple(
+    prompt.key for prompts in PROMPTS.values() for prompt in prompts
+)
+
+
+def prompts_for(kind: str) -> tuple[Prompt, ...]:
+    """The prompts ``kind`` asks; most kinds ask none."""
+    return PROMPTS.get(kind, ())
+
+
+@dataclass(frozen=True)
+class KindGuide:
+    kind: str
+    label: str
+    description: str
+    body_label: str
+    body_hint: str = ""
+
+
+GUIDES: dict[str, KindGuide] = {
+    guide.kind: guide
+    for guide in (
+        KindGuide(
+            Kind.STATISTIC,
+            "A number",
+            "A figure you measured or counted, such as how many families you helped.",
+            "What does the number show? (optional)",
+            "For example, where it came from and anything that affects it.",
+        ),
+        KindGuide(
+            Kind.STORY,
+            "A story",
+            "What happened to a person or a group, told in a few sentences.",
+            "Tell the story",
+            "Leave out names and details that could identify someone.",
+        ),
+        KindGuide(
+            Kind.QUOTE,
+            "A quote",
+            "Something a person said, in their own words.",
+            "The quote",
+            "Write their words exactly. Say who said it in general terms, like "
+            "“a parent” or “a volunteer”.",
+        ),
+        KindGuide(
+            Kind.LEARNING_LOG,
+            "A learning log",
+            "A short note of what you have learnt and the patterns you are seeing.",
+            "Anything else to add? (optional)",
+        ),
+        KindGuide(
+            Kind.INTERVIEW_NOTE,
+            "Interview notes",
+            "Notes from a conversation with someone who uses or runs the service.",
+            "Your notes",
+        ),
+        KindGuide(
+            Kind.SURVEY_RESULT,
+            "A survey result",
+            "What a survey found. You can add the main figure as a number too.",
+            "What did the survey find?",
+        ),
+        KindGuide(
+            Kind.AFTER_ACTION_REVIEW,
+            "An after action review",
+            "Looking back at a piece of work: what was planned, what happened, why, and "
+            "what to change.",
+            "Anything else to add? (optional)",
+        ),
+        KindGuide(
+            Kind.REFLECTION,
+            "A reflection session",
+            "What a team said when it stopped to reflect together.",
+            "Anything else to add? (optional)",
+        ),
+        KindGuide(
+            Kind.DOCUMENT,
+            "A document",
+            "A report, plan, photo or spreadsheet you want to share. Attach the file.",
+            "What is in the document? (optional)",
+        ),
+    )
+}
+
+
+def guide_for(kind: str) -> KindGuide:
+    return GUIDES[Kind(kind)]

@@ -1,0 +1,454 @@
+"""How a brief is shown: the web page's content, and the HTML, PDF, Markdown and JSON
+exports. Every format starts from the same ``BriefReading`` (``evidence.selectors.briefs``),
+so none can show evidence another would not: consent is decided before rendering.
+
+Charts are small inline SVGs that can be read without colour: every bar is labelled with
+its value in text, and the baseline is hatched rather than coloured differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from evidence.models import InsightBrief
+from evidence.periods import Period
+from evidence.selectors.briefs import BriefReading
+from partnerships.models import Party, ResearchQuestion
+
+FORMATS = ("html", "pdf", "md", "json")
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+BRIEF_CSS = Path(settings.BASE_DIR) / "static" / "css" / "brief.css"
+
+ALL_AREAS = "*"
+VALENCE_WORDS = {
+    "working": "what is working",
+    "not_working": "what is not working",
+    "mixed": "a mixed picture",
+    "unclear": "not yet clear",
+}
+
+
+# --- Output as data (API and JSON export) ----------------------------------------------------
+
+
+def brief_data(reading: BriefReading) -> dict[str, Any]:
+    """The brief as the API contract shapes it (plus ``stories``, ``themes``,
+    ``what_changed`` and ``drafted_at`` in each section or at the top)."""
+    brief = reading.brief
+    return {
+        "id": brief.pk,
+        "partnership": brief.partnership_id,
+        "period_start": brief.period_start.isoformat(),
+        "period_end": brief.period_end.isoformat(),
+        "status": brief.status,
+        "sections": reading.sections,
+        "so_what": brief.so_what,
+        "recommendations": brief.recommendations,
+        "challenges": reading.challenges,
+        "cited_evidence": reading.cited,
+        "redactions": reading.redactions,
+        "plain_language": brief.plain_language or {},
+        "what_changed": reading.what_changed,
+        "drafted_at": brief.drafted_at.isoformat() if brief.drafted_at else None,
+        "published_at": brief.published_at.isoformat() if brief.published_at else None,
+    }
+
+
+# --- Charts ---------------------------------------------------------------------------------
+
+CHART_WIDTH = 480
+LABEL_WIDTH = 190
+VALUE_WIDTH = 90
+ROW_HEIGHT = 26
+BAR_HEIGHT = 16
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def statistic_chart(statistic: dict[str, Any], *, chart_id: str) -> SafeString:
+    """A horizontal bar chart of a measure: baseline (hatched), the previous period and
+    each value this period (solid), each bar labelled with its value and unit in text."""
+    points = [p for p in statistic.get("points", []) if _decimal(p.get("value")) is not None]
+    if len(points) < 2:
+        return mark_safe("")  # noqa: S308 - nothing to draw: the figure is in the text
+    values = [abs(_decimal(p["value"]) or Decimal(0)) for p in points]
+    largest = max(values) or Decimal(1)
+    bar_space = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    height = ROW_HEIGHT * len(points) + 8
+    unit = statistic.get("unit", "")
+    title = f"{statistic.get('measure', '')} ({unit})" if unit else statistic.get("measure", "")
+    description = "; ".join(f"{p['label']}: {p['value']} {unit}".strip() for p in points)
+    rows = []
+    for index, (point, value) in enumerate(zip(points, values, strict=True)):
+        y = 4 + index * ROW_HEIGHT
+        width = int(bar_space * float(value / largest)) if largest else 0
+        fill = f"url(#{chart_id}-hatch)" if point.get("baseline") else "#0b0c0c"
+        rows.append(
+            format_html(
+                '<text x="0" y="{}" font-size="12" dominant-baseline="middle">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c"/>'
+                '<text x="{}" y="{}" font-size="12" dominant-baseline="middle">{}</text>',
+                y + BAR_HEIGHT // 2,
+                point["label"],
+                LABEL_WIDTH,
+                y,
+                max(width, 1),
+                BAR_HEIGHT,
+                fill,
+                LABEL_WIDTH + max(width, 1) + 6,
+                y + BAR_HEIGHT // 2,
+                f"{point['value']} {unit}".strip(),
+            )
+        )
+    return format_html(
+        '<svg class="brief-chart" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        '<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>'
+        "{rows}</svg>",
+        id=chart_id,
+        w=CHART_WIDTH,
+        h=height,
+        title=title,
+        desc=description,
+        rows=mark_safe("".join(rows)),  # noqa: S308 - each row was built by format_html
+    )
+
+
+# --- The document (web page and exports share it) --------------------------------------------
+
+
+@dataclass
+class Document:
+    """Everything the brief templates need, labels resolved."""
+
+    reading: BriefReading
+    title: str
+    period: str
+    sections: list[dict[str, Any]]
+    challenges: list[dict[str, Any]]
+    redactions: list[dict[str, Any]]
+    what_changed: list[dict[str, Any]]
+    evidence_url: Callable[[int], str | None]
+    audience: str
+
+    @property
+    def brief(self) -> InsightBrief:
+        return self.reading.brief
+
+
+def _when(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _evidence_path(pk: int) -> str | None:
+    try:
+        return reverse("evidence:evidence-detail", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def evidence_linker(reading: BriefReading, *, absolute: bool) -> Callable[[int], str | None]:
+    """A function giving the link to an evidence item the reader may open, else None."""
+    visible = reading.visible_evidence
+    prefix = settings.LEARNHUB_SITE_URL if absolute else ""
+
+    def link(pk: int) -> str | None:
+        if pk not in visible:
+            return None
+        path = _evidence_path(pk)
+        return f"{prefix}{path}" if path else None
+
+    return link
+
+
+def document(
+    reading: BriefReading, *, audience: str = "", absolute_links: bool = False
+) -> Document:
+    """Resolve party and question names (two queries) and build the charts."""
+    brief = reading.brief
+    party_ids = {int(c["party"]) for c in reading.challenges}
+    question_ids = {int(c["area"]) for c in reading.challenges if c["area"] != ALL_AREAS}
+    names = (
+        dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "organisation__name"))
+        if party_ids
+        else {}
+    )
+    questions = (
+        dict(ResearchQuestion.objects.filter(pk__in=question_ids).values_list("pk", "text"))
+        if question_ids
+        else {}
+    )
+    challenges = [
+        {
+            "party": names.get(int(c["party"]), "A former party"),
+            "area": (
+                "Its work as a whole"
+                if c["area"] == ALL_AREAS
+                else questions.get(int(c["area"]), "A research question")
+            ),
+            "text": c["text"],
+        }
+        for c in reading.challenges
+    ]
+    link = evidence_linker(reading, absolute=absolute_links)
+
+    def linked(entry: dict[str, Any]) -> dict[str, Any]:
+        return {**entry, "link": link(entry["evidence"])}
+
+    sections = []
+    for number, section in enumerate(reading.sections):
+        statistics = [
+            {
+                **linked(statistic),
+                "chart": statistic_chart(statistic, chart_id=f"chart-{brief.pk}-{number}-{index}"),
+            }
+            for index, statistic in enumerate(section.get("statistics", []))
+        ]
+        sections.append(
+            {
+                **section,
+                "statistics": statistics,
+                "quotes": [linked(q) for q in section.get("quotes", [])],
+                "stories": [
+                    {**linked(s), "valence_label": VALENCE_WORDS.get(s.get("valence", ""), "")}
+                    for s in section.get("stories", [])
+                ],
+                "working": [linked(p) for p in section.get("working", [])],
+                "not_working": [linked(p) for p in section.get("not_working", [])],
+                "themes": [
+                    {**t, "links": [(pk, link(pk)) for pk in t["evidence"]]}
+                    for t in section.get("themes", [])
+                ],
+                "number": number,
+            }
+        )
+    redactions = [
+        {**r, "when": _when(r.get("at", "")), "sentence": redaction_sentence(r)}
+        for r in reading.redactions
+    ]
+    what_changed = [
+        {**action, "done_on": date.fromisoformat(action["done_on"])}
+        if isinstance(action.get("done_on"), str)
+        else action
+        for action in reading.what_changed
+    ]
+    period = Period(brief.period_start, brief.period_end).describe()
+    return Document(
+        reading=reading,
+        title=f"Insight brief: {period}",
+        period=period,
+        sections=sections,
+        challenges=challenges,
+        redactions=redactions,
+        what_changed=what_changed,
+        evidence_url=link,
+        audience=audience,
+    )
+
+
+def _css() -> str:
+    return BRIEF_CSS.read_text(encoding="utf-8") if BRIEF_CSS.exists() else ""
+
+
+def render_html(reading: BriefReading, *, audience: str = "") -> str:
+    """A complete, self-contained HTML document (styles inline, print stylesheet)."""
+    doc = document(reading, audience=audience, absolute_links=True)
+    return render_to_string(
+        "evidence/briefs/document.html",
+        {"doc": doc, "partnership": reading.brief.partnership, "css": mark_safe(_css())},  # noqa: S308 - our own file
+    )
+
+
+def render_pdf(reading: BriefReading, *, audience: str = "") -> bytes:
+    """The HTML document printed to PDF by WeasyPrint."""
+    from weasyprint import HTML
+
+    html = render_html(reading, audience=audience)
+    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def _md(text: object) -> str:
+    """Text safe in Markdown: special characters escaped, lines kept together."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _md_paragraphs(text: str) -> str:
+    return "\n\n".join(_md(p) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+
+
+def _md_ref(doc: Document, pk: int) -> str:
+    url = doc.evidence_url(pk)
+    return f"[evidence {pk}]({url})" if url else f"evidence {pk}"
+
+
+def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
+    """The brief as Markdown, for pasting into reports and newsletters."""
+    doc = document(reading, audience=audience, absolute_links=True)
+    brief = doc.brief
+    out: list[str] = [f"# {_md(doc.title)}", "", f"{_md(brief.partnership.title)}", ""]
+    if brief.status != InsightBrief.Status.PUBLISHED:
+        out += ["**Draft: not published yet.**", ""]
+    elif brief.published_at:
+        out += [f"Published {brief.published_at:%-d %B %Y}.", ""]
+    for redaction in doc.redactions:
+        out += [f"> **Evidence removed.** {redaction_sentence(redaction)}", ""]
+    out += ["## So what?", "", _md_paragraphs(brief.so_what) or "Not written yet.", ""]
+    if brief.recommendations:
+        out += ["## Recommendations", "", _md_paragraphs(brief.recommendations), ""]
+    for section in doc.sections:
+        out += [f"## {_md(section['heading'])}", ""]
+        counts = section["counts"]
+        change = counts["change"]
+        out += [
+            f"{counts['total']} pieces of evidence this period "
+            f"({'+' if change > 0 else ''}{change} on the previous period).",
+            "",
+        ]
+        if counts["total"]:
+            out += ["| What it shows | This period | Previous period |", "| --- | --- | --- |"]
+            out += [
+                f"| {_md(v['label'])} | {v['count']} | {v['previous']} |"
+                for v in counts["by_valence"]
+            ]
+            out += [""]
+        if section["statistics"]:
+            out += ["### Figures", ""]
+            for stat in section["statistics"]:
+                line = f"- **{_md(stat['measure'])}**: {stat['value']} {_md(stat['unit'])}"
+                if stat.get("baseline") is not None:
+                    line += f" (baseline {stat['baseline']}, change {stat['change']})"
+                if stat.get("change_from_previous") is not None:
+                    line += f"; {stat['change_from_previous']} on the previous period"
+                out.append(f"{line} — {_md_ref(doc, stat['evidence'])}")
+            out += [""]
+        if section["quotes"]:
+            out += ["### In their words", ""]
+            for quote in section["quotes"]:
+                out += [
+                    f"> “{_md(quote['text'])}”",
+                    ">",
+                    f"> — {_md(quote['attribution'])} ({_md_ref(doc, quote['evidence'])})",
+                    "",
+                ]
+        if section.get("stories"):
+            out += ["### Stories", ""]
+            for story in section["stories"]:
+                out += [
+                    f"**{_md(story['title'])}** — {_md(story['attribution'])} "
+                    f"({_md_ref(doc, story['evidence'])})",
+                    "",
+                    _md(story["text"]),
+                    "",
+                ]
+        for key, heading in (
+            ("working", "What is working"),
+            ("not_working", "What is not working"),
+        ):
+            if section[key]:
+                out += [f"### {heading}", ""]
+                out += [f"- {_md(p['text'])} ({_md_ref(doc, p['evidence'])})" for p in section[key]]
+                out += [""]
+        if section.get("themes"):
+            out += ["### Themes", ""]
+            for theme in section["themes"]:
+                refs = ", ".join(_md_ref(doc, pk) for pk in theme["evidence"])
+                out.append(f"- {_md(theme['label'])} ({refs})")
+            out += [""]
+        if section["gaps"]:
+            out += ["### Gaps", ""]
+            out += [f"- {_md(gap['text'])}" for gap in section["gaps"]]
+            out += [""]
+    if doc.challenges:
+        out += ["## Challenges", ""]
+        for challenge in doc.challenges:
+            out += [
+                f"- **{_md(challenge['party'])}** on {_md(challenge['area'])}: "
+                f"{_md(challenge['text'])}"
+            ]
+        out += [""]
+    out += ["## What changed since the last brief", ""]
+    if doc.what_changed:
+        for action in doc.what_changed:
+            outcome = f" What changed: {_md(action['outcome'])}" if action.get("outcome") else ""
+            out.append(f"- {_md(action['party'])}: {_md(action['description'])}.{outcome}")
+    else:
+        out.append("No learning actions were completed since the last brief.")
+    out += [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_json(reading: BriefReading) -> str:
+    return json.dumps(brief_data(reading), indent=2, ensure_ascii=False)
+
+
+def export_filename(brief: InsightBrief, extension: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", brief.partnership.title.lower()).strip("-")[:60] or "brief"
+    return f"insight-brief-{slug}-{brief.period_start}-to-{brief.period_end}.{extension}"
+
+
+def render_export(reading: BriefReading, fmt: str) -> tuple[bytes, str, str]:
+    """``(content, content type, file name)`` of the brief in ``fmt``."""
+    brief = reading.brief
+    if fmt == "pdf":
+        return render_pdf(reading), CONTENT_TYPES["pdf"], export_filename(brief, "pdf")
+    if fmt == "md":
+        return (
+            render_markdown(reading).encode("utf-8"),
+            CONTENT_TYPES["md"],
+            export_filename(brief, "md"),
+        )
+    if fmt == "json":
+        return (
+            render_json(reading).encode("utf-8"),
+            CONTENT_TYPES["json"],
+            export_filename(brief, "json"),
+        )
+    return (
+        render_html(reading).encode("utf-8"),
+        CONTENT_TYPES["html"],
+        export_filename(brief, "html"),
+    )
+
+
+def redaction_sentence(redaction: dict[str, Any]) -> str:
+    when = redaction.get("when") or _when(redaction.get("at", ""))
+    count = redaction.get("items_removed", 0)
+    items = "piece" if count == 1 else "pieces"
+    day = f"On {when:%-d %B %Y}" if when else "Since it was published"
+    return (
+        f"{day}, {count} {items} of evidence {'was' if count == 1 else 'were'} removed from "
+        "this brief because consent to use them was withdrawn."
+    )

@@ -1,0 +1,311 @@
+"""Reads of evidence items that depend on who is asking.
+
+Which items a person may see is decided by ``consent.selectors`` (the one module that
+owns the rules); every read here starts from ``evidence_visible_to`` (or, for one
+partnership's list, ``evidence_parties_visible_to``: the same rule asked of its parties)
+and only narrows it.
+Each list is one query plus fixed prefetches, whatever its size or the number of
+partnerships the person belongs to.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from accounts.models import User
+from consent.models import ConsentRecord
+from consent.selectors import (
+    consent_active,
+    consent_granted,
+    evidence_parties_visible_to,
+    evidence_visible_to,
+)
+from evidence.models import SEARCH_CONFIG, Evidence, EvidenceAttachment, evidence_search_vector
+from learnhub.errors import Forbidden
+from partnerships.models import (
+    Partnership,
+    PartnershipGroupObjectPermission,
+    Party,
+    ResearchQuestion,
+)
+from partnerships.selectors import accepted_parties_of, acting_parties_for, questions_with_status
+
+#: A cell of the coverage map with fewer visible items than this is "thin".
+THIN_BELOW = 3
+
+CONTRIBUTE = "contribute_partnership"
+
+
+def participation_missing_reason(*, party: Party) -> str | None:
+    """Why ``party`` may not add evidence now (no active ``participate`` consent), or None.
+
+    The words name the missing consent and who can give it.
+    """
+    if consent_granted(party=party, purpose=ConsentRecord.Purpose.PARTICIPATE):
+        return None
+    return _missing_participation(party)
+
+
+def _missing_participation(party: Party) -> str:
+    return (
+        "Your organisation has not given consent to take part (participate). An admin of "
+        f"{party.organisation.name} can give it on the partnership’s Consent page."
+    )
+
+
+class ParticipationMissing(Forbidden):
+    """Refused: the party has no active ``participate`` consent (the message says who can
+    give it, so pages can link to the Consent page)."""
+
+
+@dataclass(frozen=True)
+class ContributionOptions:
+    """The parties ``user`` may add evidence for now, and — when they act for parties but
+    none may add — the reason why (the missing consent and who can give it)."""
+
+    parties: list[Party]
+    blocked_reason: str | None
+
+
+def contribution_options(*, user: User, partnership: Partnership) -> ContributionOptions:
+    """Accepted parties of ``partnership`` ``user`` contributes for that have active
+    ``participate`` consent (one query)."""
+    candidates = list(
+        acting_parties_for(user=user, partnership=partnership, codename=CONTRIBUTE).annotate(
+            participates=consent_active(ConsentRecord.Purpose.PARTICIPATE, party_ref="pk")
+        )
+    )
+    allowed: list[Party] = [party for party in candidates if party.participates]
+    reason = None
+    if candidates and not allowed:
+        reason = _missing_participation(candidates[0])
+    return ContributionOptions(parties=allowed, blocked_reason=reason)
+
+
+def _mine(user: User) -> ExpressionWrapper:
+    """The outer item belongs to an accepted party ``user`` contributes for: the members
+    group of its organisation, which ``user`` is in, holds ``contribute_partnership``."""
+    if not user.is_authenticated:
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    contributes = Exists(
+        PartnershipGroupObjectPermission.objects.filter(
+            content_object=OuterRef("partnership"),
+            permission__codename=CONTRIBUTE,
+            group__user=user,
+            group=OuterRef("party__organisation__members_group"),
+        )
+    )
+    return ExpressionWrapper(
+        Q(party__status=Party.Status.ACCEPTED) & contributes, output_field=BooleanField()
+    )
+
+
+def with_details(queryset: QuerySet[Evidence], *, user: User) -> QuerySet[Evidence]:
+    """Everything a list or page shows about each item, in a fixed number of queries.
+
+    Each item carries ``mine`` (the person can change it: it is their party's).
+    """
+    return (
+        queryset.select_related("party__organisation", "submitted_by", "partnership")
+        .prefetch_related(
+            Prefetch("questions", queryset=ResearchQuestion.objects.order_by("created_at", "id")),
+            Prefetch(
+                "attachments", queryset=EvidenceAttachment.objects.order_by("created_at", "id")
+            ),
+        )
+        .annotate(mine=_mine(user))
+    )
+
+
+def evidence_matching(queryset: QuerySet[Evidence], text: str) -> QuerySet[Evidence]:
+    """``queryset`` narrowed to items whose words match ``text`` (see ``evidence_list``).
+
+    On PostgreSQL the match is the expression the GIN index ``evidence_search_gin`` is
+    built on, so the index serves it.
+    """
+    words = text.split()
+    if not words:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(search_document=evidence_search_vector()).filter(
+            search_document=query
+        )
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(body__icontains=word) | Q(prompt_text__icontains=word)
+        )
+    return queryset
+
+
+def evidence_list(
+    *,
+    user: User,
+    partnership: Partnership,
+    kind: str = "",
+    question: int | None = None,
+    valence: str = "",
+    party: int | None = None,
+    search: str = "",
+) -> QuerySet[Evidence]:
+    """The partnership's evidence ``user`` may see, newest first, narrowed by the filters.
+
+    ``search`` is PostgreSQL full-text search (English stemming; quotes, "or" and "-word"
+    work) on PostgreSQL, and a match of every word on other databases.
+    """
+    # Whether an item may be seen depends only on its party, so the rule is asked once of
+    # the partnership's few parties (consent.selectors, the same rule) instead of every
+    # item, and not again for the page after the count: as a subquery it cost more to
+    # build and plan than the list itself (measured by ``manage.py bench``).
+    shared = list(
+        evidence_parties_visible_to(user=user, partnership=partnership)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    evidence = Evidence.objects.filter(partnership=partnership, party_id__in=shared)
+    if kind:
+        evidence = evidence.filter(kind=kind)
+    if valence:
+        evidence = evidence.filter(valence=valence)
+    if party is not None:
+        evidence = evidence.filter(party_id=party)
+    if question is not None:
+        evidence = evidence.filter(
+            Exists(
+                Evidence.questions.through.objects.filter(
+                    evidence=OuterRef("pk"), researchquestion_id=question
+                )
+            )
+        )
+    evidence = evidence_matching(evidence, search)
+    return with_details(evidence, user=user).order_by("-occurred_on", "-id")
+
+
+def evidence_visible(*, user: User) -> QuerySet[Evidence]:
+    """Every item ``user`` may see, in any partnership, with details (for gateways)."""
+    return with_details(evidence_visible_to(user=user, queryset=Evidence.objects.all()), user=user)
+
+
+def evidence_own(*, user: User, partnership: Partnership) -> QuerySet[Evidence]:
+    """The items of ``user``'s own parties in ``partnership`` (to export), oldest first."""
+    evidence = evidence_visible_to(
+        user=user, queryset=Evidence.objects.filter(partnership=partnership)
+    )
+    own = with_details(evidence, user=user).filter(mine=True)  # type: ignore[misc]
+    return own.order_by("occurred_on", "id")
+
+
+def evidence_filter_choices(
+    *, partnership: Partnership
+) -> tuple[QuerySet[ResearchQuestion], QuerySet[Party]]:
+    """The questions and accepted parties a list of the partnership's evidence filters by."""
+    return (
+        questions_with_status(partnership=partnership),
+        accepted_parties_of(partnership=partnership),
+    )
+
+
+# --- Coverage map ------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageCell:
+    party: Party
+    count: int | None  # None: this party's evidence is not shared with the viewer
+
+    @property
+    def shared(self) -> bool:
+        return self.count is not None
+
+    @property
+    def thin(self) -> bool:
+        return self.count is not None and self.count < THIN_BELOW
+
+
+@dataclass
+class CoverageRow:
+    question: ResearchQuestion | None  # None: items linked to no agreed question
+    cells: list[CoverageCell] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(cell.count or 0 for cell in self.cells)
+
+
+@dataclass
+class Coverage:
+    parties: list[Party]
+    rows: list[CoverageRow]
+    thin_below: int = THIN_BELOW
+
+
+def evidence_coverage(*, user: User, partnership: Partnership) -> Coverage:
+    """Agreed research questions × accepted parties: how many items ``user`` can see in
+    each cell. Cells of parties whose evidence is not shared with ``user`` have no count,
+    so a gap is never confused with something kept private. Four queries.
+    """
+    questions = list(
+        questions_with_status(partnership=partnership).filter(
+            status=ResearchQuestion.Status.AGREED  # type: ignore[misc]
+        )
+    )
+    parties = list(accepted_parties_of(partnership=partnership))
+    shared = set(
+        evidence_parties_visible_to(user=user, partnership=partnership).values_list("pk", flat=True)
+    )
+    visible = evidence_visible_to(
+        user=user, queryset=Evidence.objects.filter(partnership=partnership)
+    )
+    agreed_ids = [q.pk for q in questions]
+    counts: dict[tuple[int | None, int], int] = {}
+    linked = Evidence.questions.through.objects.filter(
+        evidence__in=visible.values("pk"), researchquestion_id__in=agreed_ids
+    )
+    for row in linked.values("researchquestion_id", "evidence__party_id").annotate(
+        n=Count("evidence_id", distinct=True)
+    ):
+        counts[(row["researchquestion_id"], row["evidence__party_id"])] = row["n"]
+    unlinked = visible.exclude(
+        Exists(
+            Evidence.questions.through.objects.filter(
+                evidence=OuterRef("pk"), researchquestion_id__in=agreed_ids
+            )
+        )
+    )
+    for party_row in unlinked.order_by().values("party_id").annotate(n=Count("pk")):
+        counts[(None, party_row["party_id"])] = party_row["n"]
+
+    def cells(question_id: int | None) -> list[CoverageCell]:
+        return [
+            CoverageCell(
+                party=party,
+                count=counts.get((question_id, party.pk), 0) if party.pk in shared else None,
+            )
+            for party in parties
+        ]
+
+    rows = [CoverageRow(question=q, cells=cells(q.pk)) for q in questions]
+    rows.append(CoverageRow(question=None, cells=cells(None)))
+    return Coverage(parties=parties, rows=rows)
+
+
+def question_ids_of(*, partnership: Partnership, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` are research questions of ``partnership``."""
+    return set(
+        ResearchQuestion.objects.filter(partnership=partnership, pk__in=list(ids)).values_list(
+            "pk", flat=True
+        )
+    )

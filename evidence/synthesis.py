@@ -1,0 +1,656 @@
+"""The drafting engine: from a period's consented evidence to the computed parts of a brief.
+
+Everything here is a pure function of plain values (``Item``, ``Question``, ...), with no
+database access: ``evidence.services.briefs`` loads the rows in a fixed number of queries,
+after ``consent.selectors`` has decided which evidence may be cited and how quotes are
+attributed, and stores what these functions return. Nothing here decides consent.
+
+A brief has one section for the partnership as a whole and one per agreed research
+question. Each section holds counts (by kind and by working / not working, with the
+change from the previous period), statistics (the latest value of each measure with its
+unit, baseline and change), representative quotes and stories, what is working and what
+is not, themes found in the text, and gaps. Every quote, figure and theme carries the id
+of the evidence it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from textstat.textstat import textstatistics
+
+from evidence.plain_words import JARGON, WELL_KNOWN_ACRONYMS
+
+# Labels (plural) of evidence kinds and valences, as a brief prints them.
+KIND_LABELS: dict[str, str] = {
+    "statistic": "Statistics",
+    "story": "Stories",
+    "quote": "Quotes",
+    "learning_log": "Learning logs",
+    "interview_note": "Interview notes",
+    "survey_result": "Survey results",
+    "after_action_review": "After action reviews",
+    "reflection": "Reflection sessions",
+    "document": "Documents",
+}
+VALENCE_LABELS: dict[str, str] = {
+    "working": "Working",
+    "not_working": "Not working",
+    "mixed": "Mixed",
+    "unclear": "Unclear",
+}
+VALENCE_ORDER = ("working", "not_working", "mixed", "unclear")
+
+QUOTE_KINDS = frozenset({"quote"})
+STORY_KINDS = frozenset({"story", "interview_note", "after_action_review", "reflection"})
+
+MAX_QUOTES = 4
+MAX_STORIES = 3
+MAX_POINTS = 5
+LITTLE_EVIDENCE = 3  # fewer items than this about a question is a gap worth naming
+QUOTE_CHARS = 400
+STORY_CHARS = 600
+MIN_THEME_DOCUMENTS = 4
+MAX_THEMES = 3
+THEME_TERMS = 3
+LONG_SENTENCE_WORDS = 25
+OVERALL_HEADING = "The partnership as a whole"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of citable evidence, as the engine needs it."""
+
+    id: int
+    party_id: int
+    kind: str
+    title: str
+    body: str
+    valence: str
+    occurred_on: date
+    questions: frozenset[int] = frozenset()
+    value: Decimal | None = None
+    unit: str = ""
+    baseline: Decimal | None = None
+    attribution: str = "a grantee"  # as consent.selectors.quote_attribution says
+    named: bool = False  # whether ``attribution`` names the organisation
+    extra_text: str = ""  # prompt answers, for the theme analysis
+
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in (self.title, self.body, self.extra_text) if part)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    id: int
+    description: str
+    outcome: str
+    party: str
+    done_on: date
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+@dataclass
+class Draft:
+    """What the engine computed for one brief."""
+
+    sections: list[dict[str, Any]]
+    cited: list[int]
+    compared: list[int]
+    what_changed: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- Numbers ------------------------------------------------------------------------------
+
+
+def number_text(value: Decimal | None) -> str | None:
+    """A decimal as people write it: ``40`` not ``40.0000``, ``2.5`` not ``2.5000``."""
+    if value is None:
+        return None
+    normalised = value.normalize()
+    if normalised == normalised.to_integral_value():
+        return f"{normalised.to_integral_value():f}"
+    return f"{normalised:f}"
+
+
+def signed_text(value: Decimal | None) -> str | None:
+    text = number_text(value)
+    if text is None:
+        return None
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def _excerpt(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+# --- Counts -------------------------------------------------------------------------------
+
+
+def _counts(current: Sequence[Item], previous: Sequence[Item]) -> dict[str, Any]:
+    kinds_now = Counter(item.kind for item in current)
+    kinds_before = Counter(item.kind for item in previous)
+    valences_now = Counter(item.valence for item in current)
+    valences_before = Counter(item.valence for item in previous)
+    by_kind = [
+        {
+            "kind": kind,
+            "label": label,
+            "count": kinds_now[kind],
+            "previous": kinds_before[kind],
+            "change": kinds_now[kind] - kinds_before[kind],
+        }
+        for kind, label in KIND_LABELS.items()
+        if kinds_now[kind] or kinds_before[kind]
+    ]
+    by_valence = [
+        {
+            "valence": valence,
+            "label": VALENCE_LABELS[valence],
+            "count": valences_now[valence],
+            "previous": valences_before[valence],
+            "change": valences_now[valence] - valences_before[valence],
+        }
+        for valence in VALENCE_ORDER
+    ]
+    return {
+        "total": len(current),
+        "previous_total": len(previous),
+        "change": len(current) - len(previous),
+        "by_kind": by_kind,
+        "by_valence": by_valence,
+        "evidence": sorted(item.id for item in current),
+    }
+
+
+# --- Statistics ---------------------------------------------------------------------------
+
+
+def _measure_key(item: Item) -> tuple[str, str]:
+    return (" ".join(item.title.split()).casefold(), item.unit.strip().casefold())
+
+
+def _latest(items: Iterable[Item]) -> Item:
+    return max(items, key=lambda item: (item.occurred_on, item.id))
+
+
+def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[dict[str, Any]]:
+    """The latest value of each measure (title and unit), with baseline and change."""
+    measures: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in current:
+        if item.value is not None:
+            measures[_measure_key(item)].append(item)
+    # Every item below has a value: only those were grouped.
+    earlier: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in previous:
+        if item.value is not None:
+            earlier[_measure_key(item)].append(item)
+
+    statistics = []
+    for key, items in measures.items():
+        items.sort(key=lambda item: (item.occurred_on, item.id))
+        latest = items[-1]
+        value = latest.value or Decimal(0)
+        baseline_item = next((i for i in reversed(items) if i.baseline is not None), None)
+        baseline = baseline_item.baseline if baseline_item else None
+        before = _latest(earlier[key]) if earlier.get(key) else None
+        points: list[dict[str, Any]] = []
+        if baseline is not None and baseline_item is not None:
+            points.append(
+                {
+                    "label": "Baseline",
+                    "value": number_text(baseline),
+                    "evidence": baseline_item.id,
+                    "baseline": True,
+                }
+            )
+        if before is not None:
+            points.append(
+                {
+                    "label": f"Previous period ({before.occurred_on:%-d %b %Y})",
+                    "value": number_text(before.value),
+                    "evidence": before.id,
+                    "baseline": False,
+                }
+            )
+        points.extend(
+            {
+                "label": f"{item.occurred_on:%-d %b %Y}",
+                "value": number_text(item.value),
+                "evidence": item.id,
+                "baseline": False,
+            }
+            for item in items
+        )
+        statistics.append(
+            {
+                "measure": " ".join(latest.title.split()),
+                "unit": latest.unit,
+                "value": number_text(value),
+                "occurred_on": latest.occurred_on.isoformat(),
+                "evidence": latest.id,
+                "baseline": number_text(baseline),
+                "change": signed_text(value - baseline) if baseline is not None else None,
+                "previous_value": number_text(before.value) if before else None,
+                "change_from_previous": (
+                    signed_text(value - before.value)
+                    if before is not None and before.value is not None
+                    else None
+                ),
+                "previous_evidence": before.id if before else None,
+                "points": points,
+            }
+        )
+    statistics.sort(key=lambda s: (str(s["measure"]).casefold(), str(s["unit"]).casefold()))
+    return statistics
+
+
+# --- Quotes, stories, working and not working ---------------------------------------------
+
+
+def representative(items: Sequence[Item], limit: int) -> list[Item]:
+    """Up to ``limit`` items chosen to show the range: working, not working, mixed and
+    unclear in turn, each time preferring a party not yet heard from, newest first."""
+    pools: dict[str, list[Item]] = {valence: [] for valence in VALENCE_ORDER}
+    for item in sorted(items, key=lambda i: (i.occurred_on, i.id), reverse=True):
+        pools.setdefault(item.valence, []).append(item)
+    chosen: list[Item] = []
+    heard: set[int] = set()
+    while len(chosen) < limit and any(pools.values()):
+        for valence in VALENCE_ORDER:
+            pool = pools[valence]
+            if not pool or len(chosen) >= limit:
+                continue
+            pick = next((i for i in pool if i.party_id not in heard), pool[0])
+            pool.remove(pick)
+            chosen.append(pick)
+            heard.add(pick.party_id)
+    return chosen
+
+
+def _quote(item: Item) -> dict[str, Any]:
+    return {
+        "text": _excerpt(item.body or item.title, QUOTE_CHARS),
+        "attribution": item.attribution,
+        "named": item.named,
+        "valence": item.valence,
+        "evidence": item.id,
+    }
+
+
+def _story(item: Item) -> dict[str, Any]:
+    return {
+        "title": " ".join(item.title.split()),
+        "text": _excerpt(item.body or item.extra_text, STORY_CHARS),
+        "kind": item.kind,
+        "attribution": item.attribution,
+        "named": item.named,
+        "valence": item.valence,
+        "evidence": item.id,
+    }
+
+
+def _points(items: Sequence[Item], valence: str) -> list[dict[str, Any]]:
+    matching = [item for item in items if item.valence == valence]
+    picked = representative(matching, MAX_POINTS)
+    return [
+        {"text": " ".join(item.title.split()), "kind": item.kind, "evidence": item.id}
+        for item in picked
+    ]
+
+
+# --- Themes -------------------------------------------------------------------------------
+
+
+def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
+    """Themes in the items' text by TF-IDF and non-negative matrix factorisation
+    (scikit-learn), each with the evidence behind it. Deterministic for the same input.
+
+    Too few documents to find a pattern give no themes rather than noise.
+    """
+    documents = [item for item in items if item.text.strip()]
+    if len(documents) < MIN_THEME_DOCUMENTS:
+        return []
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    documents.sort(key=lambda item: item.id)
+    vectoriser = TfidfVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]{2,}\b",  # noqa: S106 - words, not a secret
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        max_features=2000,
+    )
+    try:
+        matrix = vectoriser.fit_transform([item.text for item in documents])
+    except ValueError:  # nothing but stop words
+        return []
+    vocabulary = vectoriser.get_feature_names_out()
+    components = min(MAX_THEMES, len(documents) // 2, len(vocabulary))
+    if components < 1:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = NMF(n_components=components, init="nndsvda", random_state=0, max_iter=400)
+        weights = model.fit_transform(matrix)
+    members: dict[int, list[int]] = defaultdict(list)
+    for row, item in enumerate(documents):
+        strongest = int(weights[row].argmax())
+        if weights[row][strongest] > 0:
+            members[strongest].append(item.id)
+    found = []
+    for index, topic in enumerate(model.components_):
+        if not members.get(index):
+            continue
+        terms: list[str] = []
+        for term_index in topic.argsort()[::-1]:
+            term = str(vocabulary[term_index])
+            if topic[term_index] <= 0:
+                break
+            if any(term in chosen or chosen in term for chosen in terms):
+                continue
+            terms.append(term)
+            if len(terms) == THEME_TERMS:
+                break
+        if not terms:
+            continue
+        found.append(
+            {
+                "label": ", ".join(terms),
+                "terms": terms,
+                "evidence": sorted(members[index]),
+            }
+        )
+    found.sort(key=lambda theme: (-len(theme["evidence"]), theme["label"]))
+    return found
+
+
+# --- Sections -----------------------------------------------------------------------------
+
+
+def _question_gaps(question: Question, items: Sequence[Item]) -> list[dict[str, Any]]:
+    gaps: list[dict[str, Any]] = []
+    if not items:
+        gaps.append(
+            {
+                "kind": "question",
+                "question": question.id,
+                "text": f"No evidence about “{question.text}” this period.",
+            }
+        )
+    elif len(items) < LITTLE_EVIDENCE:
+        pieces = "piece" if len(items) == 1 else "pieces"
+        gaps.append(
+            {
+                "kind": "question",
+                "question": question.id,
+                "text": f"Only {len(items)} {pieces} of evidence about “{question.text}” "
+                "this period.",
+            }
+        )
+    if items and not any(item.valence == "not_working" for item in items):
+        gaps.append(
+            {
+                "kind": "not_working",
+                "question": question.id,
+                "text": f"Nothing recorded about what is not working on “{question.text}”.",
+            }
+        )
+    return gaps
+
+
+def _section(
+    *,
+    question: Question | None,
+    current: Sequence[Item],
+    previous: Sequence[Item],
+    gaps: list[dict[str, Any]],
+) -> dict[str, Any]:
+    quotes = representative([i for i in current if i.kind in QUOTE_KINDS], MAX_QUOTES)
+    stories = representative([i for i in current if i.kind in STORY_KINDS], MAX_STORIES)
+    return {
+        "question": question.id if question else None,
+        "heading": question.text if question else OVERALL_HEADING,
+        "counts": _counts(current, previous),
+        "statistics": _statistics(current, previous),
+        "quotes": [_quote(item) for item in quotes],
+        "stories": [_story(item) for item in stories],
+        "working": _points(current, "working"),
+        "not_working": _points(current, "not_working"),
+        "themes": themes(current),
+        "gaps": gaps,
+    }
+
+
+def synthesise(
+    *,
+    questions: Sequence[Question],
+    parties: Sequence[PartyRef],
+    current: Sequence[Item],
+    previous: Sequence[Item],
+    actions_done: Sequence[ActionDone] = (),
+) -> Draft:
+    """Compute a brief's sections from the period's items and the previous period's.
+
+    ``questions`` are the agreed research questions; ``parties`` those whose evidence
+    may be cited (only they are named as not having contributed, so a party that
+    withdrew consent is never singled out).
+    """
+    sections = []
+    question_sections = []
+    all_question_gaps: list[dict[str, Any]] = []
+    for question in questions:
+        now = [item for item in current if question.id in item.questions]
+        before = [item for item in previous if question.id in item.questions]
+        gaps = _question_gaps(question, now)
+        all_question_gaps.extend(gap for gap in gaps if gap["kind"] == "question")
+        question_sections.append(
+            _section(question=question, current=now, previous=before, gaps=gaps)
+        )
+
+    contributed = {item.party_id for item in current}
+    party_gaps = [
+        {
+            "kind": "party",
+            "party": party.id,
+            "text": f"{party.name} has not added evidence this period.",
+        }
+        for party in parties
+        if party.role != "learning_partner" and party.id not in contributed
+    ]
+    overall_gaps = list(all_question_gaps) + party_gaps
+    if not current:
+        overall_gaps.insert(
+            0, {"kind": "period", "text": "No evidence that may be used was added this period."}
+        )
+    sections.append(_section(question=None, current=current, previous=previous, gaps=overall_gaps))
+    sections.extend(question_sections)
+    what_changed = [
+        {
+            "action": action.id,
+            "description": action.description,
+            "outcome": action.outcome,
+            "party": action.party,
+            "done_on": action.done_on.isoformat(),
+        }
+        for action in sorted(actions_done, key=lambda a: (a.done_on, a.id))
+    ]
+    return Draft(
+        sections=sections,
+        cited=sorted(item.id for item in current),
+        compared=sorted(item.id for item in previous),
+        what_changed=what_changed,
+    )
+
+
+def evidence_ids_in(value: Any) -> set[int]:
+    """Every evidence id a stored brief part refers to (``"evidence"`` and
+    ``"previous_evidence"`` keys, single ids or lists), at any depth."""
+    found: set[int] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in ("evidence", "previous_evidence"):
+                if isinstance(inner, int):
+                    found.add(inner)
+                elif isinstance(inner, list):
+                    found.update(i for i in inner if isinstance(i, int))
+            else:
+                found |= evidence_ids_in(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= evidence_ids_in(inner)
+    return found
+
+
+def named_evidence_in(sections: Sequence[dict[str, Any]]) -> dict[int, bool]:
+    """For each quote and story in ``sections``: whether it was attributed by name."""
+    named: dict[int, bool] = {}
+    for section in sections:
+        for entry in [*section.get("quotes", []), *section.get("stories", [])]:
+            named[entry["evidence"]] = bool(entry.get("named"))
+    return named
+
+
+# --- Plain-language report ----------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:s)?\b")
+_reading = textstatistics()
+# "en-GB" (not "en_GB") makes textstat count syllables with pyphen's British English
+# dictionary, shipped in the package, instead of downloading CMUdict at run time; the
+# Flesch constants are English either way.
+_reading.set_lang("en-GB")
+
+
+def _sentences(text: str) -> list[str]:
+    sentences = []
+    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*•]\s)", text):
+        for sentence in _SENTENCE_END.split(" ".join(paragraph.split())):
+            if sentence.strip():
+                sentences.append(sentence.strip())
+    return sentences
+
+
+def reading_ease_label(score: float | None) -> str:
+    if score is None:
+        return "Nothing written yet"
+    if score >= 60:
+        return "Plain English: most people can read it easily"
+    if score >= 50:
+        return "Fairly hard to read"
+    if score >= 30:
+        return "Hard to read"
+    return "Very hard to read"
+
+
+def _acronyms(text: str) -> list[dict[str, Any]]:
+    found: dict[str, int] = {}
+    for match in _ACRONYM.finditer(text):
+        term = match.group(0)
+        stem = term[:-1] if term.endswith("s") and term[:-1].isupper() else term
+        if stem in WELL_KNOWN_ACRONYMS or len(stem) < 2:
+            continue
+        found[stem] = found.get(stem, 0) + 1
+    unexplained = []
+    for term, count in found.items():
+        explained = re.search(rf"\({re.escape(term)}s?\)", text) or re.search(
+            rf"\b{re.escape(term)}s?\s*\((?!\s*[A-Z]{{2,}}\))[^)]{{3,}}\)", text
+        )
+        if not explained:
+            unexplained.append({"term": term, "count": count})
+    return unexplained
+
+
+def _jargon(text: str) -> list[dict[str, Any]]:
+    lowered = text.casefold()
+    found = []
+    for term, instead in JARGON.items():
+        count = len(re.findall(rf"\b{re.escape(term)}\b", lowered))
+        if count:
+            found.append({"term": term, "instead": instead, "count": count})
+    return found
+
+
+def plain_language_report(
+    *,
+    so_what: str,
+    recommendations: str,
+    challenge_texts: Sequence[str],
+    sections: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """How readable the learning partner's words are, and what the brief still lacks.
+
+    Reads the so-what, recommendations and challenges (people's quotes are theirs, not
+    ours to simplify): Flesch reading ease (textstat), sentences over
+    ``LONG_SENTENCE_WORDS`` words, acronyms never spelled out, jargon with plainer
+    words; and warns about numbers without a story, stories without a number, and a
+    missing "so what?".
+    """
+    text = "\n\n".join(part for part in (so_what, recommendations, *challenge_texts) if part)
+    words = _reading.lexicon_count(text) if text.strip() else 0
+    # Flesch scores run past both ends of 0 to 100 for very short or very dense text.
+    score = (
+        round(min(100.0, max(0.0, float(_reading.flesch_reading_ease(text)))), 1) if words else None
+    )
+    long_sentences = []
+    for sentence in _sentences(text):
+        count = len(sentence.split())
+        if count > LONG_SENTENCE_WORDS:
+            long_sentences.append({"text": _excerpt(sentence, 200), "words": count})
+
+    warnings_: list[str] = []
+    if not so_what.strip():
+        warnings_.append(
+            "There is no “so what?” yet: say what this evidence means for the partnership."
+        )
+    for section in sections:
+        has_numbers = bool(section.get("statistics"))
+        has_stories = bool(section.get("quotes") or section.get("stories"))
+        heading = section.get("heading", "")
+        if has_numbers and not has_stories:
+            warnings_.append(f"“{heading}” has numbers but no story or quote to explain them.")
+        if has_stories and not has_numbers:
+            warnings_.append(f"“{heading}” has stories but no number to show how common they are.")
+    if score is not None and score < 50:
+        warnings_.append("The writing is hard to read: use shorter sentences and everyday words.")
+    return {
+        "reading_ease": score,
+        "reading_ease_label": reading_ease_label(score),
+        "word_count": words,
+        "long_sentences": long_sentences,
+        "acronyms": _acronyms(text),
+        "jargon": _jargon(text),
+        "warnings": warnings_,
+    }

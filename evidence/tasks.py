@@ -1,0 +1,90 @@
+"""Background jobs of the evidence app: thin, named, idempotent, taking ids.
+
+Every task is ``acks_late`` with ``reject_on_worker_lost``: a message is acknowledged
+only when its task has finished, and a worker that dies mid-task hands it back to the
+queue, so another worker runs it again. That is safe because each task is idempotent
+(see the services it calls). Only transient database errors are retried.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from evidence.services.briefs import (
+    brief_draft,
+    briefs_draft_due,
+    briefs_rerender_for_party,
+    evidence_reminders_send,
+)
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    name="evidence.draft_brief",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def draft_brief(brief_id: int) -> str:
+    """Draft one brief (a second delivery changes nothing)."""
+    brief = brief_draft(brief_id=brief_id)
+    return "missing" if brief is None else str(brief.status)
+
+
+@shared_task(
+    name="evidence.draft_due_briefs",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def draft_due_briefs() -> list[int]:
+    """Beat: make and queue the briefs whose cadence period has ended."""
+    return briefs_draft_due()
+
+
+@shared_task(
+    name="evidence.rerender_briefs_for_party",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def rerender_briefs_for_party(party_id: int) -> int:
+    """After a consent change: bring the party's partnership's briefs in line with it."""
+    return briefs_rerender_for_party(party_id=party_id)
+
+
+@shared_task(
+    name="evidence.remind_parties_without_evidence",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def remind_parties_without_evidence() -> int:
+    """Beat: remind parties with no evidence in a period that ends soon (once a period)."""
+    return evidence_reminders_send()

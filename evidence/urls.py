@@ -1,0 +1,15 @@
+"""Web pages of the app, under the ``evidence`` namespace.
+
+Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices them in.
+"""
+
+from django.urls import URLPattern, URLResolver
+
+from evidence.views import briefs, items
+
+app_name = "evidence"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *items.urlpatterns,
+    *briefs.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Web pages of the evidence app; each module owns its ``urlpatterns``."""

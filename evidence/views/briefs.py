@@ -1,0 +1,672 @@
+"""Web pages of insight briefs and learning actions.
+
+The briefs tab lists the briefs a person may read and lets the learning partner ask for
+one; a brief's page shows it (with downloads, and for the learning partner the
+plain-language report); the learning partner edits it, previews it as each party or the
+public would see it once published, and publishes it after checking the answers.
+Learning actions have a page of their own. Views stay thin: a gateway, then one service
+or selector; refusals come back as the same plain messages the API gives.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from evidence.access.briefs import (
+    ActionAccess,
+    BriefAction,
+    access_action_party,
+    access_brief,
+    access_learning_action,
+    access_partnership_briefs,
+    parties_user_may_record_for,
+)
+from evidence.models import InsightBrief, LearningAction
+from evidence.periods import Period, last_ended_period, london_today, period_containing
+from evidence.rendering import FORMATS, document, render_export
+from evidence.selectors.briefs import (
+    PUBLIC,
+    brief_preview,
+    brief_reading_for,
+    briefs_for_actions,
+    briefs_visible_to,
+    is_learning_partner,
+    learning_actions_of,
+)
+from evidence.services.briefs import (
+    CHALLENGES_MAX,
+    ChallengesNotPermitted,
+    brief_publish,
+    brief_redraft,
+    brief_request,
+    brief_update,
+    learning_action_create,
+    learning_action_update,
+    unpermitted_challenges,
+)
+from learnhub.errors import Conflict, Forbidden
+from partnerships.access import PartnershipAction, access_partnership
+from partnerships.models import Partnership, Party
+from partnerships.navigation import TABS
+from partnerships.selectors import accepted_parties_of, questions_with_status
+
+T = "evidence/briefs/"
+A = "evidence/actions/"
+BLANK_CHALLENGE_ROWS = 2
+
+View = Callable[..., HttpResponseBase]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def brief_page(view: View) -> View:
+    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as refusal:
+            return render(
+                request,
+                "partnerships/partnership/forbidden.html",
+                {"reason": refusal.message},
+                status=403,
+            )
+
+    return wrapper
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    partnership: Partnership,
+    context: dict[str, Any] | None = None,
+    *,
+    tab: str = "briefs",
+    status: int = 200,
+) -> HttpResponse:
+    page: dict[str, Any] = {
+        "partnership": partnership,
+        "tab": tab,
+        "tabs": TABS,
+        "is_learning_partner": is_learning_partner(user=_user(request), partnership=partnership),
+    }
+    page.update(context or {})
+    return render(request, template, page, status=status)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- The briefs tab ------------------------------------------------------------------------------
+
+
+class BriefRequestForm(forms.Form):
+    period_start = forms.DateField(
+        label="First day of the period",
+        help_text="For example, 2026-10-01",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day of the period.",
+            "invalid": "Enter the first day as a real date, like 2026-10-01.",
+        },
+    )
+    period_end = forms.DateField(
+        label="Last day of the period",
+        help_text="For example, 2026-10-31",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day of the period.",
+            "invalid": "Enter the last day as a real date, like 2026-10-31.",
+        },
+    )
+
+
+def _suggested_period(partnership: Partnership) -> Period:
+    return last_ended_period(london_today(), partnership.brief_cadence)
+
+
+@brief_page
+@require_GET
+def brief_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = access_partnership_briefs(user=user, pk=partnership_pk, action=BriefAction.VIEW)
+    suggested = _suggested_period(partnership)
+    form = BriefRequestForm(initial={"period_start": suggested.start, "period_end": suggested.end})
+    return _brief_list(request, partnership, form)
+
+
+def _brief_list(
+    request: HttpRequest, partnership: Partnership, form: BriefRequestForm, status: int = 200
+) -> HttpResponse:
+    current = period_containing(london_today(), partnership.brief_cadence)
+    return _render(
+        request,
+        f"{T}list.html",
+        partnership,
+        {
+            "briefs": list(briefs_visible_to(user=_user(request), partnership=partnership)),
+            "form": form,
+            "current_period": current,
+            "next_draft_day": current.end + datetime.timedelta(days=1),
+            "schedule_on": partnership.status == Partnership.Status.ACTIVE,
+        },
+        status=status,
+    )
+
+
+@brief_page
+@require_POST
+def brief_request_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = access_partnership_briefs(
+        user=user, pk=partnership_pk, action=BriefAction.REQUEST
+    )
+    form = BriefRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            brief, created = brief_request(partnership=partnership, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request, "The brief is being drafted. This usually takes less than a minute."
+                )
+            else:
+                messages.info(request, "There is already a brief for that period: here it is.")
+            return redirect("evidence:brief-detail", pk=brief.pk)
+    return _brief_list(request, partnership, form, status=400)
+
+
+# --- One brief ---------------------------------------------------------------------------------
+
+
+def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
+    reading = brief_reading_for(brief=brief, user=_user(request))
+    return {
+        "brief": brief,
+        "doc": document(reading),
+        "period": Period(brief.period_start, brief.period_end).describe(),
+        "formats": [
+            ("html", "Web page (HTML)"),
+            ("pdf", "PDF"),
+            ("md", "Markdown"),
+            ("json", "Data (JSON)"),
+        ],
+    }
+
+
+@brief_page
+@require_GET
+def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+    context = _brief_context(request, brief)
+    context["actions"] = list(
+        learning_actions_of(partnership=brief.partnership).filter(brief=brief)
+    )
+    context["can_record_action"] = bool(
+        parties_user_may_record_for(user=_user(request), partnership=brief.partnership)
+    )
+    return _render(request, f"{T}detail.html", brief.partnership, context)
+
+
+@brief_page
+@require_GET
+def brief_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+    if fmt not in FORMATS:
+        raise Http404("No such download format.")
+    reading = brief_reading_for(brief=brief, user=_user(request))
+    content, content_type, filename = render_export(reading, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@brief_page
+@require_POST
+def brief_redraft_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
+    try:
+        brief_redraft(brief=brief, by=user)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "The brief is being drafted again from the latest evidence.")
+    return redirect("evidence:brief-detail", pk=brief.pk)
+
+
+# --- Editing --------------------------------------------------------------------------------------
+
+
+class BriefEditForm(forms.Form):
+    so_what = forms.CharField(
+        label="So what?",
+        help_text="What does this evidence mean for the partnership? Use plain words.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendations = forms.CharField(
+        label="Recommendations",
+        help_text="What should each party do next?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ChallengeForm(forms.Form):
+    party = forms.TypedChoiceField(label="Who is challenged", required=False, coerce=int)
+    area = forms.ChoiceField(label="About", required=False)
+    text = forms.CharField(
+        label="The challenge", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remove = forms.BooleanField(label="Remove this challenge", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[tuple[int, str]],
+        areas: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        party_field = cast(forms.TypedChoiceField, self.fields["party"])
+        party_field.choices = [("", "Choose a party"), *parties]
+        cast(forms.ChoiceField, self.fields["area"]).choices = areas
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not data.get("text") and not data.get("party")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("remove") or (not data.get("text") and not data.get("party")):
+            return data
+        if not data.get("party"):
+            self.add_error("party", "Choose who this challenge is for.")
+        if not (data.get("text") or "").strip():
+            self.add_error("text", "Write the challenge, or tick “Remove this challenge”.")
+        return data
+
+
+ChallengeFormSet = forms.formset_factory(ChallengeForm, extra=0, max_num=CHALLENGES_MAX)
+
+
+def _challenge_choices(
+    partnership: Partnership,
+) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    parties = [
+        (p.pk, f"{p.organisation.name} ({p.get_role_display().lower()})")
+        for p in accepted_parties_of(partnership=partnership).exclude(
+            role=Party.Role.LEARNING_PARTNER
+        )
+    ]
+    areas = [("*", "Its work as a whole")] + [
+        (str(q.pk), q.text)
+        for q in questions_with_status(partnership=partnership).prefetch_related(None)
+    ]
+    return parties, areas
+
+
+def _edit_forms(request: HttpRequest, brief: InsightBrief) -> tuple[BriefEditForm, Any]:
+    parties, areas = _challenge_choices(brief.partnership)
+    if request.method == "POST":
+        form = BriefEditForm(request.POST)
+        formset = ChallengeFormSet(
+            request.POST, prefix="challenge", form_kwargs={"parties": parties, "areas": areas}
+        )
+    else:
+        form = BriefEditForm(
+            initial={"so_what": brief.so_what, "recommendations": brief.recommendations}
+        )
+        initial = [
+            {"party": c["party"], "area": str(c["area"]), "text": c["text"]}
+            for c in brief.challenges or []
+        ]
+        blanks = min(BLANK_CHALLENGE_ROWS, CHALLENGES_MAX - len(initial))
+        formset = forms.formset_factory(
+            ChallengeForm, extra=max(blanks, 0), max_num=CHALLENGES_MAX
+        )(initial=initial, prefix="challenge", form_kwargs={"parties": parties, "areas": areas})
+    return form, formset
+
+
+def _challenges_from(formset: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "party": f.cleaned_data["party"],
+            "area": f.cleaned_data["area"] or "*",
+            "text": f.cleaned_data["text"],
+        }
+        for f in formset.forms
+        if not f.cleaned_data.get("remove") and not f.is_blank
+    ]
+
+
+@brief_page
+@require_http_methods(["GET", "POST"])
+def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
+    if brief.status != InsightBrief.Status.DRAFT:
+        messages.error(
+            request,
+            "This brief has been published, so it can no longer be changed."
+            if brief.status == InsightBrief.Status.PUBLISHED
+            else "This brief is still being drafted. Try again in a minute.",
+        )
+        return redirect("evidence:brief-detail", pk=brief.pk)
+    form, formset = _edit_forms(request, brief)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            brief_update(
+                brief=brief,
+                by=user,
+                so_what=form.cleaned_data["so_what"],
+                recommendations=form.cleaned_data["recommendations"],
+                challenges=_challenges_from(formset),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("evidence:brief-detail", pk=brief.pk)
+        else:
+            messages.success(request, "Your changes to the brief are saved.")
+            if request.POST.get("next") == "publish":
+                return redirect("evidence:brief-publish", pk=brief.pk)
+            return redirect("evidence:brief-detail", pk=brief.pk)
+    return _render(
+        request,
+        f"{T}edit.html",
+        brief.partnership,
+        {
+            "brief": brief,
+            "form": form,
+            "formset": formset,
+            "period": Period(brief.period_start, brief.period_end).describe(),
+            "report": brief.plain_language or {},
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Preview and publish ------------------------------------------------------------------------
+
+
+@brief_page
+@require_GET
+def brief_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brief as it will read once published, as a chosen party (or the public) sees it."""
+    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.EDIT)
+    parties = list(accepted_parties_of(partnership=brief.partnership))
+    chosen_key = request.GET.get("as", PUBLIC)
+    chosen = next((party for party in parties if chosen_key == str(party.pk)), None)
+    if chosen is None:
+        chosen_key = PUBLIC
+        label = "the public"
+    else:
+        label = f"{chosen.organisation.name} ({chosen.get_role_display().lower()})"
+    reading = brief_preview(brief=brief, audience=chosen if chosen is not None else PUBLIC)
+    return _render(
+        request,
+        f"{T}preview.html",
+        brief.partnership,
+        {
+            "brief": brief,
+            "doc": document(reading, audience=f"Preview: as {label} will see it"),
+            "parties": parties,
+            "chosen": chosen_key,
+            "audience_label": label,
+            "left_out": reading.left_out,
+            "period": Period(brief.period_start, brief.period_end).describe(),
+        },
+    )
+
+
+def _publish_context(brief: InsightBrief) -> dict[str, Any]:
+    parties, areas = _challenge_choices(brief.partnership)
+    party_names = dict(parties)
+    area_names = dict(areas)
+    problems = unpermitted_challenges(brief)
+    preview = brief_preview(brief=brief, audience=PUBLIC)
+    return {
+        "brief": brief,
+        "period": Period(brief.period_start, brief.period_end).describe(),
+        "challenges": [
+            {
+                "party": party_names.get(c["party"], "A former party"),
+                "area": area_names.get(str(c["area"]), "A research question"),
+                "text": c["text"],
+            }
+            for c in brief.challenges or []
+        ],
+        "problems": problems,
+        "report": brief.plain_language or {},
+        "cited": len(preview.cited),
+        "left_out": preview.left_out,
+    }
+
+
+@brief_page
+@require_http_methods(["GET", "POST"])
+def brief_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers, then publish. Refused (409, the same words as the API) while a
+    challenge lacks its party's permission for published briefs."""
+    user = _user(request)
+    brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
+    if brief.status != InsightBrief.Status.DRAFT:
+        messages.error(
+            request,
+            "This brief has already been published."
+            if brief.status == InsightBrief.Status.PUBLISHED
+            else "This brief is still being drafted. Try again in a minute.",
+        )
+        return redirect("evidence:brief-detail", pk=brief.pk)
+    refusal: list[str] = []
+    if request.method == "POST":
+        try:
+            brief_publish(brief=brief, by=user)
+        except ChallengesNotPermitted as problems:
+            refusal = problems.problems
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("evidence:brief-detail", pk=brief.pk)
+        else:
+            messages.success(request, "The brief is published. Every party has been told.")
+            return redirect("evidence:brief-detail", pk=brief.pk)
+    context = _publish_context(brief)
+    context["refused"] = refusal
+    return _render(
+        request, f"{T}publish.html", brief.partnership, context, status=409 if refusal else 200
+    )
+
+
+# --- Learning actions ----------------------------------------------------------------------------
+
+
+class LearningActionForm(forms.Form):
+    party = forms.TypedChoiceField(
+        label="Which organisation will change something",
+        coerce=int,
+        error_messages={"required": "Choose the organisation."},
+    )
+    brief = forms.TypedChoiceField(
+        label="Because of which brief (optional)", coerce=int, required=False, empty_value=None
+    )
+    description = forms.CharField(
+        label="What we will change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you will change."},
+    )
+    status = forms.ChoiceField(
+        label="Where it is up to",
+        choices=LearningAction.Status.choices,
+        initial=LearningAction.Status.PLANNED,
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.CharField(
+        label="What changed",
+        help_text="Once you have done it: what difference did it make?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[Party],
+        briefs: list[InsightBrief],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["party"]).choices = [
+            ("", "Choose an organisation"),
+            *[(p.pk, p.organisation.name) for p in parties],
+        ]
+        cast(forms.TypedChoiceField, self.fields["brief"]).choices = [
+            ("", "Not linked to a brief"),
+            *[
+                (b.pk, f"Insight brief: {Period(b.period_start, b.period_end).describe()}")
+                for b in briefs
+            ],
+        ]
+
+
+class LearningActionEditForm(forms.Form):
+    description = LearningActionForm.base_fields["description"]
+    status = LearningActionForm.base_fields["status"]
+    outcome = LearningActionForm.base_fields["outcome"]
+
+
+@brief_page
+@require_http_methods(["GET", "POST"])
+def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = access_partnership(user=user, pk=partnership_pk, action=PartnershipAction.VIEW)
+    parties = parties_user_may_record_for(user=user, partnership=partnership)
+    briefs = list(briefs_for_actions(user=user, partnership=partnership))
+    initial: dict[str, Any] = {"status": LearningAction.Status.PLANNED}
+    if request.GET.get("brief", "").isdigit():
+        initial["brief"] = int(request.GET["brief"])
+    if len(parties) == 1:
+        initial["party"] = parties[0].pk
+    form = LearningActionForm(
+        request.POST if request.method == "POST" else None,
+        parties=parties,
+        briefs=briefs,
+        initial=initial,
+    )
+    if request.method == "POST":
+        if not parties:
+            raise Forbidden(
+                "Only people in a party of this partnership can record learning actions."
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                party = access_action_party(
+                    user=user, partnership=partnership, party_id=data["party"]
+                )
+                brief = next((b for b in briefs if b.pk == data["brief"]), None)
+                learning_action_create(
+                    partnership=partnership,
+                    party=party,
+                    by=user,
+                    description=data["description"],
+                    status=data["status"],
+                    outcome=data["outcome"],
+                    brief=brief,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The learning action is recorded.")
+                return redirect("evidence:action-list", partnership_pk=partnership.pk)
+    return _render(
+        request,
+        f"{A}list.html",
+        partnership,
+        {
+            "actions": list(learning_actions_of(partnership=partnership)),
+            "form": form,
+            "can_record": bool(parties),
+            "editable": {p.pk for p in parties},
+        },
+        tab="actions",
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@brief_page
+@require_http_methods(["GET", "POST"])
+def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
+    form = LearningActionEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "description": action.description,
+            "status": action.status,
+            "outcome": action.outcome,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            learning_action_update(action=action, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The learning action is updated.")
+            return redirect("evidence:action-list", partnership_pk=action.partnership_id)
+    return _render(
+        request,
+        f"{A}edit.html",
+        action.partnership,
+        {"action": action, "form": form},
+        tab="actions",
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("partnerships/<int:partnership_pk>/briefs/", brief_list_view, name="brief-list"),
+    path("partnerships/<int:partnership_pk>/briefs/ask/", brief_request_view, name="brief-request"),
+    path("briefs/<int:pk>/", brief_detail_view, name="brief-detail"),
+    path("briefs/<int:pk>/edit/", brief_edit_view, name="brief-edit"),
+    path("briefs/<int:pk>/preview/", brief_preview_view, name="brief-preview"),
+    path("briefs/<int:pk>/publish/", brief_publish_view, name="brief-publish"),
+    path("briefs/<int:pk>/redraft/", brief_redraft_view, name="brief-redraft"),
+    path("briefs/<int:pk>/download/<str:fmt>/", brief_download_view, name="brief-download"),
+    path(
+        "partnerships/<int:partnership_pk>/learning-actions/",
+        action_list_view,
+        name="action-list",
+    ),
+    path("learning-actions/<int:pk>/edit/", action_edit_view, name="action-edit"),
+]

@@ -1,0 +1,485 @@
+"""Web pages for evidence: the Evidence tab of a partnership (a filtered list), adding
+evidence in two steps (kind first, then that kind's questions), an item's page, changing
+and deleting one's own items, importing a spreadsheet, exporting one's own evidence, the
+coverage map, and file downloads.
+
+Every page calls one gateway first, so outsiders get 404 and a party without the right
+gets a 403 page that says why; the services check and write, the forms only parse.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from evidence.access import (
+    EvidenceAction,
+    access_attachment,
+    access_contribution_choices,
+    access_evidence,
+    access_evidence_partnership,
+)
+from evidence.csv_import import (
+    COLUMNS,
+    MAX_ROWS,
+    REQUIRED_COLUMNS,
+    ImportRejected,
+    export_rows,
+    template_csv,
+)
+from evidence.forms import EvidenceForm, FilterForm, ImportForm, KindForm
+from evidence.http import attachment_response, csv_response
+from evidence.kinds import GUIDES, PROMPTS, guide_for
+from evidence.models import Evidence
+from evidence.selectors import (
+    ParticipationMissing,
+    contribution_options,
+    evidence_coverage,
+    evidence_filter_choices,
+    evidence_list,
+    evidence_own,
+)
+from evidence.services import (
+    attachment_delete,
+    evidence_delete,
+    evidence_import,
+    evidence_submit,
+    evidence_update,
+)
+from learnhub.errors import Conflict, Forbidden
+from partnerships.models import Partnership, Party
+
+# The partnership's tabs are defined with its pages; Evidence is one of them.
+from partnerships.navigation import TABS
+
+T = "evidence/items/"
+LIST_PAGE_SIZE = 25
+
+View = Callable[..., HttpResponseBase]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def evidence_page(view: View) -> View:
+    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as refusal:
+            partnership_pk = kwargs.get("partnership_pk")
+            return render(
+                request,
+                f"{T}forbidden.html",
+                {
+                    "reason": refusal.message,
+                    "partnership_pk": partnership_pk,
+                    "consent_missing": isinstance(refusal, ParticipationMissing),
+                },
+                status=403,
+            )
+
+    return wrapper
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    partnership: Partnership,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page: dict[str, Any] = {"partnership": partnership, "tab": "evidence", "tabs": TABS}
+    page.update(context or {})
+    return render(request, f"{T}{template}", page, status=status)
+
+
+def _max_upload_bytes() -> int:
+    return int(settings.LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES)
+
+
+def _add_errors(
+    form: forms.Form, error: ValidationError, where: Callable[[str], str | None]
+) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, field_messages in error.message_dict.items():
+        form.add_error(where(name), field_messages)
+
+
+# --- The list ----------------------------------------------------------------------------
+
+
+@evidence_page
+@require_GET
+def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
+    question_rows, parties = evidence_filter_choices(partnership=partnership)
+    questions = list(question_rows)
+    filter_form = FilterForm(request.GET or None, questions=questions, parties=parties)
+    filters = filter_form.filters() if filter_form.is_bound else {}
+    items = evidence_list(user=user, partnership=partnership, **filters)
+    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    options = contribution_options(user=user, partnership=partnership)
+    open_ = partnership.status != Partnership.Status.CLOSED
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _render(
+        request,
+        "list.html",
+        partnership,
+        {
+            "filter_form": filter_form,
+            "filtered": bool(filters),
+            "page_obj": page,
+            "query": query.urlencode(),
+            "guides": GUIDES,
+            "can_add": open_ and bool(options.parties),
+            "add_blocked_reason": options.blocked_reason if open_ else None,
+        },
+    )
+
+
+# --- Adding ------------------------------------------------------------------------------
+
+
+def _evidence_form(
+    request: HttpRequest,
+    partnership: Partnership,
+    kind: str,
+    parties: list[Party] | None = None,
+    evidence: Evidence | None = None,
+) -> EvidenceForm:
+    questions, _ = evidence_filter_choices(partnership=partnership)
+    bound = request.method == "POST"
+    return EvidenceForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        kind=kind,
+        questions=questions,
+        parties=parties or (),
+        editing=evidence is not None,
+        initial=EvidenceForm.initial_for(evidence) if evidence is not None else None,
+        max_upload_bytes=_max_upload_bytes(),
+    )
+
+
+def _form_context(form: EvidenceForm, *, editing: bool) -> dict[str, Any]:
+    label = form.guide.label
+    return {
+        "form": form,
+        "guide": form.guide,
+        "kind": form.kind,
+        "editing": editing,
+        "heading": "Change evidence" if editing else f"Add {label[0].lower()}{label[1:]}",
+        "valence_choices": form.radio_choices("valence"),
+        "attribution_choices": form.radio_choices("attribution"),
+    }
+
+
+@evidence_page
+@require_http_methods(["GET", "POST"])
+def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    """Step one (no ``kind``): what kind of evidence? Step two: that kind's form."""
+    user = _user(request)
+    choices = access_contribution_choices(user=user, partnership_pk=partnership_pk)
+    partnership = choices.partnership
+    kind = request.GET.get("kind", "")
+    if kind not in Evidence.Kind.values:
+        chosen = "kind" in request.GET or "step" in request.GET  # "Continue" was pressed
+        kind_form = KindForm(request.GET if chosen else None)
+        kind_form.is_valid()
+        return _render(
+            request,
+            "kind.html",
+            partnership,
+            {"kind_form": kind_form, "choices": kind_form.choices_with_hints()},
+        )
+    form = _evidence_form(request, partnership, kind, parties=choices.parties)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            party_id = form.cleaned_data.get("party")
+            party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
+            try:
+                evidence = evidence_submit(
+                    partnership=partnership,
+                    party=party,
+                    by=user,
+                    data=form.evidence_data(),
+                    attachment=form.cleaned_data.get("attachment"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error, form.field_for_error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, f"You added “{evidence.title}”.")
+                return redirect(evidence)
+        status = 400
+    return _render(
+        request, "form.html", partnership, _form_context(form, editing=False), status=status
+    )
+
+
+# --- One item ----------------------------------------------------------------------------
+
+
+@evidence_page
+@require_GET
+def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = access_evidence(user=_user(request), pk=pk, action=EvidenceAction.VIEW)
+    prompts = [
+        {"question": prompt.question, "answer": (evidence.prompts or {}).get(prompt.key, "")}
+        for prompt in PROMPTS.get(evidence.kind, ())
+    ]
+    return _render(
+        request,
+        "detail.html",
+        evidence.partnership,
+        {
+            "evidence": evidence,
+            "guide": guide_for(evidence.kind),
+            "prompts": [p for p in prompts if p["answer"]],
+            "mine": evidence.mine,  # type: ignore[attr-defined]
+            "closed": evidence.partnership.status == Partnership.Status.CLOSED,
+        },
+    )
+
+
+@evidence_page
+@require_http_methods(["GET", "POST"])
+def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
+    form = _evidence_form(request, evidence.partnership, evidence.kind, evidence=evidence)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                evidence_update(
+                    evidence=evidence,
+                    by=user,
+                    changes=form.evidence_data(),
+                    attachment=form.cleaned_data.get("attachment"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error, form.field_for_error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, "Your changes are saved.")
+                return redirect(evidence)
+        status = 400
+    return _render(
+        request,
+        "form.html",
+        evidence.partnership,
+        {**_form_context(form, editing=True), "evidence": evidence},
+        status=status,
+    )
+
+
+@evidence_page
+@require_http_methods(["GET", "POST"])
+def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check before deleting; the POST deletes."""
+    user = _user(request)
+    evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
+    if request.method == "POST":
+        partnership_pk = evidence.partnership_id
+        title = evidence.title
+        evidence_delete(evidence=evidence, by=user)
+        messages.success(request, f"You deleted “{title}”.")
+        return redirect("evidence:evidence-list", partnership_pk)
+    return _render(request, "delete.html", evidence.partnership, {"evidence": evidence})
+
+
+@evidence_page
+@require_GET
+def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    attachment = access_attachment(
+        user=_user(request), evidence_pk=pk, attachment_pk=attachment_pk, action=EvidenceAction.VIEW
+    )
+    return attachment_response(attachment)
+
+
+@evidence_page
+@require_POST
+def attachment_delete_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    user = _user(request)
+    attachment = access_attachment(
+        user=user, evidence_pk=pk, attachment_pk=attachment_pk, action=EvidenceAction.CHANGE
+    )
+    try:
+        attachment_delete(attachment=attachment, by=user)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, f"You removed the file “{attachment.original_name}”.")
+    return redirect("evidence:evidence-detail", pk)
+
+
+# --- Import, export, coverage ------------------------------------------------------------
+
+
+@evidence_page
+@require_http_methods(["GET", "POST"])
+def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    choices = access_contribution_choices(user=user, partnership_pk=partnership_pk)
+    partnership = choices.partnership
+    bound = request.method == "POST"
+    form = ImportForm(
+        request.POST if bound else None, request.FILES if bound else None, parties=choices.parties
+    )
+    problems = None
+    status = 200
+    if bound:
+        if form.is_valid():
+            party_id = form.cleaned_data.get("party")
+            party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
+            try:
+                created = evidence_import(
+                    partnership=partnership, party=party, by=user, upload=form.cleaned_data["file"]
+                )
+            except ImportRejected as rejected:
+                problems = rejected.problems
+                form.add_error(
+                    "file",
+                    f"Nothing was imported. Fix the {len(problems)} "
+                    f"problem{'s' if len(problems) != 1 else ''} listed below and upload the "
+                    "file again.",
+                )
+            except ValidationError as error:
+                _add_errors(form, error, lambda name: name if name in form.fields else None)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                count = len(created)
+                messages.success(
+                    request,
+                    f"You added {count} piece{'s' if count != 1 else ''} of evidence.",
+                )
+                return redirect("evidence:evidence-list", partnership.pk)
+        status = 400
+    questions, _ = evidence_filter_choices(partnership=partnership)
+    return _render(
+        request,
+        "import.html",
+        partnership,
+        {
+            "form": form,
+            "problems": problems,
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+            "max_rows": MAX_ROWS,
+            "questions": questions,
+            "guides": GUIDES,
+            "prompt_rows": [
+                {"label": GUIDES[kind].label.lower(), "prompts": prompts}
+                for kind, prompts in PROMPTS.items()
+            ],
+        },
+        status=status,
+    )
+
+
+@evidence_page
+@require_GET
+def evidence_import_template_view(request: HttpRequest, partnership_pk: int) -> HttpResponseBase:
+    access_evidence_partnership(user=_user(request), partnership_pk=partnership_pk)
+    return csv_response([template_csv()], "evidence-template.csv")
+
+
+@evidence_page
+@require_GET
+def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpResponseBase:
+    user = _user(request)
+    partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
+    items = evidence_own(user=user, partnership=partnership)
+    return csv_response(
+        export_rows(items.iterator(chunk_size=200)), f"evidence-{partnership.pk}.csv"
+    )
+
+
+@evidence_page
+@require_GET
+def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
+    coverage = evidence_coverage(user=user, partnership=partnership)
+    return _render(
+        request,
+        "coverage.html",
+        partnership,
+        {
+            "coverage": coverage,
+            "list_url": reverse("evidence:evidence-list", args=[partnership.pk]),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "partnerships/<int:partnership_pk>/evidence/",
+        evidence_list_view,
+        name="evidence-list",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/evidence/add/",
+        evidence_create_view,
+        name="evidence-create",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/evidence/import/",
+        evidence_import_view,
+        name="evidence-import",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/evidence/import/template.csv",
+        evidence_import_template_view,
+        name="evidence-import-template",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/evidence/export.csv",
+        evidence_export_view,
+        name="evidence-export",
+    ),
+    path(
+        "partnerships/<int:partnership_pk>/evidence/coverage/",
+        evidence_coverage_view,
+        name="evidence-coverage",
+    ),
+    path("evidence/<int:pk>/", evidence_detail_view, name="evidence-detail"),
+    path("evidence/<int:pk>/change/", evidence_update_view, name="evidence-update"),
+    path("evidence/<int:pk>/delete/", evidence_delete_view, name="evidence-delete"),
+    path(
+        "evidence/<int:pk>/files/<int:attachment_pk>/",
+        attachment_download_view,
+        name="attachment-download",
+    ),
+    path(
+        "evidence/<int:pk>/files/<int:attachment_pk>/remove/",
+        attachment_delete_view,
+        name="attachment-delete",
+    ),
+]

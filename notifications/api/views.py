@@ -1,0 +1,57 @@
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications.models import Notification
+from notifications.selectors import notifications_for
+from notifications.services import notification_mark_read
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "subject", "body", "url", "partnership", "created_at", "read_at")
+
+
+class MarkReadSerializer(serializers.Serializer[None]):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+
+
+class NotificationList(generics.ListAPIView[Notification]):
+    """My notifications, newest first. `?unread=true` for unread only."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the caller
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        return notifications_for(user=self.request.user, unread_only=unread)  # type: ignore[arg-type]
+
+
+class NotificationMarkRead(APIView):
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses={
+            200: {"type": "object", "properties": {"marked": {"type": "integer"}}},
+            400: None,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = notification_mark_read(
+            recipient=request.user,  # type: ignore[arg-type]
+            ids=serializer.validated_data.get("ids"),
+        )
+        return Response({"marked": marked})
+
+
+urlpatterns = [
+    path("notifications/", NotificationList.as_view(), name="notification-list"),
+    path("notifications/read/", NotificationMarkRead.as_view(), name="notification-mark-read"),
+]

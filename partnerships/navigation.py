@@ -1,0 +1,18 @@
+"""The tabs of a partnership's pages, shared by every app that adds a page to it.
+
+Kept out of ``views`` so that other apps' views import a plain constant rather than
+another app's views. Entries name URLs, so this module imports nothing from the apps
+whose pages it lists.
+"""
+
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("overview", "Overview", "partnerships:partnership-detail"),
+    ("parties", "Parties", "partnerships:partnership-parties"),
+    ("discovery", "Discovery", "partnerships:partnership-discovery"),
+    ("questions", "Research questions", "partnerships:partnership-questions"),
+    ("consent", "Consent", "consent:consent-overview"),
+    ("evidence", "Evidence", "evidence:evidence-list"),
+    ("briefs", "Insight briefs", "evidence:brief-list"),
+    ("actions", "Learning actions", "evidence:action-list"),
+    ("timeline", "Timeline", "partnerships:partnership-timeline"),
+)

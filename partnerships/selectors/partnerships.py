@@ -1,0 +1,277 @@
+"""Reads of partnerships that depend on who is asking.
+
+Visibility follows the guardian object permissions that the partnership services grant
+to each accepted party's organisation groups; every filter here is an ``Exists``
+subquery on those permission tables, so a list costs a fixed number of queries.
+"""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from partnerships.models import (
+    ActivityEvent,
+    DiscoveryAgreement,
+    DiscoveryBrief,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipGroupObjectPermission,
+    Party,
+    QuestionResponse,
+    ResearchQuestion,
+)
+from partnerships.selectors.organisations import organisation_directory
+
+MY_PARTY_ACCEPTED = "accepted"
+MY_PARTY_INVITED = "invited"
+
+
+def _grants_to(
+    user: User, codename: str, partnership_ref: str = "pk"
+) -> QuerySet[PartnershipGroupObjectPermission]:
+    """Permission rows giving ``codename`` on the outer partnership to a group of ``user``."""
+    return PartnershipGroupObjectPermission.objects.filter(
+        content_object=OuterRef(partnership_ref),
+        permission__codename=codename,
+        group__user=user,
+    )
+
+
+def _invited(user: User, partnership_ref: str = "pk") -> QuerySet[Party]:
+    return Party.objects.filter(
+        partnership=OuterRef(partnership_ref),
+        status=Party.Status.INVITED,
+        organisation__memberships__user=user,
+    )
+
+
+def partnerships_for_user(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships ``user`` takes part in (accepted) or is invited to, newest first.
+
+    Each row carries ``my_party_status``: "accepted" when one of the user's organisations
+    is an accepted party, else "invited".
+    """
+    can_view = Exists(_grants_to(user, "view_partnership"))
+    invited = Exists(_invited(user))
+    return (
+        Partnership.objects.filter(can_view | invited)
+        .annotate(
+            my_party_status=Case(
+                When(can_view, then=Value(MY_PARTY_ACCEPTED)),
+                default=Value(MY_PARTY_INVITED),
+                output_field=CharField(),
+            )
+        )
+        .select_related("funder")
+    )
+
+
+def partnership_permissions_for(*, user: User, partnership: Partnership) -> frozenset[str]:
+    """The codenames ``user`` holds on ``partnership`` through their organisations' groups."""
+    return frozenset(
+        PartnershipGroupObjectPermission.objects.filter(
+            content_object=partnership, group__user=user
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def parties_of(*, partnership: Partnership) -> QuerySet[Party]:
+    """Every party of the partnership, whatever its status, commissioner first."""
+    return Party.objects.filter(partnership=partnership).select_related("organisation")
+
+
+def accepted_parties_of(*, partnership: Partnership) -> QuerySet[Party]:
+    return parties_of(partnership=partnership).filter(status=Party.Status.ACCEPTED)
+
+
+def my_parties_in(*, user: User, partnership: Partnership) -> QuerySet[Party]:
+    """Invited or accepted parties of ``partnership`` whose organisation ``user`` belongs to,
+    each with ``i_am_admin``."""
+    admin = Membership.objects.filter(
+        user=user, organisation=OuterRef("organisation"), role=Membership.Role.ADMIN
+    )
+    return (
+        parties_of(partnership=partnership)
+        .filter(
+            status__in=[Party.Status.INVITED, Party.Status.ACCEPTED],
+            organisation__memberships__user=user,
+        )
+        .annotate(i_am_admin=Exists(admin))
+    )
+
+
+def acting_parties_for(*, user: User, partnership: Partnership, codename: str) -> QuerySet[Party]:
+    """Accepted parties through which ``user`` holds ``codename`` on ``partnership``.
+
+    A party qualifies when its organisation's members or admins group holds the
+    permission and ``user`` is in that group.
+    """
+    grants = PartnershipGroupObjectPermission.objects.filter(
+        content_object=partnership, permission__codename=codename, group__user=user
+    ).filter(
+        Q(group=OuterRef("organisation__members_group"))
+        | Q(group=OuterRef("organisation__admins_group"))
+    )
+    return accepted_parties_of(partnership=partnership).filter(Exists(grants))
+
+
+def invitations_for_user(*, user: User) -> QuerySet[Party]:
+    """Open invitations for organisations ``user`` administers, to accept or decline."""
+    return (
+        Party.objects.filter(
+            status=Party.Status.INVITED,
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.ADMIN,
+        )
+        .exclude(partnership__status=Partnership.Status.CLOSED)
+        .select_related("organisation", "partnership__funder", "invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def organisations_to_invite(
+    *, partnership: Partnership, search: str = "", kind: str = ""
+) -> QuerySet[Organisation]:
+    """Directory organisations that are not already invited to or taking part in it."""
+    taken = Party.objects.filter(
+        partnership=partnership,
+        organisation=OuterRef("pk"),
+        status__in=[Party.Status.INVITED, Party.Status.ACCEPTED],
+    )
+    return organisation_directory(search=search, kind=kind).exclude(Exists(taken))
+
+
+def funder_organisations_for(*, user: User) -> QuerySet[Organisation]:
+    """The funder organisations ``user`` belongs to: those they may start a partnership for."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.FUNDER, memberships__user=user
+    ).order_by("name", "id")
+
+
+# --- Discovery brief -----------------------------------------------------------------
+
+
+def discovery_brief_of(*, partnership: Partnership) -> DiscoveryBrief:
+    """The partnership's brief with the agreements to its current version prefetched."""
+    brief = DiscoveryBrief.objects.select_related("updated_by").get(partnership=partnership)
+    brief.current_agreements = list(  # type: ignore[attr-defined]
+        DiscoveryAgreement.objects.filter(
+            brief=brief, version=brief.version, party__status=Party.Status.ACCEPTED
+        ).select_related("party__organisation", "agreed_by")
+    )
+    return brief
+
+
+# --- Research questions ----------------------------------------------------------------
+
+
+def questions_with_status(*, partnership: Partnership) -> QuerySet[ResearchQuestion]:
+    """The partnership's questions, each with a derived ``status``.
+
+    "contested" while any accepted party objects, "agreed" when every accepted party
+    agrees, otherwise "proposed". Only accepted parties' answers count, so a new party
+    joining returns an agreed question to "proposed" until it answers. Each question
+    carries ``current_responses``: the answers of accepted parties.
+    """
+    accepted_count = Subquery(
+        Party.objects.filter(partnership=OuterRef("partnership"), status=Party.Status.ACCEPTED)
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    counted = QuestionResponse.objects.filter(
+        question=OuterRef("pk"), party__status=Party.Status.ACCEPTED
+    )
+    agree_count = Subquery(
+        counted.filter(decision=QuestionResponse.Decision.AGREE)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    objected = Exists(counted.filter(decision=QuestionResponse.Decision.OBJECT))
+    return (
+        ResearchQuestion.objects.filter(partnership=partnership)
+        .annotate(
+            accepted_party_count=Coalesce(accepted_count, 0),
+            agree_count=Coalesce(agree_count, 0),
+        )
+        .annotate(
+            status=Case(
+                When(objected, then=Value(ResearchQuestion.Status.CONTESTED.value)),
+                When(
+                    Q(accepted_party_count__gt=0, agree_count__gte=F("accepted_party_count")),
+                    then=Value(ResearchQuestion.Status.AGREED.value),
+                ),
+                default=Value(ResearchQuestion.Status.PROPOSED.value),
+                output_field=CharField(),
+            )
+        )
+        .select_related("proposed_by_party__organisation", "proposed_by")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=QuestionResponse.objects.filter(
+                    party__status=Party.Status.ACCEPTED
+                ).select_related("party__organisation", "responded_by"),
+                to_attr="current_responses",
+            )
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def questions_awaiting_answer(*, user: User) -> QuerySet[ResearchQuestion]:
+    """Questions in open partnerships that a party ``user`` can answer for has not answered."""
+    answered = QuestionResponse.objects.filter(
+        question=OuterRef(OuterRef("pk")), party=OuterRef("pk")
+    )
+    my_unanswered_party = Party.objects.filter(
+        partnership=OuterRef("partnership"), status=Party.Status.ACCEPTED
+    ).filter(
+        Exists(
+            PartnershipGroupObjectPermission.objects.filter(
+                content_object=OuterRef("partnership"),
+                permission__codename="contribute_partnership",
+                group__user=user,
+            ).filter(
+                Q(group=OuterRef("organisation__members_group"))
+                | Q(group=OuterRef("organisation__admins_group"))
+            )
+        ),
+        ~Exists(answered),
+    )
+    return (
+        ResearchQuestion.objects.filter(Exists(my_unanswered_party))
+        .exclude(partnership__status=Partnership.Status.CLOSED)
+        .select_related("partnership", "proposed_by_party__organisation")
+        .order_by("partnership__title", "created_at", "id")
+    )
+
+
+# --- Timeline ------------------------------------------------------------------------
+
+
+def activity_of(*, partnership: Partnership) -> QuerySet[ActivityEvent]:
+    """The partnership's timeline, newest first."""
+    return ActivityEvent.objects.filter(partnership=partnership).select_related(
+        "actor", "organisation"
+    )

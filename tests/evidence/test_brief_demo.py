@@ -1,0 +1,59 @@
+"""The demo has a published brief and a draft, and moving its clock on makes the beat
+schedule draft a new one."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from evidence.management.commands.demo_advance_clock import DEMO_TITLE
+from evidence.models import InsightBrief
+from evidence.periods import last_ended_period, london_today
+from evidence.services.briefs import brief_draft, briefs_draft_due
+from partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> Partnership:
+    call_command("seed_demo", "--allow-without-debug", verbosity=0, stdout=None)
+    return Partnership.objects.get(title=DEMO_TITLE)
+
+
+def test_the_demo_has_a_published_brief_and_a_draft():
+    partnership = _seed()
+    call_command("seed_demo", "--allow-without-debug", verbosity=0)
+
+    briefs = list(InsightBrief.objects.filter(partnership=partnership).order_by("period_end"))
+
+    assert [b.status for b in briefs] == ["published", "draft"]
+    published, draft = briefs
+    assert published.so_what
+    assert published.challenges
+    assert published.cited_evidence.exists()
+    assert draft.cited_evidence.exists()
+    assert draft.what_changed[0]["description"] == "Run an evening advice session every Wednesday."
+    last = last_ended_period(london_today(), partnership.brief_cadence)
+    assert (draft.period_start, draft.period_end) == (last.start, last.end)
+
+
+def test_advancing_the_clock_lets_the_schedule_draft_the_next_brief():
+    partnership = _seed()
+    ended = last_ended_period(london_today(), partnership.brief_cadence)
+    assert briefs_draft_due() == []  # nothing due: the last period has its draft
+
+    call_command("demo_advance_clock", "--periods", "1", "--allow-without-debug", verbosity=0)
+    queued = briefs_draft_due()
+
+    assert len(queued) == 1
+    brief_draft(brief_id=queued[0])  # what the queued task does
+    briefs = list(InsightBrief.objects.filter(partnership=partnership).order_by("period_end"))
+    assert [b.status for b in briefs] == ["published", "draft", "draft"]
+    newest = briefs[-1]
+    assert (newest.period_start, newest.period_end) == (ended.start, ended.end)
+    assert newest.cited_evidence.count() > 0  # the evidence of the period that was current
+
+
+def test_the_clock_refuses_to_move_on_a_real_site():
+    _seed()
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("demo_advance_clock")

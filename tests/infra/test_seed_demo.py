@@ -1,0 +1,164 @@
+"""``manage.py seed_demo``: the demo data ``make run`` loads, safe to load again."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from partnerships.models import Membership, Organisation, OrganisationInvitation, Partnership
+from partnerships.selectors import questions_with_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def debug_on(settings):
+    settings.DEBUG = True  # as under `make run`; the command refuses otherwise
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy
+    }
+
+
+def _printed_logins(output: str) -> tuple[list[str], str]:
+    emails = re.findall(r"^  (\S+@example\.org)  ", output, flags=re.MULTILINE)
+    password = re.search(r"Password for every demo account: (\S+)$", output, flags=re.MULTILINE)
+    assert password is not None, output
+    return emails, password.group(1)
+
+
+def test_running_it_twice_changes_no_row_and_prints_the_same_logins():
+    first_output = _seed()
+    counts_after_first = _row_counts()
+
+    second_output = _seed()
+
+    assert _row_counts() == counts_after_first
+    assert second_output == first_output
+
+
+def test_every_printed_login_can_sign_in():
+    emails, password = _printed_logins(_seed())
+
+    assert len(emails) == 8
+    for email in emails:
+        response = APIClient().post(
+            "/_allauth/app/v1/auth/login", {"email": email, "password": password}, format="json"
+        )
+        assert response.status_code == 200, (email, response.content)
+        assert response.json()["meta"]["session_token"]
+
+
+def test_a_demo_password_changed_by_someone_trying_things_out_is_put_back():
+    emails, password = _printed_logins(_seed())
+    person = User.objects.get(email=emails[0])
+    person.set_password("something-else-entirely")
+    person.save()
+
+    _seed()
+
+    person.refresh_from_db()
+    assert person.check_password(password)
+
+
+def test_the_demo_has_each_kind_of_organisation_with_an_admin_and_a_member():
+    _seed()
+
+    assert sorted(Organisation.objects.values_list("kind", "name")) == [
+        ("funder", "Northbridge Community Foundation"),
+        ("grantee", "Hillcrest Young Carers"),
+        ("grantee", "Riverside Food Bank"),
+        ("learning_partner", "Open Ground Learning Co-operative"),
+    ]
+    for organisation in Organisation.objects.all():
+        roles = sorted(organisation.memberships.values_list("role", flat=True))
+        assert roles == [Membership.Role.ADMIN, Membership.Role.MEMBER], organisation
+        # Memberships were made through the services, so the permission groups match.
+        admin = organisation.memberships.get(role=Membership.Role.ADMIN).user
+        assert set(admin.groups.all()) >= {organisation.members_group, organisation.admins_group}
+    daniel = User.objects.get(email="daniel.hughes@example.org")
+    assert daniel.memberships.count() == 2
+
+
+def test_the_demo_has_one_waiting_organisation_invitation():
+    output = _seed()
+
+    invitation = OrganisationInvitation.objects.get()
+    assert (invitation.email, invitation.organisation.name, invitation.accepted_at) == (
+        "new.colleague@example.org",
+        "Northbridge Community Foundation",
+        None,
+    )
+    assert not invitation.is_expired
+    assert invitation.get_absolute_url() in output
+
+
+def test_the_demo_shows_one_active_partnership_and_one_still_in_discovery():
+    _seed()
+
+    stages = {
+        partnership.title: (
+            partnership.status,
+            partnership.discovery_brief.status,
+            # ``status`` is an annotation the stubs cannot see.
+            list(questions_with_status(partnership=partnership).values_list("status", flat=True)),  # type: ignore[misc]
+            sorted(partnership.parties.values_list("organisation__name", "role", "status")),
+        )
+        for partnership in Partnership.objects.select_related("discovery_brief")
+    }
+
+    assert stages == {
+        "Food security in Riverside": (
+            "active",
+            "agreed",
+            ["agreed", "agreed"],
+            [
+                ("Northbridge Community Foundation", "funder", "accepted"),
+                ("Open Ground Learning Co-operative", "learning_partner", "accepted"),
+                ("Riverside Food Bank", "grantee", "accepted"),
+            ],
+        ),
+        "Young carers' wellbeing": (
+            "discovery",
+            "draft",
+            ["proposed", "contested"],
+            [
+                ("Hillcrest Young Carers", "grantee", "accepted"),
+                ("Northbridge Community Foundation", "funder", "accepted"),
+                ("Open Ground Learning Co-operative", "learning_partner", "accepted"),
+            ],
+        ),
+    }
+
+
+def test_it_refuses_to_run_when_debug_is_off_and_creates_nothing(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _seed()
+
+    assert User.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_it_runs_without_debug_when_asked_explicitly(settings):
+    settings.DEBUG = False
+
+    _seed("--allow-without-debug")
+
+    assert Organisation.objects.count() == 4
