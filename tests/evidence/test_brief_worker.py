@@ -138,7 +138,10 @@ def workers(transactional_db: None, tmp_path: Path) -> Iterator[Workers]:
 
 @pytest.fixture
 def client(workers: Workers) -> Iterator[Celery]:
-    app = Celery("learnhub-brief-tests", broker=_redis_url(), backend=_redis_url())
+    # set_as_current=False: shared tasks in this process keep using the eager test app.
+    app = Celery(
+        "learnhub-brief-tests", broker=_redis_url(), backend=_redis_url(), set_as_current=False
+    )
     app.conf.update(task_default_queue=workers.queue)
     yield app
     app.close()
@@ -217,7 +220,9 @@ def test_the_same_task_delivered_several_times_to_racing_workers_drafts_once(wor
     workers.wait_until_ready(second)
 
     results = [client.send_task("evidence.draft_brief", args=[brief.pk]) for _ in range(4)]
-    outcomes = [result.get(timeout=WAIT_SECONDS) for result in results]
+    # disable_sync_subtasks=False: this process is not a worker, whatever Celery's global
+    # "inside a task" flag says after other tests in this process ran eager tasks.
+    outcomes = [result.get(timeout=WAIT_SECONDS, disable_sync_subtasks=False) for result in results]
 
     assert outcomes == ["draft"] * 4
     _assert_one_complete_brief(scene, period, evidence_ids)
@@ -236,7 +241,7 @@ def test_duplicate_beat_ticks_on_two_workers_make_one_brief(workers, client):
     workers.wait_until_ready(second)
 
     ticks = [client.send_task("evidence.draft_due_briefs") for _ in range(3)]
-    queued = [tick.get(timeout=WAIT_SECONDS) for tick in ticks]
+    queued = [tick.get(timeout=WAIT_SECONDS, disable_sync_subtasks=False) for tick in ticks]
     _wait_for(
         lambda: InsightBrief.objects.filter(
             partnership=scene.partnership, status=InsightBrief.Status.DRAFT

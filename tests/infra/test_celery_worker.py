@@ -160,7 +160,9 @@ def stack(tmp_path: Path, worker_database: WorkerDatabase) -> Iterator[Stack]:
 
 
 def _client(stack: Stack, broker_url: str, backend_url: str, **conf: object) -> Celery:
-    client = Celery("learnhub-test-client", broker=broker_url, backend=backend_url)
+    client = Celery(
+        "learnhub-test-client", broker=broker_url, backend=backend_url, set_as_current=False
+    )
     client.conf.update(task_default_queue=stack.queue, **conf)
     return client
 
