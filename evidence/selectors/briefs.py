@@ -75,6 +75,22 @@ def briefs_visible_to(*, user: User, partnership: Partnership) -> QuerySet[Insig
     return briefs.order_by("-period_end", "-period_start", "-id")
 
 
+def briefs_to_review_for(*, user: User) -> QuerySet[InsightBrief]:
+    """Draft briefs waiting for ``user``'s learning partner organisation to finish and
+    publish: for the dashboard, oldest period first."""
+    reviewer = Party.objects.filter(
+        partnership=OuterRef("partnership"),
+        role=Party.Role.LEARNING_PARTNER,
+        status=Party.Status.ACCEPTED,
+        organisation__memberships__user=user,
+    )
+    return (
+        InsightBrief.objects.filter(Exists(reviewer), status=InsightBrief.Status.DRAFT)
+        .select_related("partnership")
+        .order_by("period_end", "id")
+    )
+
+
 def stage_of(brief: InsightBrief) -> Stage:
     """Drafts cite evidence with ``participate`` consent; published briefs also need ``publish``."""
     return "published" if brief.status == InsightBrief.Status.PUBLISHED else "draft"
