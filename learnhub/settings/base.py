@@ -218,9 +218,12 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # How long Redis waits before handing an unacknowledged task (its worker died) to
-    # another worker; the worker tests shorten it.
+    # another worker, and how often a worker sweeps for such tasks (Kombu scans every
+    # interval x throttle seconds: 100 s by default). The worker tests shorten both.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": env.int("LEARNHUB_REDIS_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("LEARNHUB_REDIS_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("LEARNHUB_REDIS_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("LEARNHUB_REDIS_RESTORE_THROTTLE", default=10),
     }
     # One cache for every web process, so allauth's rate limits hold across workers.
     CACHES = {

@@ -277,7 +277,14 @@ def test_a_worker_killed_while_drafting_hands_the_brief_to_another(workers, clie
     _wait_for(lambda: not _is_locked(brief.pk), "the dead worker's lock ending", workers)
     assert InsightBrief.objects.get(pk=brief.pk).status == InsightBrief.Status.DRAFTING
 
-    workers.start("rescuer", LEARNHUB_REDIS_VISIBILITY_TIMEOUT="5")
+    # The rescuer sweeps for the dead worker's unacknowledged task every second (Kombu's
+    # default sweep, every 100 s, would outlast the wait).
+    workers.start(
+        "rescuer",
+        LEARNHUB_REDIS_VISIBILITY_TIMEOUT="5",
+        LEARNHUB_REDIS_RESTORE_INTERVAL="1",
+        LEARNHUB_REDIS_RESTORE_THROTTLE="1",
+    )
     _wait_for(
         lambda: InsightBrief.objects.get(pk=brief.pk).status == InsightBrief.Status.DRAFT,
         "another worker drafting the brief",
