@@ -58,6 +58,7 @@ from evidence.services.briefs import (
     unpermitted_challenges,
 )
 from learnhub.errors import Conflict, Forbidden
+from learnhub.forms import form_add_service_errors
 from partnerships.access import PartnershipAction, access_partnership
 from partnerships.models import Partnership, Party
 from partnerships.navigation import TABS
@@ -110,14 +111,6 @@ def _render(
     }
     page.update(context or {})
     return render(request, template, page, status=status)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- The briefs tab ------------------------------------------------------------------------------
@@ -189,7 +182,7 @@ def brief_request_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
         try:
             brief, created = brief_request(partnership=partnership, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             if created:
                 messages.success(
@@ -392,7 +385,7 @@ def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 challenges=_challenges_from(formset),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return redirect("evidence:brief-detail", pk=brief.pk)
@@ -604,7 +597,7 @@ def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
                     brief=brief,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, "The learning action is recorded.")
                 return redirect("evidence:action-list", partnership_pk=partnership.pk)
@@ -640,7 +633,7 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             learning_action_update(action=action, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "The learning action is updated.")
             return redirect("evidence:action-list", partnership_pk=action.partnership_id)

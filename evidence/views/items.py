@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,6 +57,7 @@ from evidence.services import (
     evidence_update,
 )
 from learnhub.errors import Conflict, Forbidden
+from learnhub.forms import form_add_service_errors
 from partnerships.models import Partnership, Party
 
 # The partnership's tabs are defined with its pages; Evidence is one of them.
@@ -111,17 +111,6 @@ def _render(
 
 def _max_upload_bytes() -> int:
     return int(settings.LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES)
-
-
-def _add_errors(
-    form: forms.Form, error: ValidationError, where: Callable[[str], str | None]
-) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, field_messages in error.message_dict.items():
-        form.add_error(where(name), field_messages)
 
 
 # --- The list ----------------------------------------------------------------------------
@@ -228,7 +217,7 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
                     attachment=form.cleaned_data.get("attachment"),
                 )
             except ValidationError as error:
-                _add_errors(form, error, form.field_for_error)
+                form_add_service_errors(form, error, form.field_for_error)
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:
@@ -282,7 +271,7 @@ def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                     attachment=form.cleaned_data.get("attachment"),
                 )
             except ValidationError as error:
-                _add_errors(form, error, form.field_for_error)
+                form_add_service_errors(form, error, form.field_for_error)
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:
@@ -370,7 +359,9 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
                     "file again.",
                 )
             except ValidationError as error:
-                _add_errors(form, error, lambda name: name if name in form.fields else None)
+                form_add_service_errors(
+                    form, error, lambda name: name if name in form.fields else None
+                )
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:

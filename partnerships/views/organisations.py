@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from learnhub.errors import Forbidden, LearnHubError
+from learnhub.forms import form_add_service_errors
 from partnerships.access import OrganisationAction, access_organisation
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 from partnerships.selectors import (
@@ -118,15 +119,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _choice_explanations(
     field: forms.BoundField, explanations: dict[str, str]
 ) -> list[dict[str, object]]:
@@ -168,7 +160,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
         try:
             organisation = organisation_create(by=_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"You created {organisation.name}. You are its admin.")
             return redirect(organisation)
@@ -226,7 +218,7 @@ def organisation_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation, by=_user(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Forbidden as refusal:
             messages.error(request, refusal.message)
             return redirect(organisation)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden
+from learnhub.forms import form_add_service_errors
 from partnerships.access import (
     PartnershipAction,
     access_acting_party,
@@ -119,15 +120,6 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _choices(field: forms.BoundField, hints: dict[str, str]) -> list[dict[str, object]]:
     return [{"radio": radio, "hint": hints.get(str(radio.data["value"]), "")} for radio in field]
 
@@ -198,7 +190,7 @@ def partnership_create_view(request: HttpRequest) -> HttpResponse:
         try:
             partnership = partnership_create(by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -276,7 +268,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             partnership_update(partnership=partnership, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return redirect(partnership)
@@ -319,7 +311,7 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             party = party_invite(partnership=partnership, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -528,7 +520,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -565,7 +557,7 @@ def discovery_agree(request: HttpRequest, pk: int) -> HttpResponse:
             )
             brief = discovery_brief_agree(partnership=partnership, party=party, by=user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return redirect("partnerships:partnership-discovery", pk=pk)
@@ -626,7 +618,7 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             form.add_error(None, conflict.message)
         else:
@@ -673,7 +665,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
                 by=user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         except Conflict as conflict:
             form.add_error(None, conflict.message)
         else:
