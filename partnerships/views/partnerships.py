@@ -208,10 +208,12 @@ def partnership_create_view(request: HttpRequest) -> HttpResponse:
 
 def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
     """The discovery task list: what is done and what is still needed to become active."""
-    brief = DiscoveryBrief.objects.get(partnership=partnership)
-    lp_joined = partnership.parties.filter(
-        role=Party.Role.LEARNING_PARTNER, status=Party.Status.ACCEPTED
-    ).exists()
+    brief = discovery_brief_of(partnership=partnership)
+    lp_joined = (
+        accepted_parties_of(partnership=partnership)
+        .filter(role=Party.Role.LEARNING_PARTNER)
+        .exists()
+    )
     question_agreed = (
         questions_with_status(partnership=partnership)
         .filter(Q(status=ResearchQuestion.Status.AGREED))  # the derived status annotation
