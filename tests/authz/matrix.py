@@ -720,6 +720,17 @@ MATRIX: list[Entry] = [
         GET=signed_out(redirect("account_login"), signed_in_outcome=redirect("dashboard")),
     ),
     web("account_reauthenticate", GET=signed_in(OK_200), POST=signed_in(OK_200)),
+    # Confirming with an emailed code is not switched on: back to the password, or to asking.
+    web(
+        "account_request_reauthentication_code",
+        GET=signed_in(redirect("account_reauthenticate")),
+        POST=signed_in(redirect("account_reauthenticate")),
+    ),
+    web(
+        "account_confirm_reauthentication_code",
+        GET=signed_in(redirect("account_request_reauthentication_code")),
+        POST=signed_in(redirect("account_request_reauthentication_code")),
+    ),
     # A post with no action just shows the page again.
     web("account_email", GET=signed_in(OK_200), POST=signed_in(redirect("account_email"))),
     web("account_change_password", GET=signed_in(OK_200), POST=signed_in(OK_200)),
@@ -761,6 +772,10 @@ MATRIX: list[Entry] = [
     # Account management: signed in only; an empty body is a 400.
     *headless("account:reauthenticate", POST=signed_in(BAD_REQUEST)),
     *headless("mfa:reauthenticate", POST=signed_in(BAD_REQUEST)),
+    *headless("account:request_reauthentication_code", POST=signed_in(BAD_REQUEST)),
+    # No code was asked for: nothing to confirm or send again.
+    *headless("account:confirm_reauthentication_code", POST=signed_in(CONFLICT)),
+    *headless("account:resend_reauthentication_code", POST=signed_in(CONFLICT)),
     *headless("account:change_password", POST=signed_in(BAD_REQUEST)),
     *headless(
         "account:manage_email",
