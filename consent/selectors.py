@@ -209,10 +209,18 @@ def evidence_citable(
     and ``publish``. Only accepted parties' evidence counts. Each row carries
     ``may_name`` (see ``quote_attribution``) and its party and organisation.
     """
+    return evidence_citable_in(queryset=queryset, partnership_ids=[partnership.pk], stage=stage)
+
+
+def evidence_citable_in(
+    *, queryset: QuerySet[Rows], partnership_ids: Iterable[int], stage: Stage
+) -> QuerySet[Rows]:
+    """``evidence_citable`` for the partnerships ``partnership_ids`` at once (drafting
+    briefs in batches)."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}, not {stage!r}")
     citable = queryset.filter(
-        partnership=partnership,
+        partnership_id__in=list(partnership_ids),
         party__status=Party.Status.ACCEPTED,
     ).filter(consent_active(Purpose.PARTICIPATE))
     if stage == "published":
@@ -244,9 +252,17 @@ def quote_attribution(evidence: Attributable) -> str:
             ).exists()
         )
     party = evidence.party
+    return attribution_text(
+        may_name=bool(may_name), organisation_name=party.organisation.name, role=party.role
+    )
+
+
+def attribution_text(*, may_name: bool, organisation_name: str, role: str) -> str:
+    """``quote_attribution`` from its parts (rows read with ``values()``, whose ``may_name``
+    came from ``with_quote_attribution``)."""
     if may_name:
-        return party.organisation.name
-    return ROLE_ATTRIBUTION[Party.Role(party.role)]
+        return organisation_name
+    return ROLE_ATTRIBUTION[Party.Role(role)]
 
 
 # --- Permission to challenge ---------------------------------------------------------------

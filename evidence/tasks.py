@@ -8,17 +8,21 @@ queue, so another worker runs it again. That is safe because each task is idempo
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from evidence.services.briefs import (
     brief_draft,
+    briefs_draft,
     briefs_draft_due,
     briefs_rerender_for_party,
     evidence_reminders_send,
 )
 
 TRANSIENT = (OperationalError, InterfaceError)
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -37,6 +41,38 @@ def draft_brief(brief_id: int) -> str:
     """Draft one brief (a second delivery changes nothing)."""
     brief = brief_draft(brief_id=brief_id)
     return "missing" if brief is None else str(brief.status)
+
+
+@shared_task(
+    name="evidence.draft_briefs",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def draft_briefs(brief_ids: list[int]) -> dict[str, str]:
+    """Draft a batch of briefs together (the schedule's way; a second delivery changes
+    nothing). Should the batch fail for a reason other than the database, each brief
+    is queued on its own, so one brief that cannot be drafted holds up no other.
+    Returns each brief's status by id (JSON keys are strings)."""
+    try:
+        briefs = briefs_draft(brief_ids=brief_ids)
+    except TRANSIENT:
+        raise
+    except Exception:
+        if len(brief_ids) < 2:
+            raise
+        logger.exception("Drafting briefs %s together failed: drafting each alone.", brief_ids)
+        for brief_id in brief_ids:
+            draft_brief.delay(brief_id)
+        return {str(brief_id): "queued alone" for brief_id in brief_ids}
+    found = {brief.pk: str(brief.status) for brief in briefs}
+    return {str(brief_id): found.get(brief_id, "missing") for brief_id in brief_ids}
 
 
 @shared_task(

@@ -17,29 +17,32 @@ Which evidence may be cited, and how a quote is attributed, is asked of
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import reduce
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from consent.models import ConsentRecord
 from consent.selectors import (
+    attribution_text,
     consent_active,
     evidence_citable,
+    evidence_citable_in,
     evidence_visible_to,
     evidence_visible_to_party,
-    quote_attribution,
 )
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
 from partnerships.models import Partnership, Party, ResearchQuestion
-from partnerships.selectors import accepted_parties_of, my_parties_in, questions_with_status
+from partnerships.selectors import my_parties_in, questions_with_status_in
 
 Stage = Literal["draft", "published"]
 Purpose = ConsentRecord.Purpose
@@ -108,115 +111,213 @@ class Basis:
     previous: set[int] | None = None
 
 
-def _items(rows: Iterable[Evidence]) -> list[synthesis.Item]:
-    return [
-        synthesis.Item(
-            id=row.pk,
-            party_id=row.party_id,
-            kind=row.kind,
-            title=row.title,
-            body=row.body,
-            valence=row.valence,
-            occurred_on=row.occurred_on,
-            questions=frozenset(q.pk for q in row.questions.all()),
-            value=row.value,
-            unit=row.unit,
-            baseline=row.baseline,
-            attribution=quote_attribution(row),
-            named=bool(getattr(row, "may_name", False)),
-            extra_text=getattr(row, "prompt_text", "") or "",
-        )
-        for row in rows
-    ]
+#: What drafting reads of each evidence item (``values()``: no model instances).
+ITEM_FIELDS = (
+    "id",
+    "partnership_id",
+    "party_id",
+    "kind",
+    "title",
+    "body",
+    "valence",
+    "occurred_on",
+    "value",
+    "unit",
+    "baseline",
+    "prompt_text",
+    "may_name",
+    "party__role",
+    "party__organisation__name",
+)
+
+
+def _item(row: dict[str, Any], questions: dict[int, set[int]]) -> synthesis.Item:
+    return synthesis.Item(
+        id=row["id"],
+        party_id=row["party_id"],
+        kind=row["kind"],
+        title=row["title"],
+        body=row["body"],
+        valence=row["valence"],
+        occurred_on=row["occurred_on"],
+        questions=frozenset(questions.get(row["id"], ())),
+        value=row["value"],
+        unit=row["unit"],
+        baseline=row["baseline"],
+        attribution=attribution_text(
+            may_name=bool(row["may_name"]),
+            organisation_name=row["party__organisation__name"],
+            role=row["party__role"],
+        ),
+        named=bool(row["may_name"]),
+        extra_text=row["prompt_text"] or "",
+    )
+
+
+def _questions_of(evidence_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The research questions each evidence item is about (one query)."""
+    through = Evidence.questions.through
+    found: dict[int, set[int]] = defaultdict(set)
+    for evidence_id, question_id in through.objects.filter(
+        evidence_id__in=list(evidence_ids)
+    ).values_list("evidence_id", "researchquestion_id"):
+        found[evidence_id].add(question_id)
+    return found
 
 
 def citable_parties(*, partnership: Partnership, stage: Stage) -> QuerySet[Party]:
     """Accepted parties whose evidence a brief at ``stage`` may cite now."""
-    parties = accepted_parties_of(partnership=partnership).filter(
-        consent_active(Purpose.PARTICIPATE, "pk")
+    return citable_parties_in(partnership_ids=[partnership.pk], stage=stage)
+
+
+def citable_parties_in(*, partnership_ids: Iterable[int], stage: Stage) -> QuerySet[Party]:
+    """``citable_parties`` of several partnerships at once, commissioner first in each."""
+    parties = (
+        Party.objects.filter(partnership_id__in=list(partnership_ids), status=Party.Status.ACCEPTED)
+        .filter(consent_active(Purpose.PARTICIPATE, "pk"))
+        .select_related("organisation")
     )
     if stage == "published":
         parties = parties.filter(consent_active(Purpose.PUBLISH, "pk"))
     return parties
 
 
-def _actions_done(brief: InsightBrief) -> list[synthesis.ActionDone]:
-    """Learning actions done since the last brief before this one, up to this period's end."""
-    last = (
-        InsightBrief.objects.filter(
-            partnership_id=brief.partnership_id, period_end__lt=brief.period_start
+def _actions_done(briefs: Sequence[InsightBrief]) -> dict[int, list[synthesis.ActionDone]]:
+    """For each brief: the learning actions done since the last brief before it (by
+    period), up to its period's end. Two queries for any number of briefs."""
+    partnership_ids = {brief.partnership_id for brief in briefs}
+    ended: dict[int, list[date]] = defaultdict(list)
+    for partnership_id, period_end in InsightBrief.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values_list("partnership_id", "period_end"):
+        ended[partnership_id].append(period_end)
+    actions: dict[int, list[LearningAction]] = defaultdict(list)
+    for action in (
+        LearningAction.objects.filter(
+            partnership_id__in=partnership_ids,
+            status=LearningAction.Status.DONE,
+            done_at__isnull=False,
         )
-        .order_by("-period_end", "-id")
-        .values_list("period_end", flat=True)
-        .first()
-    )
-    actions = LearningAction.objects.filter(
-        partnership_id=brief.partnership_id,
-        status=LearningAction.Status.DONE,
-        done_at__lt=london_start_of(brief.period_end + timedelta(days=1)),
-    ).select_related("party__organisation")
-    if last is not None:
-        actions = actions.filter(done_at__gte=london_start_of(last + timedelta(days=1)))
-    return [
-        synthesis.ActionDone(
-            id=action.pk,
-            description=action.description,
-            outcome=action.outcome,
-            party=action.party.organisation.name,
-            done_on=timezone.localtime(action.done_at).date() if action.done_at else date.min,
+        .select_related("party__organisation")
+        .order_by("done_at", "pk")
+    ):
+        actions[action.partnership_id].append(action)
+    done: dict[int, list[synthesis.ActionDone]] = {}
+    for brief in briefs:
+        until = london_start_of(brief.period_end + timedelta(days=1))
+        last = max(
+            (end for end in ended[brief.partnership_id] if end < brief.period_start),
+            default=None,
         )
-        for action in actions.order_by("done_at", "pk")
-    ]
+        since = london_start_of(last + timedelta(days=1)) if last is not None else None
+        done[brief.pk] = [
+            synthesis.ActionDone(
+                id=action.pk,
+                description=action.description,
+                outcome=action.outcome,
+                party=action.party.organisation.name,
+                done_on=timezone.localtime(action.done_at).date(),
+            )
+            for action in actions[brief.partnership_id]
+            if action.done_at is not None
+            and action.done_at < until
+            and (since is None or action.done_at >= since)
+        ]
+    return done
 
 
 def brief_compose(
     brief: InsightBrief, *, stage: Stage, basis: Basis | None = None
 ) -> synthesis.Draft:
     """Compute ``brief``'s sections from the database in a fixed number of queries
-    (questions, parties, evidence with its questions, learning actions), whatever the
-    amount of evidence.
+    (``briefs_compose`` for one brief)."""
+    return briefs_compose([brief], stage=stage, bases={brief.pk: basis or Basis()})[brief.pk]
 
-    The period's evidence and the previous period's come in one query, already limited
-    by ``consent.selectors.evidence_citable`` for ``stage`` and, when ``basis`` says so,
-    to a snapshot's ids.
+
+def briefs_compose(
+    briefs: Sequence[InsightBrief],
+    *,
+    stage: Stage,
+    bases: dict[int, Basis] | None = None,
+) -> dict[int, synthesis.Draft]:
+    """Compute each brief's sections from the database, by brief id, in a fixed number
+    of queries (questions, parties, evidence with its questions, earlier briefs, learning
+    actions) whatever the number of briefs and the amount of evidence.
+
+    The periods' evidence and the previous periods' come in one query, already limited
+    by ``consent.selectors.evidence_citable_in`` for ``stage`` and, when a brief's
+    ``Basis`` says so, to a snapshot's ids.
     """
-    basis = basis or Basis()
-    partnership = brief.partnership
-    period = Period(brief.period_start, brief.period_end)
-    before = previous_period(period)
+    if not briefs:
+        return {}
+    bases = bases or {}
+    partnership_ids = sorted({brief.partnership_id for brief in briefs})
 
-    questions = [
-        synthesis.Question(id=q.pk, text=q.text)
-        for q in questions_with_status(partnership=partnership)
+    questions: dict[int, list[synthesis.Question]] = defaultdict(list)
+    for question in (
+        questions_with_status_in(partnership_ids=partnership_ids)
         .filter(status=ResearchQuestion.Status.AGREED)  # type: ignore[misc] # an annotation
+        .select_related(None)
         .prefetch_related(None)
-    ]
-    parties = [
-        synthesis.PartyRef(id=p.pk, name=p.organisation.name, role=p.role)
-        for p in citable_parties(partnership=partnership, stage=stage)
-    ]
+        .only("id", "text", "partnership_id")
+    ):
+        questions[question.partnership_id].append(
+            synthesis.Question(id=question.pk, text=question.text)
+        )
+    parties: dict[int, list[synthesis.PartyRef]] = defaultdict(list)
+    for party in citable_parties_in(partnership_ids=partnership_ids, stage=stage):
+        parties[party.partnership_id].append(
+            synthesis.PartyRef(id=party.pk, name=party.organisation.name, role=party.role)
+        )
 
-    rows = evidence_citable(
-        queryset=Evidence.objects.all(), partnership=partnership, stage=stage
-    ).prefetch_related(Prefetch("questions", queryset=ResearchQuestion.objects.only("id")))
-    in_period = Q(occurred_on__gte=period.start, occurred_on__lte=period.end)
-    in_previous = Q(occurred_on__gte=before.start, occurred_on__lte=before.end)
-    if basis.current is not None:
-        in_period &= Q(pk__in=sorted(basis.current))
-    if basis.previous is not None:
-        in_previous &= Q(pk__in=sorted(basis.previous))
-    current: list[Evidence] = []
-    previous: list[Evidence] = []
-    for row in rows.filter(in_period | in_previous).order_by("occurred_on", "pk"):
-        (current if row.occurred_on in period else previous).append(row)
-
-    return synthesis.synthesise(
-        questions=questions,
-        parties=parties,
-        current=_items(current),
-        previous=_items(previous),
-        actions_done=_actions_done(brief),
+    periods: dict[int, tuple[Period, Period]] = {}
+    wanted: list[Q] = []
+    for brief in briefs:
+        period = Period(brief.period_start, brief.period_end)
+        before = previous_period(period)
+        periods[brief.pk] = (period, before)
+        basis = bases.get(brief.pk) or Basis()
+        in_period = Q(occurred_on__gte=period.start, occurred_on__lte=period.end)
+        in_previous = Q(occurred_on__gte=before.start, occurred_on__lte=before.end)
+        if basis.current is not None:
+            in_period &= Q(pk__in=sorted(basis.current))
+        if basis.previous is not None:
+            in_previous &= Q(pk__in=sorted(basis.previous))
+        wanted.append(Q(partnership_id=brief.partnership_id) & (in_period | in_previous))
+    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    found = (
+        evidence_citable_in(
+            queryset=Evidence.objects.all(), partnership_ids=partnership_ids, stage=stage
+        )
+        .filter(reduce(operator.or_, wanted))
+        .order_by("occurred_on", "pk")
+        .values(*ITEM_FIELDS)
     )
+    for row in found:
+        rows[row["partnership_id"]].append(row)
+    about = _questions_of([row["id"] for partnership in rows.values() for row in partnership])
+
+    actions_done = _actions_done(briefs)
+    drafts = {}
+    for brief in briefs:
+        period, before = periods[brief.pk]
+        basis = bases.get(brief.pk) or Basis()
+        current: list[synthesis.Item] = []
+        previous: list[synthesis.Item] = []
+        for row in rows[brief.partnership_id]:
+            pk, day = row["id"], row["occurred_on"]
+            if day in period and (basis.current is None or pk in basis.current):
+                current.append(_item(row, about))
+            elif day in before and (basis.previous is None or pk in basis.previous):
+                previous.append(_item(row, about))
+        drafts[brief.pk] = synthesis.synthesise(
+            questions=questions[brief.partnership_id],
+            parties=parties[brief.partnership_id],
+            current=current,
+            previous=previous,
+            actions_done=actions_done[brief.pk],
+        )
+    return drafts
 
 
 # --- Reading a brief: stored, or re-computed when consent changed since ----------------------

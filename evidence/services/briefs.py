@@ -3,10 +3,11 @@
 The life of a brief: ``brief_request`` (the learning partner, or the beat task
 ``briefs_draft_due`` on the partnership's cadence) makes the one row for a partnership
 and period — a database constraint guarantees there is never a second — and queues
-``evidence.draft_brief`` after commit. ``brief_draft`` (the task) locks the row and
-computes the draft from evidence with ``participate`` consent, in one transaction: a
-worker killed half-way leaves the brief "drafting" for the next delivery to redo, and a
-second delivery finds it drafted and changes nothing. The learning partner edits the
+``evidence.draft_brief`` after commit (the schedule queues ``evidence.draft_briefs``, a
+batch at a time). ``briefs_draft`` (both tasks) locks the rows and computes the drafts
+from evidence with ``participate`` consent, in one transaction: a worker killed
+half-way leaves the briefs "drafting" for the next delivery to redo, and a second
+delivery finds them drafted and changes nothing. The learning partner edits the
 so-what, recommendations and challenges (``brief_update``) and publishes
 (``brief_publish``), which re-computes the brief from evidence that also has ``publish``
 consent and refuses while any challenge lacks its party's permission for published
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,16 +42,30 @@ from evidence.periods import (
     london_today,
     period_containing,
 )
-from evidence.selectors.briefs import Basis, brief_compose, citable_parties, stage_of
+from evidence.selectors.briefs import (
+    Basis,
+    brief_compose,
+    briefs_compose,
+    citable_parties,
+    stage_of,
+)
 from learnhub.errors import Conflict
-from notifications.services import notify
-from partnerships.models import Organisation, Partnership, Party, ResearchQuestion
+from notifications.services import MembersMessage, notify, notify_members
+from partnerships.models import (
+    ActivityEvent,
+    Organisation,
+    Partnership,
+    Party,
+    ResearchQuestion,
+)
 from partnerships.selectors import accepted_parties_of
-from partnerships.services import activity_record
+from partnerships.services import activity_record, activity_record_many
 
 logger = logging.getLogger(__name__)
 
 Status = InsightBrief.Status
+CitedThrough = InsightBrief.cited_evidence.through
+ComparedThrough = InsightBrief.compared_evidence.through
 MAX_PERIOD_DAYS = 366
 SO_WHAT_MAX = 10_000
 RECOMMENDATIONS_MAX = 10_000
@@ -88,12 +105,6 @@ def _people_of(parties: Any) -> list[User]:
     )
 
 
-def _learning_partner_people(partnership: Partnership) -> list[User]:
-    return _people_of(
-        accepted_parties_of(partnership=partnership).filter(role=Party.Role.LEARNING_PARTNER)
-    )
-
-
 def _brief_url(brief: InsightBrief) -> str:
     return reverse("evidence:brief-detail", args=[brief.pk])
 
@@ -126,6 +137,18 @@ def _queue_drafting(brief: InsightBrief) -> None:
     transaction.on_commit(lambda: draft_brief.delay(brief_id))
 
 
+def _queue_drafting_in_batches(brief_ids: Sequence[int]) -> None:
+    """Queue ``evidence.draft_briefs`` after commit for ``brief_ids``, in batches of
+    ``LEARNHUB_BRIEF_DRAFT_BATCH``."""
+    from evidence.tasks import draft_briefs
+
+    size = max(1, int(settings.LEARNHUB_BRIEF_DRAFT_BATCH))
+    count = -(-len(brief_ids) // size)  # batches of even sizes: none much longer than another
+    for n in range(count):
+        batch = list(brief_ids[n * len(brief_ids) // count : (n + 1) * len(brief_ids) // count])
+        transaction.on_commit(lambda batch=batch: draft_briefs.delay(batch))  # type: ignore[misc]
+
+
 def _clean_period(period_start: date, period_end: date) -> Period:
     if period_end < period_start:
         raise ValidationError(
@@ -142,10 +165,16 @@ def _clean_period(period_start: date, period_end: date) -> Period:
 
 @transaction.atomic
 def brief_request(
-    *, partnership: Partnership, period_start: date, period_end: date, by: User | None
+    *,
+    partnership: Partnership,
+    period_start: date,
+    period_end: date,
+    by: User | None,
+    queue: bool = True,
 ) -> tuple[InsightBrief, bool]:
     """The brief for ``partnership`` and the period, made (and queued for drafting) if it
-    does not exist yet. Returns ``(brief, created)``.
+    does not exist yet. Returns ``(brief, created)``. ``queue`` False leaves the queueing
+    to the caller (the schedule queues its briefs in batches).
 
     One brief per partnership and period is a database constraint; ``get_or_create``
     on it means two requests at once still make one. Who may ask is the gateway's rule
@@ -170,7 +199,7 @@ def brief_request(
                 else f"An insight brief for {period.describe()} is being drafted on schedule."
             ),
         )
-    if brief.status == Status.DRAFTING:
+    if queue and brief.status == Status.DRAFTING:
         _queue_drafting(brief)
     return brief, created
 
@@ -204,55 +233,103 @@ def _plain_language(brief: InsightBrief, sections: list[dict[str, Any]]) -> dict
 
 
 def brief_draft(*, brief_id: int) -> InsightBrief | None:
-    """Draft the brief ``brief_id`` from evidence with active ``participate`` consent.
+    """Draft the brief ``brief_id`` (``briefs_draft`` for one brief). Returns the brief,
+    or None if it no longer exists."""
+    drafted = briefs_draft(brief_ids=[brief_id])
+    return drafted[0] if drafted else None
 
-    Idempotent: the row is locked, and only a brief still "drafting" is drafted, all in
-    one transaction, so a second delivery changes nothing and a delivery cut short
-    leaves nothing half-written. Returns the brief, or None if it no longer exists.
+
+def _learning_partner_organisations(partnership_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The organisations of each partnership's accepted learning partner parties."""
+    organisations: dict[int, list[int]] = defaultdict(list)
+    for partnership_id, organisation_id in Party.objects.filter(
+        partnership_id__in=list(partnership_ids),
+        role=Party.Role.LEARNING_PARTNER,
+        status=Party.Status.ACCEPTED,
+    ).values_list("partnership_id", "organisation_id"):
+        organisations[partnership_id].append(organisation_id)
+    return organisations
+
+
+def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
+    """Draft the briefs ``brief_ids`` from evidence with active ``participate`` consent.
+
+    The schedule drafts briefs in batches: the whole batch costs a fixed number of
+    queries (``briefs_compose`` reads every brief's evidence at once; the briefs, the
+    evidence they cite, their timeline lines and notifications are written in one
+    statement each), whatever the number of briefs and items.
+
+    Idempotent: the rows are locked (in id order, so two batches never deadlock), and
+    only briefs still "drafting" are drafted, all in one transaction, so a second
+    delivery changes nothing and a delivery cut short leaves nothing half-written.
+    Returns the briefs that exist, in id order, whatever their status.
     """
     with transaction.atomic():
-        brief = (
+        briefs = list(
             InsightBrief.objects.select_for_update(of=("self",))
             .select_related("partnership")
-            .filter(pk=brief_id)
-            .first()
+            .filter(pk__in=sorted(set(brief_ids)))
+            .order_by("pk")
         )
-        if brief is None or brief.status != Status.DRAFTING:
-            return brief
+        drafting = [brief for brief in briefs if brief.status == Status.DRAFTING]
+        if not drafting:
+            return briefs
         _pause_for_tests()
-        _store(brief, brief_compose(brief, stage="draft"))
-        brief.status = Status.DRAFT
-        brief.drafted_at = timezone.now()
-        brief.save(
-            update_fields=[
-                "sections",
-                "what_changed",
-                "plain_language",
-                "status",
-                "drafted_at",
-                "updated_at",
+        drafts = briefs_compose(drafting, stage="draft")
+        now = timezone.now()
+        cited: list[Any] = []
+        compared: list[Any] = []
+        for brief in drafting:
+            draft = drafts[brief.pk]
+            brief.sections = draft.sections
+            brief.what_changed = draft.what_changed
+            brief.plain_language = _plain_language(brief, draft.sections)
+            brief.status = Status.DRAFT
+            brief.drafted_at = now
+            brief.updated_at = now
+            cited.extend(CitedThrough(insightbrief_id=brief.pk, evidence_id=e) for e in draft.cited)
+            compared.extend(
+                ComparedThrough(insightbrief_id=brief.pk, evidence_id=e) for e in draft.compared
+            )
+        drafted_ids = [brief.pk for brief in drafting]
+        # What differs per brief in one statement, what they share in another: bulk_update
+        # builds a CASE per field and brief, and the shared fields need none.
+        InsightBrief.objects.bulk_update(drafting, ["sections", "what_changed", "plain_language"])
+        InsightBrief.objects.filter(pk__in=drafted_ids).update(
+            status=Status.DRAFT, drafted_at=now, updated_at=now
+        )
+        CitedThrough.objects.filter(insightbrief_id__in=drafted_ids).delete()
+        ComparedThrough.objects.filter(insightbrief_id__in=drafted_ids).delete()
+        CitedThrough.objects.bulk_create(cited)
+        ComparedThrough.objects.bulk_create(compared)
+        activity_record_many(
+            ActivityEvent(
+                partnership=brief.partnership,
+                verb="brief_drafted",
+                summary=f"The draft insight brief for {_period_words(brief)} is ready.",
+            )
+            for brief in drafting
+        )
+        organisations = _learning_partner_organisations(brief.partnership_id for brief in drafting)
+        notify_members(
+            [
+                MembersMessage(
+                    organisation_ids=organisations.get(brief.partnership_id, []),
+                    kind="brief_draft_ready",
+                    subject=f"Draft insight brief ready: {_period_words(brief)}",
+                    body=(
+                        f"The draft insight brief for {_period_words(brief)} in "
+                        f"“{brief.partnership.title}” is ready. Add the “so what?”, "
+                        "recommendations and any challenges, check the plain-language "
+                        "report, then publish it."
+                    ),
+                    url=_brief_url(brief),
+                    partnership_id=brief.partnership_id,
+                )
+                for brief in drafting
             ]
         )
-        partnership = brief.partnership
-        activity_record(
-            partnership=partnership,
-            actor=None,
-            verb="brief_drafted",
-            summary=f"The draft insight brief for {_period_words(brief)} is ready.",
-        )
-        notify(
-            recipients=_learning_partner_people(partnership),
-            kind="brief_draft_ready",
-            subject=f"Draft insight brief ready: {_period_words(brief)}",
-            body=(
-                f"The draft insight brief for {_period_words(brief)} in “{partnership.title}” "
-                "is ready. Add the “so what?”, recommendations and any challenges, check the "
-                "plain-language report, then publish it."
-            ),
-            url=_brief_url(brief),
-            partnership=partnership,
-        )
-        return brief
+        return briefs
 
 
 def brief_redraft(*, brief: InsightBrief, by: User) -> InsightBrief:
@@ -626,17 +703,19 @@ def briefs_draft_due(*, now: datetime | None = None) -> list[int]:
         if became_active is not None and period.end < became_active:
             continue  # the period ended before the partnership was active
         brief, created = brief_request(
-            partnership=partnership, period_start=period.start, period_end=period.end, by=None
+            partnership=partnership,
+            period_start=period.start,
+            period_end=period.end,
+            by=None,
+            queue=False,
         )
         if created:
             queued.append(brief.pk)
     stuck = InsightBrief.objects.filter(
         status=Status.DRAFTING, updated_at__lt=now - STUCK_DRAFTING
     ).exclude(pk__in=queued)
-    for brief in stuck.order_by("pk"):
-        with transaction.atomic():
-            _queue_drafting(brief)
-        queued.append(brief.pk)
+    queued.extend(stuck.order_by("pk").values_list("pk", flat=True))
+    _queue_drafting_in_batches(queued)
     return queued
 
 

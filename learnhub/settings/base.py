@@ -283,6 +283,10 @@ LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES = env.int(
     "LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024
 )
 
+# How many due briefs one drafting task drafts together: a batch costs the queries of one
+# brief (see evidence.services.briefs.briefs_draft). 25 unless set.
+LEARNHUB_BRIEF_DRAFT_BATCH = env.int("LEARNHUB_BRIEF_DRAFT_BATCH", default=25)
+
 # Test-only: makes drafting pause while it holds the brief's lock, so a worker test can
 # kill the worker mid-draft. Zero (no pause) unless set.
 LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS = env.float("LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS", default=0.0)

@@ -24,6 +24,7 @@ from .partnerships import (
     partnerships_for_user,
     questions_awaiting_answer,
     questions_with_status,
+    questions_with_status_in,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "partnerships_for_user",
     "questions_awaiting_answer",
     "questions_with_status",
+    "questions_with_status_in",
 ]

@@ -5,6 +5,8 @@ to each accepted party's organisation groups; every filter here is an ``Exists``
 subquery on those permission tables, so a list costs a fixed number of queries.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import (
     Case,
     CharField,
@@ -181,7 +183,13 @@ def discovery_brief_of(*, partnership: Partnership) -> DiscoveryBrief:
 
 
 def questions_with_status(*, partnership: Partnership) -> QuerySet[ResearchQuestion]:
-    """The partnership's questions, each with a derived ``status``.
+    """The partnership's questions, each with a derived ``status`` (see
+    ``questions_with_status_in``)."""
+    return questions_with_status_in(partnership_ids=[partnership.pk])
+
+
+def questions_with_status_in(*, partnership_ids: Iterable[int]) -> QuerySet[ResearchQuestion]:
+    """The questions of the partnerships ``partnership_ids``, each with a derived ``status``.
 
     "contested" while any accepted party objects, "agreed" when every accepted party
     agrees, otherwise "proposed". Only accepted parties' answers count, so a new party
@@ -209,7 +217,7 @@ def questions_with_status(*, partnership: Partnership) -> QuerySet[ResearchQuest
     )
     objected = Exists(counted.filter(decision=QuestionResponse.Decision.OBJECT))
     return (
-        ResearchQuestion.objects.filter(partnership=partnership)
+        ResearchQuestion.objects.filter(partnership_id__in=list(partnership_ids))
         .annotate(
             accepted_party_count=Coalesce(accepted_count, 0),
             agree_count=Coalesce(agree_count, 0),

@@ -6,6 +6,7 @@ party's status changes, so access always follows the party's place in the partne
 Every write records one line of the partnership's timeline (``ActivityEvent``).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
@@ -94,6 +95,14 @@ def activity_record(
         verb=verb,
         summary=summary[:300],
     )
+
+
+def activity_record_many(events: Iterable[ActivityEvent]) -> list[ActivityEvent]:
+    """Add several timeline lines (unsaved ``ActivityEvent`` rows) in one insert."""
+    rows = list(events)
+    for event in rows:
+        event.summary = event.summary[:300]
+    return ActivityEvent.objects.bulk_create(rows)
 
 
 def _who(user: User, organisation: Organisation | None) -> str:

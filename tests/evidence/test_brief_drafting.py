@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import reset_queries
+from django.urls import reverse
 
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
@@ -419,3 +420,137 @@ def test_drafting_costs_the_same_queries_for_a_few_or_many_items(django_assert_m
 
     assert many == few
     assert Evidence.objects.filter(partnership=large.partnership).count() == 120
+
+
+# --- Drafting in batches (the schedule's way) -------------------------------------------------
+
+
+def _requested(scene, period=OCTOBER) -> InsightBrief:
+    brief, _ = brief_request(
+        partnership=scene.partnership,
+        period_start=period[0],
+        period_end=period[1],
+        by=scene.lp_member,
+    )
+    return brief
+
+
+def _drafted_state(brief_ids):
+    briefs = InsightBrief.objects.filter(pk__in=brief_ids).order_by("pk")
+    return {
+        brief.pk: (
+            brief.status,
+            brief.sections,
+            brief.what_changed,
+            brief.plain_language,
+            sorted(brief.cited_evidence.values_list("pk", flat=True)),
+            sorted(brief.compared_evidence.values_list("pk", flat=True)),
+            sorted(
+                Notification.objects.filter(
+                    kind="brief_draft_ready",
+                    url=reverse("evidence:brief-detail", args=[brief.pk]),
+                ).values_list("recipient_id", flat=True)
+            ),
+        )
+        for brief in briefs
+    }
+
+
+def _undraft(brief_ids):
+    InsightBrief.objects.filter(pk__in=brief_ids).update(status=InsightBrief.Status.DRAFTING)
+    Notification.objects.filter(kind="brief_draft_ready").delete()
+
+
+def test_a_batch_drafts_every_brief_as_drafting_it_alone_would():
+    one, two = brief_scene(), brief_scene()
+    _fill(one, 9)
+    _fill(two, 5)
+    grant(two.grantee_party, "attribute")
+    add_evidence(two.grantee_party, kind="quote", attribution="named", body="Named words here.")
+    september = _requested(one, (datetime.date(2026, 9, 1), datetime.date(2026, 9, 30)))
+    ids = [_requested(one).pk, september.pk, _requested(two).pk]
+    for brief_id in ids:
+        brief_draft(brief_id=brief_id)
+    alone = _drafted_state(ids)
+    _undraft(ids)
+
+    from evidence.services.briefs import briefs_draft
+
+    drafted_together = briefs_draft(brief_ids=[ids[2], ids[0], ids[1], ids[0]])
+
+    assert [brief.pk for brief in drafted_together] == sorted(ids)
+    assert _drafted_state(ids) == alone
+    assert all(state[0] == InsightBrief.Status.DRAFT for state in alone.values())
+    assert all(state[4] for state in alone.values())  # each cites evidence
+    assert len(alone[ids[0]][6]) == 2  # the learning partner's two people, told once each
+
+
+def test_a_batch_leaves_briefs_no_longer_drafting_alone():
+    scene, other = brief_scene(), brief_scene()
+    add_evidence(scene.grantee_party)
+    done = drafted(scene)
+    waiting = _requested(other)
+    before = InsightBrief.objects.get(pk=done.pk)
+
+    from evidence.services.briefs import briefs_draft
+
+    result = briefs_draft(brief_ids=[done.pk, waiting.pk, 987654])
+
+    assert [brief.pk for brief in result] == sorted([done.pk, waiting.pk])
+    after = InsightBrief.objects.get(pk=done.pk)
+    assert (after.sections, after.updated_at) == (before.sections, before.updated_at)
+    assert InsightBrief.objects.get(pk=waiting.pk).status == InsightBrief.Status.DRAFT
+    told = Notification.objects.filter(kind="brief_draft_ready", partnership=scene.partnership)
+    assert told.count() == 2  # from drafting it the first time, none from the batch
+
+
+def test_a_batch_costs_the_queries_of_one_brief(django_assert_max_num_queries):
+    from evidence.services.briefs import briefs_draft
+
+    scenes = [brief_scene() for _ in range(4)]
+    for n, scene in enumerate(scenes):
+        _fill(scene, 3 + 20 * n)
+    first = _requested(scenes[0]).pk
+    reset_queries()
+    with django_assert_max_num_queries(40) as captured:
+        briefs_draft(brief_ids=[first])
+    alone = len(captured)
+    rest = [_requested(scene).pk for scene in scenes[1:]]
+    reset_queries()
+
+    with django_assert_max_num_queries(alone) as captured:
+        briefs_draft(brief_ids=rest)
+
+    assert len(captured) == alone
+    assert (
+        InsightBrief.objects.filter(pk__in=[first, *rest], status=InsightBrief.Status.DRAFT).count()
+        == 4
+    )
+
+
+def test_a_batch_that_fails_is_drafted_brief_by_brief(monkeypatch):
+    """One brief that cannot be drafted (here: its composition fails) holds up no other."""
+    from evidence import tasks
+    from evidence.selectors import briefs as selectors
+
+    good, bad = brief_scene(), brief_scene()
+    add_evidence(good.grantee_party)
+    add_evidence(bad.grantee_party)
+    ids = [_requested(good).pk, _requested(bad).pk]
+    compose = selectors.briefs_compose
+
+    def failing_for_bad(briefs, **kwargs):
+        if any(brief.partnership_id == bad.partnership.pk for brief in briefs):
+            raise ValueError("cannot draft this one")
+        return compose(briefs, **kwargs)
+
+    monkeypatch.setattr("evidence.services.briefs.briefs_compose", failing_for_bad)
+
+    # The batch fails, so each brief gets a task of its own: tests run tasks at once, so
+    # the bad brief's own task fails here, as a worker would report it, after the good
+    # brief's task has drafted it.
+    with pytest.raises(ValueError, match="cannot draft this one"):
+        tasks.draft_briefs.apply(args=(ids,), throw=True)
+
+    statuses = dict(InsightBrief.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert statuses == {ids[0]: InsightBrief.Status.DRAFT, ids[1]: InsightBrief.Status.DRAFTING}

@@ -98,6 +98,36 @@ def test_the_schedule_drafts_the_brief_of_a_period_that_has_ended(
 
 
 @pytest.mark.django_db
+def test_the_schedule_drafts_due_briefs_in_batches(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from evidence import tasks
+
+    settings.LEARNHUB_BRIEF_DRAFT_BATCH = 2
+    scenes = [_active_scene() for _ in range(5)]
+    for scene in scenes:
+        add_evidence(scene.grantee_party, occurred_on=D(2026, 10, 20))
+    batches: list[list[int]] = []
+    draft = tasks.draft_briefs.run
+
+    def recorded(brief_ids):
+        batches.append(list(brief_ids))
+        return draft(brief_ids)
+
+    monkeypatch.setattr(tasks.draft_briefs, "run", recorded)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = briefs_draft_due(now=datetime.datetime(2026, 11, 2, 9, tzinfo=UTC))
+
+    assert len(queued) == 5
+    assert sorted(len(batch) for batch in batches) == [1, 2, 2]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(queued)
+    drafted = InsightBrief.objects.filter(pk__in=queued, status=InsightBrief.Status.DRAFT)
+    assert drafted.count() == 5
+    assert all(brief.cited_evidence.count() == 1 for brief in drafted)
+
+
+@pytest.mark.django_db
 def test_duplicate_ticks_make_one_brief(django_capture_on_commit_callbacks):
     scene = _active_scene()
     now = datetime.datetime(2026, 11, 2, 9, tzinfo=UTC)

@@ -53,3 +53,80 @@ def test_notifications_page_lists_mine(client):
 
     assert page.status_code == 200
     assert "Draft brief ready" in page.content.decode()
+
+
+def test_notify_members_tells_each_active_member_once_per_message_and_emails_them():
+    from notifications.services import MembersMessage, notify_members
+    from tests.partnerships.factories import OrganisationFactory, add_member, admin_of
+
+    charity, foundation, other = (OrganisationFactory.create() for _ in range(3))
+    both = add_member(charity)
+    add_member(foundation, user=both)  # in two of the message's organisations
+    only_charity = add_member(charity)
+    left = add_member(foundation)
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    outsider = add_member(other)
+
+    ids = notify_members(
+        [
+            MembersMessage(
+                organisation_ids=[charity.pk, foundation.pk, charity.pk],
+                kind="test",
+                subject="Draft ready",
+                body="Have a look.",
+                url="/briefs/1/",
+            ),
+            MembersMessage(organisation_ids=[other.pk], kind="test", subject="Other", body="B"),
+            MembersMessage(organisation_ids=[], kind="test", subject="Nobody", body="C"),
+        ]
+    )
+
+    stored = Notification.objects.filter(pk__in=ids)
+    by_subject = {
+        subject: sorted(stored.filter(subject=subject).values_list("recipient_id", flat=True))
+        for subject in ("Draft ready", "Other", "Nobody")
+    }
+    members = {admin_of(charity).pk, admin_of(foundation).pk, both.pk, only_charity.pk}
+    assert by_subject["Draft ready"] == sorted(members)
+    assert left.pk not in by_subject["Draft ready"]
+    assert outsider.pk in by_subject["Other"]
+    assert by_subject["Nobody"] == []
+    ready = stored.get(recipient=both, subject="Draft ready")
+    assert (ready.kind, ready.body, ready.url, ready.read_at) == (
+        "test",
+        "Have a look.",
+        "/briefs/1/",
+        None,
+    )
+    assert ready.created_at is not None
+    assert sorted(m.to[0] for m in mail.outbox if "Draft ready" in m.subject) == sorted(
+        type(both).objects.filter(pk__in=members).values_list("email", flat=True)
+    )
+    assert Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).count() == 0
+
+
+def test_notify_members_splits_many_organisations_over_statements(monkeypatch):
+    from notifications import services
+    from tests.partnerships.factories import OrganisationFactory, add_member
+
+    monkeypatch.setattr(services, "MEMBERS_ROWS_PER_INSERT", 2)
+    organisations = [OrganisationFactory.create() for _ in range(3)]
+    shared = add_member(organisations[0])
+    for organisation in organisations[1:]:
+        add_member(organisation, user=shared)
+
+    ids = services.notify_members(
+        [
+            services.MembersMessage(
+                organisation_ids=[o.pk for o in organisations], kind="t", subject="All", body="x"
+            ),
+            services.MembersMessage(
+                organisation_ids=[organisations[0].pk], kind="t", subject="One", body="y"
+            ),
+        ]
+    )
+
+    # A message is never split, so a person in all three organisations hears once.
+    assert Notification.objects.filter(pk__in=ids, recipient=shared, subject="All").count() == 1
+    assert Notification.objects.filter(pk__in=ids, recipient=shared, subject="One").count() == 1
