@@ -42,7 +42,7 @@ class Options:
     naive_seconds: float = 120.0
     brief_processes: int = 2
     briefs: int = 0  # 0: every active partnership
-    naive_briefs: int = 60
+    naive_briefs: int = 200  # enough batches to keep both worker processes busy
     brief_seconds: float = 900.0
     growth: bool = True
     small_database: str = ""
@@ -103,18 +103,28 @@ def _run(options: Options, log: Callable[[str], None]) -> dict[str, Any]:
     # Brief drafting: queries per brief (and throughput).
     briefs = measure.make_briefs(options.briefs or None)
     try:
-        real_counts = measure.brief_queries("real", [briefs.small, briefs.large])
+        real_counts = measure.brief_queries("real", [[briefs.small], [briefs.large]])
+        # A batch as the schedule queues it costs what one brief costs.
+        size = measure.batch_size("real")
+        batch = sorted({briefs.small, briefs.large, *briefs.ids[: max(0, size - 2)]})
+        batch_count = measure.brief_queries("real", [batch])[0]
         results["brief_queries"] = {
             "small": {"items": briefs.items[briefs.small], "queries": real_counts[0]},
             "large": {"items": briefs.items[briefs.large], "queries": real_counts[1]},
+            "batch": {
+                "briefs": len(batch),
+                "items": sum(briefs.items[pk] for pk in batch),
+                "queries": batch_count,
+            },
         }
         targets.append(
             _target(
                 "Brief drafting: a fixed number of queries per brief "
-                f"({briefs.items[briefs.small]} and {briefs.items[briefs.large]} items)",
-                "the same for both",
-                f"{real_counts[0]} and {real_counts[1]}",
-                real_counts[0] == real_counts[1],
+                f"({briefs.items[briefs.small]} and {briefs.items[briefs.large]} items; "
+                f"a batch of {len(batch)} briefs)",
+                "the same for all three",
+                f"{real_counts[0]}, {real_counts[1]} and {batch_count}",
+                real_counts[0] == real_counts[1] == batch_count,
             )
         )
         if not options.queries_only:
@@ -182,7 +192,7 @@ def _brief_throughput(
     largest = sorted(sorted(ids, key=lambda pk: -briefs.items[pk])[: max(2, count // 3)])
     mix = _compare_drafters("evenly spread", spread, briefs, options, log)
     big = _compare_drafters("largest", largest, briefs, options, log)
-    naive_counts = measure.brief_queries("naive", [briefs.small, briefs.large])
+    naive_counts = measure.brief_queries("naive", [[briefs.small], [briefs.large]])
     results["brief_queries"]["small"]["naive_queries"] = naive_counts[0]
     results["brief_queries"]["large"]["naive_queries"] = naive_counts[1]
     results["brief_drafting"] = {"all": real, "spread": mix, "largest": big}
@@ -446,11 +456,16 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"  queries per brief, {q['items']} items: real {q['queries']}{naive_part}"
             )
+        b = queries["batch"]
+        lines.append(
+            f"  queries per batch of {b['briefs']} briefs ({b['items']} items): real {b['queries']}"
+        )
     if drafting:
         every = drafting["all"]
         lines.append(
             f"  all active partnerships: {every['briefs']} briefs in {every['seconds']} s with "
-            f"{every['processes']} processes: {every['per_minute']:,.0f} partnerships/minute"
+            f"{every['processes']} processes, batches of {every['batch']}: "
+            f"{every['per_minute']:,.0f} partnerships/minute"
         )
         for key, label in (("spread", "spread evenly"), ("largest", "the largest")):
             d = drafting[key]

@@ -145,6 +145,8 @@ def test_bench_counts_a_few_queries_per_list_and_a_fixed_number_per_brief(
     briefs = results["brief_queries"]
     assert briefs["small"]["items"] < briefs["large"]["items"]
     assert briefs["small"]["queries"] == briefs["large"]["queries"]
+    assert briefs["batch"]["briefs"] > 2
+    assert briefs["batch"]["queries"] == briefs["small"]["queries"]
     assert results["all_met"] is True
 
 
