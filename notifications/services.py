@@ -36,12 +36,18 @@ def notify(
         )
         for user in unique.values()
     )
-    if notifications:
-        from notifications.tasks import send_notification_emails
-
-        ids = [n.pk for n in notifications]
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    _email_after_commit([n.pk for n in notifications])
     return notifications
+
+
+def _email_after_commit(ids: Sequence[int]) -> None:
+    """Queue the emails of the notifications ``ids`` after commit, ``EMAILS_PER_TASK`` to a
+    task, so a task stays well inside its time limit however many people are told."""
+    from notifications.tasks import send_notification_emails
+
+    for start in range(0, len(ids), EMAILS_PER_TASK):
+        chunk = list(ids[start : start + EMAILS_PER_TASK])
+        transaction.on_commit(lambda chunk=chunk: send_notification_emails.delay(chunk))  # type: ignore[misc]
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -52,6 +58,8 @@ def _column(model: type[Model], name: str) -> str:
     return str(connection.ops.quote_name(field.column))
 
 
+#: Emails one ``notifications.send_emails`` task sends (its time limit is two minutes).
+EMAILS_PER_TASK = 100
 #: (message, organisation) rows per statement: well within SQLite's and PostgreSQL's
 #: limits on bound parameters.
 MEMBERS_ROWS_PER_INSERT = 500
@@ -88,10 +96,7 @@ def notify_members(messages: Sequence[MembersMessage]) -> list[int]:
     if chunk:
         ids += _insert_for_members(messages, chunk)
     ids.sort()
-    if ids:
-        from notifications.tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    _email_after_commit(ids)
     return ids
 
 

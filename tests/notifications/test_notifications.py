@@ -130,3 +130,23 @@ def test_notify_members_splits_many_organisations_over_statements(monkeypatch):
     # A message is never split, so a person in all three organisations hears once.
     assert Notification.objects.filter(pk__in=ids, recipient=shared, subject="All").count() == 1
     assert Notification.objects.filter(pk__in=ids, recipient=shared, subject="One").count() == 1
+
+
+def test_emails_go_out_a_hundred_to_a_task(monkeypatch):
+    from notifications import services, tasks
+
+    monkeypatch.setattr(services, "EMAILS_PER_TASK", 2)
+    batches: list[list[int]] = []
+    send = tasks.send_notification_emails.run
+
+    def recorded(notification_ids):
+        batches.append(list(notification_ids))
+        return send(notification_ids)
+
+    monkeypatch.setattr(tasks.send_notification_emails, "run", recorded)
+    people = [UserFactory.create() for _ in range(5)]
+
+    notify(recipients=people, kind="test", subject="Hello", body="Words.")
+
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
