@@ -18,11 +18,12 @@ RUN groupadd --system learnhub \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
-COPY pyproject.toml ./
+# Dependencies first, from pyproject.toml at the versions of constraints.txt, so code
+# changes do not reinstall them.
+COPY pyproject.toml constraints.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install --requirement /tmp/requirements.txt \
+    && pip install --requirement /tmp/requirements.txt --constraint constraints.txt \
     && rm /tmp/requirements.txt
 
 COPY . .

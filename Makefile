@@ -16,22 +16,37 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install run migrate seed test lint format
+.PHONY: help install run migrate seed test lint format lock
 
 help:
 	@echo "make run     serve LearnHub at http://127.0.0.1:$(PORT)/ with demo data, a worker and beat"
 	@echo "make test    run the tests on every core (PYTEST_WORKERS=0 for one process; PYTEST_ARGS=...)"
 	@echo "make lint    ruff check, ruff format --check and mypy"
 	@echo "make format  fix what ruff can fix and format the code"
+	@echo "make lock    pin the newest allowed versions of every package in constraints.txt"
 
-# The virtualenv is (re)built when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+# The virtualenv is (re)built when pyproject.toml or constraints.txt changes; constraints.txt
+# holds the exact versions (make lock refreshes it).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
 		echo "LearnHub needs Python 3.11; '$(PYTHON)' is not it. Use: make PYTHON=/path/to/python3.11 ..." >&2; \
 		exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--constraint constraints.txt --editable '.[dev]'
 	@touch $@
+
+# Newest versions pyproject.toml allows, installed into a throwaway virtualenv and written to
+# constraints.txt. Run the tests after, and commit both.
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	{ grep '^#' constraints.txt; \
+	  var/lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf var/lock-venv
 
 install: $(VENV)/.installed
 
