@@ -9,6 +9,7 @@ queue, so another worker runs it again. That is safe because each task is idempo
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -22,18 +23,23 @@ from evidence.services.briefs import (
 )
 
 TRANSIENT = (OperationalError, InterfaceError)
+#: What every task here shares: acknowledged only when finished, handed back when its
+#: worker dies, retried with backoff on transient database errors only.
+RELIABLE: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
     name="evidence.draft_brief",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
+    **RELIABLE,
     time_limit=300,
     soft_time_limit=240,
 )
@@ -45,13 +51,7 @@ def draft_brief(brief_id: int) -> str:
 
 @shared_task(
     name="evidence.draft_briefs",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
+    **RELIABLE,
     time_limit=300,
     soft_time_limit=240,
 )
@@ -77,13 +77,7 @@ def draft_briefs(brief_ids: list[int]) -> dict[str, str]:
 
 @shared_task(
     name="evidence.draft_due_briefs",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
+    **RELIABLE,
     time_limit=600,
     soft_time_limit=540,
 )
@@ -94,13 +88,7 @@ def draft_due_briefs() -> list[int]:
 
 @shared_task(
     name="evidence.rerender_briefs_for_party",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
+    **RELIABLE,
     time_limit=600,
     soft_time_limit=540,
 )
@@ -111,13 +99,7 @@ def rerender_briefs_for_party(party_id: int) -> int:
 
 @shared_task(
     name="evidence.remind_parties_without_evidence",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
+    **RELIABLE,
     time_limit=600,
     soft_time_limit=540,
 )

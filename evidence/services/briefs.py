@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -58,7 +57,7 @@ from partnerships.models import (
     Party,
     ResearchQuestion,
 )
-from partnerships.selectors import accepted_parties_of
+from partnerships.selectors import accepted_parties_of, learning_partner_organisations_in
 from partnerships.services import activity_record, activity_record_many
 
 logger = logging.getLogger(__name__)
@@ -239,18 +238,6 @@ def brief_draft(*, brief_id: int) -> InsightBrief | None:
     return drafted[0] if drafted else None
 
 
-def _learning_partner_organisations(partnership_ids: Iterable[int]) -> dict[int, list[int]]:
-    """The organisations of each partnership's accepted learning partner parties."""
-    organisations: dict[int, list[int]] = defaultdict(list)
-    for partnership_id, organisation_id in Party.objects.filter(
-        partnership_id__in=list(partnership_ids),
-        role=Party.Role.LEARNING_PARTNER,
-        status=Party.Status.ACCEPTED,
-    ).values_list("partnership_id", "organisation_id"):
-        organisations[partnership_id].append(organisation_id)
-    return organisations
-
-
 def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
     """Draft the briefs ``brief_ids`` from evidence with active ``participate`` consent.
 
@@ -310,7 +297,9 @@ def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
             )
             for brief in drafting
         )
-        organisations = _learning_partner_organisations(brief.partnership_id for brief in drafting)
+        organisations = learning_partner_organisations_in(
+            partnership_ids={brief.partnership_id for brief in drafting}
+        )
         notify_members(
             [
                 MembersMessage(

@@ -5,6 +5,7 @@ to each accepted party's organisation groups; every filter here is an ``Exists``
 subquery on those permission tables, so a list costs a fixed number of queries.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import (
@@ -99,6 +100,19 @@ def parties_of(*, partnership: Partnership) -> QuerySet[Party]:
 
 def accepted_parties_of(*, partnership: Partnership) -> QuerySet[Party]:
     return parties_of(partnership=partnership).filter(status=Party.Status.ACCEPTED)
+
+
+def learning_partner_organisations_in(*, partnership_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The organisations of each partnership's accepted learning partner parties, by
+    partnership id (one query for any number of partnerships)."""
+    organisations: dict[int, list[int]] = defaultdict(list)
+    for partnership_id, organisation_id in Party.objects.filter(
+        partnership_id__in=list(partnership_ids),
+        role=Party.Role.LEARNING_PARTNER,
+        status=Party.Status.ACCEPTED,
+    ).values_list("partnership_id", "organisation_id"):
+        organisations[partnership_id].append(organisation_id)
+    return dict(organisations)
 
 
 def my_parties_in(*, user: User, partnership: Partnership) -> QuerySet[Party]:
