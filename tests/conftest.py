@@ -51,3 +51,22 @@ def user(db: None):  # type: ignore[no-untyped-def]
 def signed_in(api_client: APIClient, user) -> APIClient:  # type: ignore[no-untyped-def]
     api_client.force_authenticate(user=user)
     return api_client
+
+
+@pytest.fixture
+def task_runs(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``task_runs(task)`` starts recording the Celery ``task``: every run still happens,
+    and its first argument is added to the list returned (which batches a task was given)."""
+
+    def watch(task):  # type: ignore[no-untyped-def]
+        runs: list[object] = []
+        run = task.run
+
+        def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+            runs.append(args[0] if args else next(iter(kwargs.values()), None))
+            return run(*args, **kwargs)
+
+        monkeypatch.setattr(task, "run", recorded)
+        return runs
+
+    return watch

@@ -461,12 +461,29 @@ def _undraft(brief_ids):
     Notification.objects.filter(kind="brief_draft_ready").delete()
 
 
+def _done(scene, description: str, day: datetime.date) -> LearningAction:
+    action = learning_action_create(
+        partnership=scene.partnership,
+        party=scene.grantee_party,
+        by=scene.grantee_admin,
+        description=description,
+        status="done",
+    )
+    LearningAction.objects.filter(pk=action.pk).update(
+        done_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+    )
+    return action
+
+
 def test_a_batch_drafts_every_brief_as_drafting_it_alone_would():
     one, two = brief_scene(), brief_scene()
     _fill(one, 9)
     _fill(two, 5)
     grant(two.grantee_party, "attribute")
     add_evidence(two.grantee_party, kind="quote", attribution="named", body="Named words here.")
+    in_september = _done(one, "Open on Saturdays", datetime.date(2026, 9, 12))
+    in_october = _done(one, "Add a Sunday session", datetime.date(2026, 10, 12))
+    elsewhere = _done(two, "Meet the families first", datetime.date(2026, 10, 5))
     september = _requested(one, (datetime.date(2026, 9, 1), datetime.date(2026, 9, 30)))
     ids = [_requested(one).pk, september.pk, _requested(two).pk]
     for brief_id in ids:
@@ -483,6 +500,13 @@ def test_a_batch_drafts_every_brief_as_drafting_it_alone_would():
     assert all(state[0] == InsightBrief.Status.DRAFT for state in alone.values())
     assert all(state[4] for state in alone.values())  # each cites evidence
     assert len(alone[ids[0]][6]) == 2  # the learning partner's two people, told once each
+    # Each brief lists what its own partnership did since its last brief, batch or not.
+    actions = {pk: [change["action"] for change in state[2]] for pk, state in alone.items()}
+    assert actions == {
+        ids[0]: [in_october.pk],
+        ids[1]: [in_september.pk],
+        ids[2]: [elsewhere.pk],
+    }
 
 
 def test_a_batch_leaves_briefs_no_longer_drafting_alone():

@@ -99,7 +99,7 @@ def test_the_schedule_drafts_the_brief_of_a_period_that_has_ended(
 
 @pytest.mark.django_db
 def test_the_schedule_drafts_due_briefs_in_batches(
-    settings, django_capture_on_commit_callbacks, monkeypatch
+    settings, django_capture_on_commit_callbacks, task_runs
 ):
     from evidence import tasks
 
@@ -107,14 +107,7 @@ def test_the_schedule_drafts_due_briefs_in_batches(
     scenes = [_active_scene() for _ in range(5)]
     for scene in scenes:
         add_evidence(scene.grantee_party, occurred_on=D(2026, 10, 20))
-    batches: list[list[int]] = []
-    draft = tasks.draft_briefs.run
-
-    def recorded(brief_ids):
-        batches.append(list(brief_ids))
-        return draft(brief_ids)
-
-    monkeypatch.setattr(tasks.draft_briefs, "run", recorded)
+    batches = task_runs(tasks.draft_briefs)
 
     with django_capture_on_commit_callbacks(execute=True):
         queued = briefs_draft_due(now=datetime.datetime(2026, 11, 2, 9, tzinfo=UTC))

@@ -132,18 +132,11 @@ def test_notify_members_splits_many_organisations_over_statements(monkeypatch):
     assert Notification.objects.filter(pk__in=ids, recipient=shared, subject="One").count() == 1
 
 
-def test_emails_go_out_a_hundred_to_a_task(monkeypatch):
+def test_emails_go_out_a_hundred_to_a_task(monkeypatch, task_runs):
     from notifications import services, tasks
 
     monkeypatch.setattr(services, "EMAILS_PER_TASK", 2)
-    batches: list[list[int]] = []
-    send = tasks.send_notification_emails.run
-
-    def recorded(notification_ids):
-        batches.append(list(notification_ids))
-        return send(notification_ids)
-
-    monkeypatch.setattr(tasks.send_notification_emails, "run", recorded)
+    batches = task_runs(tasks.send_notification_emails)
     people = [UserFactory.create() for _ in range(5)]
 
     notify(recipients=people, kind="test", subject="Hello", body="Words.")
