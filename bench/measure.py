@@ -666,9 +666,18 @@ def _warm_up() -> None:
 
 
 def _worker_init() -> None:
+    """Each drafting process starts as a Celery worker process of a deployment would:
+    connected, one thread for the numerical libraries (``learnhub.celery``), and
+    ``DEBUG`` off, so no query is logged, whatever the settings the bench runs with."""
+    from django.conf import settings
+
+    from learnhub.celery import limit_native_threads
+
+    settings.DEBUG = False
+    limit_native_threads()
     connections.close_all()
     use_memory_broker()
-    connection.ensure_connection()  # a running worker is already connected
+    connection.ensure_connection()
 
 
 def _ready(_: int) -> None:

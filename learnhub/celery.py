@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnhub.settings.local")
 
@@ -22,3 +23,23 @@ def _make_embedded_broker_folders(sender: Celery, **kwargs: object) -> None:
     backend = str(sender.conf.result_backend or "")
     if backend.startswith("file://"):
         os.makedirs(backend.removeprefix("file://"), exist_ok=True)
+
+
+def limit_native_threads() -> None:
+    """One thread for the numerical libraries (BLAS, OpenMP) of this process.
+
+    A worker runs a process per core, and each process's BLAS would start a thread per
+    core as well: on drafting's small matrices those threads spent their time waiting
+    for each other, and two worker processes drafted no more briefs than one (measured
+    by ``manage.py bench``).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _one_native_thread(**kwargs: object) -> None:
+    """In the worker (a solo pool works in it) and in each process of a prefork pool."""
+    limit_native_threads()
