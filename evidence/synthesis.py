@@ -60,6 +60,7 @@ QUOTE_CHARS = 400
 STORY_CHARS = 600
 MIN_THEME_DOCUMENTS = 4
 MAX_THEMES = 3
+MAX_TERMS = 2000  # the most frequent words and pairs a theme is found among
 THEME_TERMS = 3
 LONG_SENTENCE_WORDS = 25
 OVERALL_HEADING = "The partnership as a whole"
@@ -346,6 +347,103 @@ def _analyser() -> Callable[[str], list[str]]:
     ).build_analyzer()
 
 
+def tfidf(texts: Sequence[str]) -> tuple[Any, list[str]]:
+    """The TF-IDF matrix of ``texts`` (a dense array, a row per text) and its terms: what
+    scikit-learn's ``TfidfVectorizer(sublinear_tf=True, max_features=MAX_TERMS)`` gives
+    with ``_analyser``, the same numbers (tests compare the two).
+
+    Computed here on a dense array: a period's few dozen short texts make a small matrix,
+    and the vectoriser's sparse bookkeeping and input checks cost three times the
+    arithmetic.
+    """
+    import numpy as np
+
+    analyse = _analyser()
+    counted = [Counter(analyse(text)) for text in texts]
+    terms = sorted(set().union(*counted))
+    if not terms:
+        return np.zeros((len(texts), 0)), []
+    column = {term: number for number, term in enumerate(terms)}
+    counts = np.zeros((len(texts), len(terms)), dtype=np.int64)
+    for row, words in enumerate(counted):
+        for term, count in words.items():
+            counts[row, column[term]] = count
+    if len(terms) > MAX_TERMS:
+        # The most frequent terms over all the texts, ties broken as scikit-learn does.
+        kept = np.sort((-counts.sum(axis=0)).argsort()[:MAX_TERMS])
+        counts = counts[:, kept]
+        terms = [terms[number] for number in kept]
+    present = counts > 0
+    weights = np.zeros(counts.shape)
+    weights[present] = np.log(counts[present]) + 1.0  # sublinear term frequency
+    documents = present.sum(axis=0)
+    weights *= np.log((1.0 + len(texts)) / (1.0 + documents)) + 1.0  # smoothed idf
+    norms = np.sqrt((weights * weights).sum(axis=1))
+    norms[norms == 0] = 1.0
+    return weights / norms[:, np.newaxis], terms
+
+
+def _nndsvda(matrix: Any, components: int) -> tuple[Any, Any]:
+    """The starting point of the factorisation: NNDSVD (Boutsidis and Gallopoulos, 2008),
+    zeros filled with the matrix's mean, as scikit-learn's ``init="nndsvda"``, but from
+    the exact singular value decomposition: for a small matrix it is quicker than the
+    randomized one scikit-learn uses, and exact."""
+    import numpy as np
+
+    left, values, right = np.linalg.svd(matrix, full_matrices=False)
+    w = np.zeros((matrix.shape[0], components))
+    h = np.zeros((components, matrix.shape[1]))
+    w[:, 0] = np.sqrt(values[0]) * np.abs(left[:, 0])
+    h[0, :] = np.sqrt(values[0]) * np.abs(right[0, :])
+    for j in range(1, components):
+        x, y = left[:, j], right[j, :]
+        x_plus, y_plus = np.maximum(x, 0), np.maximum(y, 0)
+        x_minus, y_minus = np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
+        plus = np.linalg.norm(x_plus) * np.linalg.norm(y_plus)
+        minus = np.linalg.norm(x_minus) * np.linalg.norm(y_minus)
+        if plus > minus:
+            u, v, sigma = x_plus, y_plus, plus
+        else:
+            u, v, sigma = x_minus, y_minus, minus
+        u_norm, v_norm = np.linalg.norm(u), np.linalg.norm(v)
+        if u_norm and v_norm:
+            scale = np.sqrt(values[j] * sigma)
+            w[:, j] = scale * u / u_norm
+            h[j, :] = scale * v / v_norm
+    w[w < 1e-6] = 0
+    h[h < 1e-6] = 0
+    mean = matrix.mean()
+    w[w == 0] = mean
+    h[h == 0] = mean
+    return w, h
+
+
+def factorise(texts: Sequence[str]) -> tuple[Any, Any, list[str]] | None:
+    """Non-negative matrix factorisation (scikit-learn) of the texts' ``tfidf``: each
+    text's weight in each theme, each theme's weight on each term, and the terms; None
+    when the texts give no theme. The same as ``NMF(init="nndsvda")`` on scikit-learn's
+    TF-IDF matrix (tests compare the two), in less time."""
+    import sklearn
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+
+    matrix, vocabulary = tfidf(texts)
+    components = min(MAX_THEMES, len(texts) // 2, len(vocabulary))
+    if components < 1:
+        return None
+    start_w, start_h = _nndsvda(matrix, components)
+    # Our own inputs need none of scikit-learn's checks (finite numbers, valid parameters):
+    # skipping them is a third of the time on a period's few dozen documents.
+    with (
+        sklearn.config_context(assume_finite=True, skip_parameter_validation=True),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = NMF(n_components=components, init="custom", max_iter=400)
+        weights = model.fit_transform(matrix, W=start_w, H=start_h)
+    return weights, model.components_, vocabulary
+
+
 def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
     """Themes in the items' text by TF-IDF and non-negative matrix factorisation
     (scikit-learn), each with the evidence behind it. Deterministic for the same input.
@@ -355,37 +453,18 @@ def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
     documents = [item for item in items if item.text.strip()]
     if len(documents) < MIN_THEME_DOCUMENTS:
         return []
-    import sklearn
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     documents.sort(key=lambda item: item.id)
-    # Our own inputs need none of scikit-learn's checks (finite numbers, valid parameters):
-    # skipping them is a third of the time on a period's few dozen documents.
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        vectoriser = TfidfVectorizer(analyzer=_analyser(), sublinear_tf=True, max_features=2000)
-        try:
-            matrix = vectoriser.fit_transform([item.text for item in documents])
-        except ValueError:  # nothing but stop words
-            return []
-        vocabulary = vectoriser.get_feature_names_out()
-        components = min(MAX_THEMES, len(documents) // 2, len(vocabulary))
-        if components < 1:
-            return []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = NMF(n_components=components, init="nndsvda", random_state=0, max_iter=400)
-            # A period's documents make a small matrix: dense, NMF runs about twice as
-            # fast as on the sparse one (the same factorisation).
-            weights = model.fit_transform(matrix.toarray())
+    factorised = factorise([item.text for item in documents])
+    if factorised is None:
+        return []
+    weights, topics, vocabulary = factorised
     members: dict[int, list[int]] = defaultdict(list)
     for row, item in enumerate(documents):
         strongest = int(weights[row].argmax())
         if weights[row][strongest] > 0:
             members[strongest].append(item.id)
     found = []
-    for index, topic in enumerate(model.components_):
+    for index, topic in enumerate(topics):
         if not members.get(index):
             continue
         terms: list[str] = []
