@@ -347,6 +347,13 @@ def _analyser() -> Callable[[str], list[str]]:
     ).build_analyzer()
 
 
+@functools.lru_cache(maxsize=1024)  # a batch of briefs; about 10 MB
+def _terms_in(text: str) -> Counter[str]:
+    """How often each term occurs in ``text`` (not to be changed: it is shared). An item
+    is read for the whole partnership and again for each question it is about."""
+    return Counter(_analyser()(text))
+
+
 def tfidf(texts: Sequence[str]) -> tuple[Any, list[str]]:
     """The TF-IDF matrix of ``texts`` (a dense array, a row per text) and its terms: what
     scikit-learn's ``TfidfVectorizer(sublinear_tf=True, max_features=MAX_TERMS)`` gives
@@ -358,8 +365,7 @@ def tfidf(texts: Sequence[str]) -> tuple[Any, list[str]]:
     """
     import numpy as np
 
-    analyse = _analyser()
-    counted = [Counter(analyse(text)) for text in texts]
+    counted = [_terms_in(text) for text in texts]
     terms = sorted(set().union(*counted))
     if not terms:
         return np.zeros((len(texts), 0)), []
@@ -424,7 +430,7 @@ def factorise(texts: Sequence[str]) -> tuple[Any, Any, list[str]] | None:
     when the texts give no theme. The same as ``NMF(init="nndsvda")`` on scikit-learn's
     TF-IDF matrix (tests compare the two), in less time."""
     import sklearn
-    from sklearn.decomposition import NMF
+    from sklearn.decomposition import non_negative_factorization
     from sklearn.exceptions import ConvergenceWarning
 
     matrix, vocabulary = tfidf(texts)
@@ -439,9 +445,12 @@ def factorise(texts: Sequence[str]) -> tuple[Any, Any, list[str]] | None:
         warnings.catch_warnings(),
     ):
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = NMF(n_components=components, init="custom", max_iter=400)
-        weights = model.fit_transform(matrix, W=start_w, H=start_h)
-    return weights, model.components_, vocabulary
+        # The function rather than the NMF estimator: the same factorisation without
+        # the estimator's wrapping (its reconstruction error, output containers).
+        weights, topics, _ = non_negative_factorization(
+            matrix, W=start_w, H=start_h, n_components=components, init="custom", max_iter=400
+        )
+    return weights, topics, vocabulary
 
 
 def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
