@@ -271,12 +271,19 @@ def briefs_compose(
         )
 
     periods: dict[int, tuple[Period, Period]] = {}
+    # Briefs for the same period (the schedule drafts a period's due briefs together)
+    # share one condition: their partnerships' evidence from the start of the period
+    # before to the end of theirs. The rows are sorted into each brief's periods below.
+    spans: dict[tuple[date, date], set[int]] = defaultdict(set)
     wanted: list[Q] = []
     for brief in briefs:
         period = Period(brief.period_start, brief.period_end)
         before = previous_period(period)
         periods[brief.pk] = (period, before)
         basis = bases.get(brief.pk) or Basis()
+        if basis.current is None and basis.previous is None:
+            spans[(before.start, period.end)].add(brief.partnership_id)
+            continue
         in_period = Q(occurred_on__gte=period.start, occurred_on__lte=period.end)
         in_previous = Q(occurred_on__gte=before.start, occurred_on__lte=before.end)
         if basis.current is not None:
@@ -284,6 +291,10 @@ def briefs_compose(
         if basis.previous is not None:
             in_previous &= Q(pk__in=sorted(basis.previous))
         wanted.append(Q(partnership_id=brief.partnership_id) & (in_period | in_previous))
+    wanted += [
+        Q(partnership_id__in=sorted(partnerships), occurred_on__range=span)
+        for span, partnerships in sorted(spans.items())
+    ]
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     found = (
         evidence_citable_in(
