@@ -8,8 +8,12 @@ from partnerships.models import Partnership
 class Notification(TimeStampedModel):
     """An in-app notice to one person; the same words go out by email."""
 
+    # No index of its own: the (recipient, read_at, -created_at) index below leads with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     partnership = models.ForeignKey(
         Partnership,
