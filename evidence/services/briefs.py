@@ -21,12 +21,12 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Exists, Field, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,47 +231,6 @@ def _plain_language(brief: InsightBrief, sections: list[dict[str, Any]]) -> dict
     )
 
 
-#: What drafting writes on each brief: its own values, then the same for every brief.
-DRAFTED_FIELDS = ("sections", "what_changed", "plain_language")
-SHARED_FIELDS = ("status", "drafted_at", "updated_at")
-
-
-def _store_drafts(briefs: Sequence[InsightBrief]) -> None:
-    """Save the drafted fields of ``briefs`` (set on the objects) in one ``UPDATE … FROM
-    (VALUES …)``, on PostgreSQL and SQLite alike: ``bulk_update`` writes a CASE per field
-    and brief, which took PostgreSQL twice as long to parse and run (measured by
-    ``manage.py bench``). Values are adapted by the model's fields and bound as
-    parameters; identifiers are quoted from the model's metadata."""
-    meta = InsightBrief._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-
-    def field(name: str) -> Field[Any, Any]:
-        return cast("Field[Any, Any]", meta.get_field(name))
-
-    def column(name: str) -> str:
-        return quote(str(field(name).column))
-
-    def value(name: str, brief: InsightBrief) -> Any:
-        return field(name).get_db_prep_save(getattr(brief, name), connection)
-
-    # VALUES columns are column1, column2… in PostgreSQL and SQLite alike.
-    assignments = [
-        f"{column(name)} = v.column{number}" for number, name in enumerate(DRAFTED_FIELDS, 2)
-    ] + [f"{column(name)} = %s" for name in SHARED_FIELDS]
-    params: list[Any] = [value(name, briefs[0]) for name in SHARED_FIELDS]
-    rows = []
-    for brief in briefs:
-        rows.append("(" + ", ".join(["%s"] * (1 + len(DRAFTED_FIELDS))) + ")")
-        params += [brief.pk, *(value(name, brief) for name in DRAFTED_FIELDS)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 - quoted identifiers
-            f"FROM (VALUES {', '.join(rows)}) AS v WHERE {table}.{column('id')} = v.column1",
-            params,
-        )
-
-
 def brief_draft(*, brief_id: int) -> InsightBrief | None:
     """Draft the brief ``brief_id`` (``briefs_draft`` for one brief). Returns the brief,
     or None if it no longer exists."""
@@ -320,7 +279,12 @@ def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
                 ComparedThrough(insightbrief_id=brief.pk, evidence_id=e) for e in draft.compared
             )
         drafted_ids = [brief.pk for brief in drafting]
-        _store_drafts(drafting)
+        # What differs per brief in one statement, what they share in another: bulk_update
+        # builds a CASE per field and brief, and the shared fields need none.
+        InsightBrief.objects.bulk_update(drafting, ["sections", "what_changed", "plain_language"])
+        InsightBrief.objects.filter(pk__in=drafted_ids).update(
+            status=Status.DRAFT, drafted_at=now, updated_at=now
+        )
         CitedThrough.objects.filter(insightbrief_id__in=drafted_ids).delete()
         ComparedThrough.objects.filter(insightbrief_id__in=drafted_ids).delete()
         CitedThrough.objects.bulk_create(cited)
