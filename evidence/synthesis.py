@@ -19,10 +19,11 @@ import functools
 import re
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from textstat.textstat import textstatistics
@@ -348,10 +349,10 @@ def _analyser() -> Callable[[str], list[str]]:
 
 
 @functools.lru_cache(maxsize=1024)  # a batch of briefs; about 10 MB
-def _terms_in(text: str) -> Counter[str]:
-    """How often each term occurs in ``text`` (not to be changed: it is shared). An item
+def _terms_in(text: str) -> Mapping[str, int]:
+    """How often each term occurs in ``text``, read-only (the cache shares it). An item
     is read for the whole partnership and again for each question it is about."""
-    return Counter(_analyser()(text))
+    return MappingProxyType(Counter(_analyser()(text)))
 
 
 def tfidf(texts: Sequence[str]) -> tuple[Any, list[str]]:
