@@ -37,6 +37,7 @@ from consent.selectors import ROLE_ATTRIBUTION, SHARING_NEEDS
 from evidence import synthesis
 from evidence.models import Evidence, EvidenceAttachment, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
+from evidence.selectors.briefs import action_done
 from learnhub.api import Pagination
 from notifications.services import notify
 from partnerships.models import (
@@ -238,15 +239,7 @@ def _actions_done(brief: InsightBrief) -> list[synthesis.ActionDone]:
             last.period_end + timedelta(days=1)
         ):
             continue
-        done.append(
-            synthesis.ActionDone(
-                id=action.pk,
-                description=action.description,
-                outcome=action.outcome,
-                party=action.party.organisation.name,
-                done_on=timezone.localtime(action.done_at).date(),
-            )
-        )
+        done.append(action_done(action))
     return done
 
 

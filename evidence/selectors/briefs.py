@@ -182,6 +182,17 @@ def citable_parties_in(*, partnership_ids: Iterable[int], stage: Stage) -> Query
     return parties
 
 
+def action_done(action: LearningAction) -> synthesis.ActionDone:
+    """A done learning action as the drafting engine reads it (``done_at`` is set)."""
+    return synthesis.ActionDone(
+        id=action.pk,
+        description=action.description,
+        outcome=action.outcome,
+        party=action.party.organisation.name,
+        done_on=timezone.localtime(action.done_at).date(),  # type: ignore[arg-type]
+    )
+
+
 def _actions_done(briefs: Sequence[InsightBrief]) -> dict[int, list[synthesis.ActionDone]]:
     """For each brief: the learning actions done since the last brief before it (by
     period), up to its period's end. Two queries for any number of briefs."""
@@ -211,13 +222,7 @@ def _actions_done(briefs: Sequence[InsightBrief]) -> dict[int, list[synthesis.Ac
         )
         since = london_start_of(last + timedelta(days=1)) if last is not None else None
         done[brief.pk] = [
-            synthesis.ActionDone(
-                id=action.pk,
-                description=action.description,
-                outcome=action.outcome,
-                party=action.party.organisation.name,
-                done_on=timezone.localtime(action.done_at).date(),
-            )
+            action_done(action)
             for action in actions[brief.partnership_id]
             if action.done_at is not None
             and action.done_at < until
