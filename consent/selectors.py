@@ -174,13 +174,51 @@ def evidence_visible_to(*, user: User, queryset: QuerySet[Rows]) -> QuerySet[Row
     return queryset.filter(_visible_to_user(user, party_ref="party", party_status="party__status"))
 
 
-def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> QuerySet[Party]:
-    """The parties of ``partnership`` whose evidence ``user`` may see (the same rule as
-    ``evidence_visible_to``, asked of parties rather than items)."""
-    return (
-        Party.objects.filter(partnership=partnership)
-        .filter(_visible_to_user(user, party_ref="pk", party_status="status"))
-        .select_related("organisation")
+def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> frozenset[int]:
+    """The ids of the parties of ``partnership`` whose evidence ``user`` may see: the same
+    rule as ``evidence_visible_to``, asked of parties rather than items.
+
+    One flat query reads each accepted party's role, whether ``user`` sees the
+    partnership through it (its members group holds ``view_partnership`` and ``user`` is
+    in that group) and which of the sharing consents it holds now; ``SHARING_NEEDS`` is
+    then applied to those few rows here. Asked as one nested subquery, the rule cost
+    three times as much to build and plan as this (measured by ``manage.py bench``).
+    """
+    needed = sorted({purpose for needs in SHARING_NEEDS.values() for purpose in needs})
+    group = OuterRef("organisation__members_group")
+    rows = (
+        Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
+        .annotate(
+            viewer_in_group=Exists(User.groups.through.objects.filter(user=user, group=group)),
+            group_may_view=Exists(
+                PartnershipGroupObjectPermission.objects.filter(
+                    content_object=partnership,
+                    group=group,
+                    permission__codename=VIEW_PARTNERSHIP,
+                )
+            ),
+            **{f"holds_{purpose}": consent_active(purpose, party_ref="pk") for purpose in needed},
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "role",
+            "viewer_in_group",
+            "group_may_view",
+            *(f"holds_{purpose}" for purpose in needed),
+        )
+    )
+    parties: list[tuple[int, bool, set[str]]] = []
+    viewer_roles: set[str] = set()
+    for pk, role, in_group, may_view, *holds in rows:
+        own = bool(in_group and may_view)
+        if own:
+            viewer_roles.add(role)
+        parties.append((pk, own, {p for p, held in zip(needed, holds, strict=True) if held}))
+    return frozenset(
+        pk
+        for pk, own, consents in parties
+        if own or any(consents.issuperset(SHARING_NEEDS[role]) for role in viewer_roles)
     )
 
 

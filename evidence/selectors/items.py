@@ -170,11 +170,7 @@ def evidence_list(
     # the partnership's few parties (consent.selectors, the same rule) instead of every
     # item, and not again for the page after the count: as a subquery it cost more to
     # build and plan than the list itself (measured by ``manage.py bench``).
-    shared = list(
-        evidence_parties_visible_to(user=user, partnership=partnership)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    shared = sorted(evidence_parties_visible_to(user=user, partnership=partnership))
     evidence = Evidence.objects.filter(partnership=partnership, party_id__in=shared)
     if kind:
         evidence = evidence.filter(kind=kind)
@@ -263,9 +259,7 @@ def evidence_coverage(*, user: User, partnership: Partnership) -> Coverage:
         )
     )
     parties = list(accepted_parties_of(partnership=partnership))
-    shared = set(
-        evidence_parties_visible_to(user=user, partnership=partnership).values_list("pk", flat=True)
-    )
+    shared = evidence_parties_visible_to(user=user, partnership=partnership)
     visible = evidence_visible_to(
         user=user, queryset=Evidence.objects.filter(partnership=partnership)
     )

@@ -117,9 +117,8 @@ def test_the_party_view_of_the_rules_agrees_with_the_item_view(world, consents, 
     seeing = {
         viewer
         for viewer in world.viewers
-        if evidence_parties_visible_to(user=world.viewers[viewer], partnership=partnership)
-        .filter(pk=world.grantee.pk)
-        .exists()
+        if world.grantee.pk
+        in evidence_parties_visible_to(user=world.viewers[viewer], partnership=partnership)
     }
     parties = {
         "grantee": world.grantee,

@@ -195,9 +195,7 @@ def test_the_party_rule_of_the_coverage_map_matches_the_item_rule():
                 .filter(pk=item.pk)
                 .exists()
             )
-            party_seen = (
-                evidence_parties_visible_to(user=viewer, partnership=scene.partnership)
-                .filter(pk=scene.grantee_party.pk)
-                .exists()
+            party_seen = scene.grantee_party.pk in evidence_parties_visible_to(
+                user=viewer, partnership=scene.partnership
             )
             assert item_seen == party_seen == (state in SEES[role]), (role, state)
