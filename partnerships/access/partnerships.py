@@ -17,8 +17,8 @@ from partnerships.models import Membership, Partnership, Party, ResearchQuestion
 from partnerships.selectors.partnerships import (
     MY_PARTY_ACCEPTED,
     acting_parties_for,
+    partnership_for_user,
     partnership_permissions_for,
-    partnerships_for_user,
     questions_with_status,
 )
 
@@ -77,7 +77,7 @@ def access_partnership(*, user: User, pk: int, action: PartnershipAction) -> Par
     an accepted party without the capability → ``Forbidden``. The result carries
     ``my_party_status`` ("accepted" or "invited").
     """
-    partnership = partnerships_for_user(user=user).filter(pk=pk).first()
+    partnership = partnership_for_user(user=user, pk=pk)
     if partnership is None:
         raise Http404("No such partnership.")
     accepted = partnership.my_party_status == MY_PARTY_ACCEPTED  # type: ignore[attr-defined]
@@ -146,7 +146,7 @@ def access_invitation(*, user: User, partnership_pk: int, party_pk: int) -> Part
     )
     if party is None:
         raise Http404("No such party.")
-    partnership = partnerships_for_user(user=user).filter(pk=partnership_pk).first()
+    partnership = partnership_for_user(user=user, pk=partnership_pk)
     takes_part = getattr(partnership, "my_party_status", None) == MY_PARTY_ACCEPTED
     own_invitation = party.status == Party.Status.INVITED and _is_member(user, party)
     if not own_invitation and not takes_part:

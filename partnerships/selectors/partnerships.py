@@ -84,6 +84,35 @@ def partnerships_for_user(*, user: User) -> QuerySet[Partnership]:
     )
 
 
+def partnership_for_user(*, user: User, pk: int) -> Partnership | None:
+    """The partnership ``pk`` as ``partnerships_for_user`` lists it (with
+    ``my_party_status``), or None when ``user`` neither takes part in it nor is invited.
+
+    The same rule, built for one row: each condition is asked once (the list asks
+    ``view_partnership`` twice, to filter and to label), which halves the time to build
+    and plan the query every partnership page and endpoint starts with.
+    """
+    partnership = (
+        Partnership.objects.filter(pk=pk)
+        .annotate(
+            viewer_accepted=Exists(_grants_to(user, "view_partnership")),
+            viewer_invited=Exists(_invited(user)),
+        )
+        .select_related("funder")
+        .order_by()
+        .first()
+    )
+    if partnership is None:
+        return None
+    if partnership.viewer_accepted:  # type: ignore[attr-defined]
+        partnership.my_party_status = MY_PARTY_ACCEPTED  # type: ignore[attr-defined]
+    elif partnership.viewer_invited:  # type: ignore[attr-defined]
+        partnership.my_party_status = MY_PARTY_INVITED  # type: ignore[attr-defined]
+    else:
+        return None
+    return partnership
+
+
 def partnership_permissions_for(*, user: User, partnership: Partnership) -> frozenset[str]:
     """The codenames ``user`` holds on ``partnership`` through their organisations' groups."""
     return frozenset(
