@@ -37,11 +37,12 @@ from evidence.api.item_serializers import (
     ImportInputSerializer,
     ImportRejectedSerializer,
     ImportResultSerializer,
+    listed_evidence,
 )
 from evidence.csv_import import ImportRejected, export_rows, template_csv
 from evidence.http import attachment_response, csv_response
 from evidence.models import Evidence
-from evidence.selectors import evidence_coverage, evidence_list, evidence_own
+from evidence.selectors import evidence_coverage, evidence_links, evidence_list_rows, evidence_own
 from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
 
 NOT_FOUND = OpenApiResponse(
@@ -115,9 +116,10 @@ class EvidenceListView(GenericAPIView[Evidence]):
         partnership = access_evidence_partnership(user=user, partnership_pk=pk)
         filters = EvidenceFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        evidence = evidence_list(user=user, partnership=partnership, **filters.validated_data)
-        page = self.paginate_queryset(evidence)
-        return self.get_paginated_response(EvidenceSerializer(page, many=True).data)
+        rows = evidence_list_rows(user=user, partnership=partnership, **filters.validated_data)
+        page = self.paginate_queryset(rows)
+        links = evidence_links(ids=[row["id"] for row in page or []])
+        return self.get_paginated_response(listed_evidence(page or [], links))
 
     @extend_schema(
         operation_id="partnerships_evidence_create",

@@ -12,15 +12,19 @@ from tests.evidence.factories import EvidenceFactory
 from tests.evidence.items_helpers import (
     PARTICIPATE,
     SHARE_WITH_PARTIES,
+    after_action_review,
     agree_question,
     api,
     api_client,
     build_evidence_scene,
     grant,
     page,
+    pdf_bytes,
+    story,
+    upload,
     web_client,
 )
-from tests.partnerships.factories import PartnershipFactory, add_member, add_party
+from tests.partnerships.factories import PartnershipFactory, UserFactory, add_member, add_party
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +242,61 @@ def test_the_coverage_map_and_export_cost_fixed_queries(items, django_assert_max
 
     assert coverage.status_code == 200
     assert body.count(b"\n") == 1 + items // 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_each_listed_item_is_what_its_own_endpoint_answers():
+    """The list writes items out itself (``listed_evidence``); it must say exactly what
+    the item's own endpoint (``EvidenceSerializer``) says, to whoever asks."""
+    scene = build_evidence_scene()
+    grant(scene.other_grantee_party, PARTICIPATE, SHARE_WITH_PARTIES)
+    second = agree_question(scene.partnership, "Does the bus matter?")
+    mine, theirs = api_client(scene.grantee_member), api_client(scene.other_grantee_member)
+    url = api("partnership-evidence", pk=scene.partnership.pk)
+    created = [
+        mine.post(url, story(questions=[second.pk, scene.question.pk]), format="json"),
+        mine.post(url, after_action_review(attribution="named"), format="json"),
+        mine.post(
+            url,
+            story(
+                kind="statistic",
+                body="",
+                value="42.5",
+                unit="families",
+                baseline=30,
+                period_start="2024-10-01",
+                period_end="2024-12-31",
+            ),
+            format="json",
+        ),
+        mine.post(
+            url, {**story(), "attachment": upload("notes.pdf", pdf_bytes())}, format="multipart"
+        ),
+        theirs.post(url, story(title="From the other grantee"), format="json"),
+    ]
+    assert [response.status_code for response in created] == [201] * 5, created[-1].json()
+    nameless = UserFactory.create(name="")
+    add_member(scene.grantee_party.organisation, nameless)
+    by_nameless = api_client(nameless).post(url, story(title="No name"), format="json")
+    assert by_nameless.status_code == 201, by_nameless.json()
+    EvidenceFactory.create(party=scene.grantee_party, submitted_by=None)
+
+    for viewer in (scene.grantee_member, scene.other_grantee_member, scene.lp_member):
+        client = api_client(viewer)
+        listed = client.get(url, {"page_size": 100}).json()["results"]
+        assert listed, viewer
+        for item in listed:
+            alone = client.get(api("evidence-detail", pk=item["id"]))
+            assert alone.status_code == 200
+            assert item == alone.json()
+    everything = api_client(scene.grantee_member).get(url, {"page_size": 100}).json()["results"]
+    assert len(everything) == 7
+    by_title = {item["title"]: item for item in everything}
+    assert by_title["A family came back every week"]["questions"] in (
+        [scene.question.pk, second.pk],
+        [second.pk, scene.question.pk],
+    )
+    assert by_title["No name"]["submitted_by"]["name"] == nameless.email
+    assert by_title["From the other grantee"]["submitted_by"] is None
+    assert any(item["attachments"] for item in everything)
+    assert any(item["value"] == 42.5 for item in everything)
