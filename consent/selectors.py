@@ -32,6 +32,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    FilteredRelation,
     Model,
     OuterRef,
     Prefetch,
@@ -179,46 +180,45 @@ def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> froz
     rule as ``evidence_visible_to``, asked of parties rather than items.
 
     One flat query reads each accepted party's role, whether ``user`` sees the
-    partnership through it (its members group holds ``view_partnership`` and ``user`` is
-    in that group) and which of the sharing consents it holds now; ``SHARING_NEEDS`` is
-    then applied to those few rows here. Asked as one nested subquery, the rule cost
-    three times as much to build and plan as this (measured by ``manage.py bench``).
+    partnership through it (its members group holds ``view_partnership`` on it and is
+    one of ``user``'s groups) and the sharing consents it holds now (a row each);
+    ``SHARING_NEEDS`` is then applied to those few rows here. Asked as one nested
+    subquery, the rule cost three times as much to build and plan (measured by
+    ``manage.py bench``).
     """
     needed = sorted({purpose for needs in SHARING_NEEDS.values() for purpose in needs})
-    group = OuterRef("organisation__members_group")
+    sees_through = PartnershipGroupObjectPermission.objects.filter(
+        content_object=partnership,
+        permission__codename=VIEW_PARTNERSHIP,
+        group=OuterRef("organisation__members_group"),
+        group__in=User.groups.through.objects.filter(user=user).values("group_id"),
+    )
     rows = (
         Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
         .annotate(
-            viewer_in_group=Exists(User.groups.through.objects.filter(user=user, group=group)),
-            group_may_view=Exists(
-                PartnershipGroupObjectPermission.objects.filter(
-                    content_object=partnership,
-                    group=group,
-                    permission__codename=VIEW_PARTNERSHIP,
-                )
+            sees_through=Exists(sees_through),
+            held=FilteredRelation(
+                "consent_states",
+                condition=Q(consent_states__granted=True, consent_states__purpose__in=needed),
             ),
-            **{f"holds_{purpose}": consent_active(purpose, party_ref="pk") for purpose in needed},
         )
         .order_by()
-        .values_list(
-            "pk",
-            "role",
-            "viewer_in_group",
-            "group_may_view",
-            *(f"holds_{purpose}" for purpose in needed),
-        )
+        .values_list("pk", "role", "sees_through", "held__purpose")
     )
-    parties: list[tuple[int, bool, set[str]]] = []
+    consents: dict[int, set[str]] = {}
+    own: set[int] = set()
     viewer_roles: set[str] = set()
-    for pk, role, in_group, may_view, *holds in rows:
-        own = bool(in_group and may_view)
-        if own:
+    for pk, role, through, purpose in rows:
+        consents.setdefault(pk, set())
+        if purpose is not None:
+            consents[pk].add(purpose)
+        if through:
+            own.add(pk)
             viewer_roles.add(role)
-        parties.append((pk, own, {p for p, held in zip(needed, holds, strict=True) if held}))
     return frozenset(
         pk
-        for pk, own, consents in parties
-        if own or any(consents.issuperset(SHARING_NEEDS[role]) for role in viewer_roles)
+        for pk, held in consents.items()
+        if pk in own or any(held.issuperset(SHARING_NEEDS[role]) for role in viewer_roles)
     )
 
 
