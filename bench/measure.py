@@ -39,7 +39,7 @@ from consent.models import ConsentState
 from consent.selectors import evidence_citable, evidence_visible_to
 from evidence.models import Evidence, InsightBrief
 from evidence.periods import last_ended_period, previous_period
-from evidence.selectors import evidence_list
+from evidence.selectors import evidence_list_rows
 from notifications.models import Notification
 from partnerships.models import ActivityEvent, Organisation, Partnership, Party
 
@@ -307,7 +307,7 @@ def visibility_time(viewers: Sequence[Viewer], repeat: int = 7) -> dict[str, Any
         partnership = Partnership.objects.get(pk=viewer.partnership)
 
         def run(partnership: Partnership = partnership, viewer: Viewer = viewer) -> None:
-            visible = evidence_list(user=viewer.user, partnership=partnership)
+            visible = evidence_list_rows(user=viewer.user, partnership=partnership)
             visible.count()
             list(visible[:LOAD_PAGE_SIZE].values_list("pk", flat=True))
 

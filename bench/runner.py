@@ -235,7 +235,7 @@ def _brief_throughput(
 def visibility_report() -> dict[str, Any]:
     """The visibility filter in this database: its plans for the person in the most
     partnerships, and its time over 20 people (see ``measure.visibility_time``)."""
-    from evidence.selectors import evidence_list
+    from evidence.selectors import evidence_list_rows
     from partnerships.models import Partnership
 
     most = measure.extreme_viewers()[1]
@@ -245,7 +245,7 @@ def visibility_report() -> dict[str, Any]:
         "partnership": most.partnership,
         "explain": measure.explain(measure.visibility_query(most)[: measure.LOAD_PAGE_SIZE]),
         "list_page_explain": measure.explain(
-            evidence_list(user=most.user, partnership=partnership)[: measure.LOAD_PAGE_SIZE]
+            evidence_list_rows(user=most.user, partnership=partnership)[: measure.LOAD_PAGE_SIZE]
         ),
         "timing": measure.visibility_time(measure.sample_viewers(20)),
     }
