@@ -28,10 +28,10 @@ MIN_LIST_SPEEDUP = 5.0
 MAX_GROWTH = 1.5
 MIN_BRIEFS_PER_MINUTE = 1000.0
 MIN_BRIEF_SPEEDUP = 10.0
-#: The real drafter redrafts a compared sample in a few seconds, where a pause of the
-#: machine weighs; it is timed this many times and the median run counts. The naive
-#: drafter takes ten times as long, once.
-REAL_RUNS = 3
+#: Each drafter redrafts a compared sample this many times, the two taking turns, and
+#: each one's median run counts: a pause of the machine, or a slower minute, then weighs
+#: on both alike instead of on one drafter's only run.
+DRAFTING_RUNS = 3
 
 
 @dataclass
@@ -149,27 +149,30 @@ def _compare_drafters(
     options: Options,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Redraft ``sample`` (already drafted by the real drafter) naively, check the naive
-    drafter wrote exactly the same, then redraft it with the real one again: both rates
-    on the same briefs."""
+    """Redraft ``sample`` (already drafted by the real drafter) naively and with the real
+    drafter in turn, checking each time the naive drafter wrote exactly the same: both
+    rates on the same briefs, each the median of ``DRAFTING_RUNS``."""
     expected = (measure.sections_of(sample), measure.cited_of(sample))
-    measure.reset_briefs(sample)
-    log(f"Drafting {len(sample)} {name} briefs with the naive per-item drafter…")
-    slow = measure.draft_throughput(
-        "naive", sample, processes=options.brief_processes, max_seconds=options.brief_seconds
+    log(
+        f"Drafting {len(sample)} {name} briefs with the naive per-item drafter and the real "
+        f"one in turn ({DRAFTING_RUNS} times each: the medians)…"
     )
-    same = (measure.sections_of(sample), measure.cited_of(sample)) == expected
-    log(f"…and again with the real drafter ({REAL_RUNS} times: the median)…")
-    runs = []
-    for _ in range(REAL_RUNS):
-        measure.reset_briefs(sample)
-        runs.append(
-            measure.draft_throughput(
-                "real", sample, processes=options.brief_processes, max_seconds=options.brief_seconds
+    runs: dict[str, list[dict[str, Any]]] = {"naive": [], "real": []}
+    same = True
+    for _ in range(DRAFTING_RUNS):
+        for which in ("naive", "real"):
+            measure.reset_briefs(sample)
+            runs[which].append(
+                measure.draft_throughput(
+                    which,
+                    sample,
+                    processes=options.brief_processes,
+                    max_seconds=options.brief_seconds,
+                )
             )
-        )
-    fast = dict(sorted(runs, key=lambda run: run["per_minute"])[(len(runs) - 1) // 2])
-    fast["runs_per_minute"] = [run["per_minute"] for run in runs]
+            if which == "naive":
+                same = same and (measure.sections_of(sample), measure.cited_of(sample)) == expected
+    slow, fast = _median_run(runs["naive"]), _median_run(runs["real"])
     speedup = fast["per_minute"] / slow["per_minute"] if slow["per_minute"] else float("inf")
     return {
         "briefs": len(sample),
@@ -179,6 +182,13 @@ def _compare_drafters(
         "speedup": round(speedup, 1),
         "same_briefs": same,
     }
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median rate, with every run's rate (``runs_per_minute``)."""
+    median = dict(sorted(runs, key=lambda run: run["per_minute"])[(len(runs) - 1) // 2])
+    median["runs_per_minute"] = [run["per_minute"] for run in runs]
+    return median
 
 
 def _brief_throughput(
@@ -483,7 +493,8 @@ def table(results: dict[str, Any]) -> str:
                 f"  {d['briefs']} briefs {label} ({d['mean_items']} items on average): real "
                 f"{d['real']['per_minute']:,.0f}/min (median of "
                 f"{', '.join(f'{r:,.0f}' for r in d['real'].get('runs_per_minute', []))}), "
-                f"naive {d['naive']['per_minute']:,.0f}/min "
+                f"naive {d['naive']['per_minute']:,.0f}/min (median of "
+                f"{', '.join(f'{r:,.0f}' for r in d['naive'].get('runs_per_minute', []))}) "
                 f"({d['speedup']}x); same briefs: {d['same_briefs']}"
             )
     lines.append("")
