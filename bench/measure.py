@@ -600,27 +600,6 @@ def reset_briefs(ids: Sequence[int]) -> None:
     InsightBrief.objects.filter(pk__in=list(ids)).update(status=InsightBrief.Status.DRAFTING)
 
 
-#: The tables drafting writes: each redraft leaves dead rows behind in them.
-DRAFTING_TABLES = (
-    InsightBrief,
-    InsightBrief.cited_evidence.through,
-    InsightBrief.compared_evidence.through,
-    Notification,
-    ActivityEvent,
-)
-
-
-def settle_drafting_tables() -> None:
-    """VACUUM (ANALYZE) the tables drafting writes, so that every timed run starts from
-    the same state, not with the dead rows of the run before (and PostgreSQL's
-    autovacuum cleaning them up during the next one)."""
-    if connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        for model in DRAFTING_TABLES:
-            cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
-
-
 def remove_briefs(briefs: BriefSet) -> None:
     """Take away everything drafting the bench's briefs left behind."""
     partnerships = InsightBrief.objects.filter(pk__in=briefs.ids).values("partnership_id")
@@ -631,7 +610,16 @@ def remove_briefs(briefs: BriefSet) -> None:
         partnership_id__in=partnerships,
     ).delete()
     ActivityEvent.objects.filter(verb="brief_drafted", created_at__gte=briefs.started_at).delete()
-    settle_drafting_tables()  # leave the tables as compact as they were found
+    if not connection.in_atomic_block:  # leave the tables as compact as they were found
+        with connection.cursor() as cursor:
+            for model in (
+                InsightBrief,
+                InsightBrief.cited_evidence.through,
+                InsightBrief.compared_evidence.through,
+                Notification,
+                ActivityEvent,
+            ):
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
 
 
 def _real_draft(brief_ids: list[int]) -> list[str]:

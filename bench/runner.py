@@ -28,10 +28,9 @@ MIN_LIST_SPEEDUP = 5.0
 MAX_GROWTH = 1.5
 MIN_BRIEFS_PER_MINUTE = 1000.0
 MIN_BRIEF_SPEEDUP = 10.0
-#: Each drafter redrafts a compared sample this many times, the two taking turns, each
-#: run from freshly vacuumed tables, and each one's median run counts: a pause of the
-#: machine, or a slower minute, then weighs on both alike instead of on one drafter's
-#: only run.
+#: Each drafter redrafts a compared sample this many times, the two taking turns, and
+#: each one's median run counts: a pause of the machine, or a slower minute, then weighs
+#: on both alike instead of on one drafter's only run.
 DRAFTING_RUNS = 3
 
 
@@ -163,7 +162,6 @@ def _compare_drafters(
     for _ in range(DRAFTING_RUNS):
         for which in ("naive", "real"):
             measure.reset_briefs(sample)
-            measure.settle_drafting_tables()
             runs[which].append(
                 measure.draft_throughput(
                     which,
@@ -203,7 +201,6 @@ def _brief_throughput(
     ids = briefs.ids
     log(f"Drafting {len(ids)} briefs with {options.brief_processes} worker processes (real)…")
     measure.reset_briefs(ids)
-    measure.settle_drafting_tables()
     real = measure.draft_throughput(
         "real", ids, processes=options.brief_processes, max_seconds=options.brief_seconds
     )
