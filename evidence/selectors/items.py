@@ -11,7 +11,7 @@ partnerships the person belongs to.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -153,30 +153,33 @@ def evidence_matching(queryset: QuerySet[Evidence], text: str) -> QuerySet[Evide
     return queryset
 
 
+class EvidenceFilters(TypedDict, total=False):
+    """What a list of a partnership's evidence may be narrowed by (each optional)."""
+
+    kind: str
+    question: int | None
+    valence: str
+    party: int | None
+    search: str
+
+
 def _listed(
-    *,
-    user: User,
-    partnership: Partnership,
-    kind: str,
-    question: int | None,
-    valence: str,
-    party: int | None,
-    search: str,
+    *, user: User, partnership: Partnership, filters: EvidenceFilters
 ) -> QuerySet[Evidence]:
-    """The partnership's evidence ``user`` may see, narrowed by the filters, newest first."""
+    """The partnership's evidence ``user`` may see, narrowed by ``filters``, newest first."""
     # Whether an item may be seen depends only on its party, so the rule is asked once of
     # the partnership's few parties (consent.selectors, the same rule) instead of every
     # item, and not again for the page after the count: as a subquery it cost more to
     # build and plan than the list itself (measured by ``manage.py bench``).
     shared = sorted(evidence_parties_visible_to(user=user, partnership=partnership))
     evidence = Evidence.objects.filter(partnership=partnership, party_id__in=shared)
-    if kind:
+    if kind := filters.get("kind"):
         evidence = evidence.filter(kind=kind)
-    if valence:
+    if valence := filters.get("valence"):
         evidence = evidence.filter(valence=valence)
-    if party is not None:
+    if (party := filters.get("party")) is not None:
         evidence = evidence.filter(party_id=party)
-    if question is not None:
+    if (question := filters.get("question")) is not None:
         evidence = evidence.filter(
             Exists(
                 Evidence.questions.through.objects.filter(
@@ -184,34 +187,18 @@ def _listed(
                 )
             )
         )
-    return evidence_matching(evidence, search).order_by("-occurred_on", "-id")
+    return evidence_matching(evidence, filters.get("search", "")).order_by("-occurred_on", "-id")
 
 
 def evidence_list(
-    *,
-    user: User,
-    partnership: Partnership,
-    kind: str = "",
-    question: int | None = None,
-    valence: str = "",
-    party: int | None = None,
-    search: str = "",
+    *, user: User, partnership: Partnership, **filters: Unpack[EvidenceFilters]
 ) -> QuerySet[Evidence]:
     """The partnership's evidence ``user`` may see, newest first, narrowed by the filters.
 
     ``search`` is PostgreSQL full-text search (English stemming; quotes, "or" and "-word"
     work) on PostgreSQL, and a match of every word on other databases.
     """
-    listed = _listed(
-        user=user,
-        partnership=partnership,
-        kind=kind,
-        question=question,
-        valence=valence,
-        party=party,
-        search=search,
-    )
-    return with_details(listed, user=user)
+    return with_details(_listed(user=user, partnership=partnership, filters=filters), user=user)
 
 
 #: The columns of each row of ``evidence_list_rows``.
@@ -245,14 +232,7 @@ ROW_COLUMNS: tuple[str, ...] = (
 
 
 def evidence_list_rows(
-    *,
-    user: User,
-    partnership: Partnership,
-    kind: str = "",
-    question: int | None = None,
-    valence: str = "",
-    party: int | None = None,
-    search: str = "",
+    *, user: User, partnership: Partnership, **filters: Unpack[EvidenceFilters]
 ) -> QuerySet[Evidence, dict[str, Any]]:
     """The items of ``evidence_list`` as rows of ``ROW_COLUMNS`` (their own columns, their
     party's role and organisation, who added them, and ``mine``), newest first.
@@ -261,15 +241,7 @@ def evidence_list_rows(
     cost more than the rest of the request (measured by ``manage.py bench``). A page's
     research questions and files come from ``evidence_links``.
     """
-    listed = _listed(
-        user=user,
-        partnership=partnership,
-        kind=kind,
-        question=question,
-        valence=valence,
-        party=party,
-        search=search,
-    )
+    listed = _listed(user=user, partnership=partnership, filters=filters)
     return listed.annotate(mine=_mine(user)).values(*ROW_COLUMNS)
 
 

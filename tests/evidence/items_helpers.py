@@ -136,6 +136,21 @@ def story(**extra: Any) -> dict[str, Any]:
     }
 
 
+def statistic(**extra: Any) -> dict[str, Any]:
+    """A valid JSON body for a statistic: a number, its unit, a baseline and a period."""
+    figure: dict[str, Any] = {
+        "kind": "statistic",
+        "title": "Families helped",
+        "body": "",
+        "value": 42,
+        "unit": "families",
+        "baseline": "30.5",
+        "period_start": "2024-10-01",
+        "period_end": "2024-12-31",
+    }
+    return story(**{**figure, **extra})
+
+
 def after_action_review(**extra: Any) -> dict[str, Any]:
     return {
         "kind": "after_action_review",

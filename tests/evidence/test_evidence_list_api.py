@@ -20,6 +20,7 @@ from tests.evidence.items_helpers import (
     grant,
     page,
     pdf_bytes,
+    statistic,
     story,
     upload,
     web_client,
@@ -256,19 +257,7 @@ def test_each_listed_item_is_what_its_own_endpoint_answers():
     created = [
         mine.post(url, story(questions=[second.pk, scene.question.pk]), format="json"),
         mine.post(url, after_action_review(attribution="named"), format="json"),
-        mine.post(
-            url,
-            story(
-                kind="statistic",
-                body="",
-                value="42.5",
-                unit="families",
-                baseline=30,
-                period_start="2024-10-01",
-                period_end="2024-12-31",
-            ),
-            format="json",
-        ),
+        mine.post(url, statistic(value="42.5", baseline=30), format="json"),
         mine.post(
             url, {**story(), "attachment": upload("notes.pdf", pdf_bytes())}, format="multipart"
         ),

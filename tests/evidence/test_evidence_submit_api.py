@@ -16,6 +16,7 @@ from tests.evidence.items_helpers import (
     api_client,
     build_evidence_scene,
     grant,
+    statistic,
     story,
     withdraw,
 )
@@ -117,19 +118,7 @@ def test_kinds_without_prompts_are_added_with_a_body(kind):
 def test_a_statistic_keeps_its_value_unit_baseline_and_period():
     scene = build_evidence_scene()
 
-    response = submit(
-        scene,
-        story(
-            kind="statistic",
-            title="Families helped",
-            body="",
-            value=42,
-            unit="families",
-            baseline="30.5",
-            period_start="2024-10-01",
-            period_end="2024-12-31",
-        ),
-    )
+    response = submit(scene, statistic())
 
     assert response.status_code == 201, response.json()
     body = response.json()
