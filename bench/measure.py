@@ -601,8 +601,12 @@ def reset_briefs(ids: Sequence[int]) -> None:
 
 
 def remove_briefs(briefs: BriefSet) -> None:
-    """Take away everything drafting the bench's briefs left behind."""
-    partnerships = InsightBrief.objects.filter(pk__in=briefs.ids).values("partnership_id")
+    """Take away everything drafting the bench's briefs left behind, so the next run
+    finds the tables as this one did (the partnerships are read before their briefs
+    go: a subquery on the briefs would find none by then)."""
+    partnerships = list(
+        InsightBrief.objects.filter(pk__in=briefs.ids).values_list("partnership_id", flat=True)
+    )
     InsightBrief.objects.filter(pk__in=briefs.ids).delete()
     Notification.objects.filter(
         kind="brief_draft_ready",

@@ -17,8 +17,10 @@ from django.db.models import Count, Q
 from accounts.models import User
 from bench import seed
 from consent.models import ConsentRecord, ConsentState
-from evidence.models import Evidence
+from evidence.models import Evidence, InsightBrief
+from notifications.models import Notification
 from partnerships.models import (
+    ActivityEvent,
     Membership,
     Partnership,
     PartnershipGroupObjectPermission,
@@ -148,6 +150,10 @@ def test_bench_counts_a_few_queries_per_list_and_a_fixed_number_per_brief(
     assert briefs["batch"]["briefs"] > 2
     assert briefs["batch"]["queries"] == briefs["small"]["queries"]
     assert results["all_met"] is True
+    # It leaves the data set as it found it: nothing it drafted is left to slow the next run.
+    assert not InsightBrief.objects.exists()
+    assert not Notification.objects.exists()
+    assert not ActivityEvent.objects.filter(verb="brief_drafted").exists()
 
 
 def test_bench_refuses_a_database_without_the_data_set() -> None:
