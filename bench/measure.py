@@ -596,8 +596,19 @@ def make_briefs(limit: int | None) -> BriefSet:
 
 
 def reset_briefs(ids: Sequence[int]) -> None:
-    """Back to "drafting", as if just asked for (drafting replaces everything else)."""
-    InsightBrief.objects.filter(pk__in=list(ids)).update(status=InsightBrief.Status.DRAFTING)
+    """Back to how the schedule asks for a brief: "drafting", with no sections and no
+    citations, so every drafter timed on them writes all of a brief, whichever drafted
+    them before (a drafter that only adds citations would otherwise find them there)."""
+    briefs = InsightBrief.objects.filter(pk__in=list(ids))
+    InsightBrief.cited_evidence.through.objects.filter(insightbrief__in=briefs).delete()
+    InsightBrief.compared_evidence.through.objects.filter(insightbrief__in=briefs).delete()
+    briefs.update(
+        status=InsightBrief.Status.DRAFTING,
+        sections=[],
+        what_changed=[],
+        plain_language={},
+        drafted_at=None,
+    )
 
 
 def remove_briefs(briefs: BriefSet) -> None:

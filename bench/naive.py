@@ -300,6 +300,10 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
             challenge_texts=[c.get("text", "") for c in brief.challenges or []],
             sections=draft.sections,
         )
+        # Drafting replaces what the brief cited before (a redraft after a withdrawal
+        # must drop the party's items), then records each citation on its own.
+        brief.cited_evidence.clear()
+        brief.compared_evidence.clear()
         for evidence_id in draft.cited:
             brief.cited_evidence.add(evidence_id)
         for evidence_id in draft.compared:

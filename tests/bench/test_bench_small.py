@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
 from accounts.models import User
-from bench import seed
+from bench import measure, seed
 from consent.models import ConsentRecord, ConsentState
 from evidence.models import Evidence, InsightBrief
 from notifications.models import Notification
@@ -159,3 +159,31 @@ def test_bench_counts_a_few_queries_per_list_and_a_fixed_number_per_brief(
 def test_bench_refuses_a_database_without_the_data_set() -> None:
     with pytest.raises(CommandError, match="seed_scale"):
         call_command("bench", "--queries-only", stdout=StringIO())
+
+
+def test_drafters_timed_from_a_reset_write_the_same_whole_briefs() -> None:
+    _seed()
+    briefs = measure.make_briefs(None)
+    ids = briefs.ids
+    measure.DRAFTERS["real"](ids)
+    expected = (measure.sections_of(ids), measure.cited_of(ids))
+    assert any(expected[1].values())
+
+    measure.reset_briefs(ids)
+
+    # As the schedule asks for a brief: nothing drafted, nothing cited.
+    assert measure.sections_of(ids) == {pk: [] for pk in ids}
+    assert measure.cited_of(ids) == {pk: [] for pk in ids}
+    assert set(InsightBrief.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        InsightBrief.Status.DRAFTING
+    }
+    # A citation left from an earlier draft goes when the naive drafter drafts again,
+    # as it does with the real one.
+    stale = Evidence.objects.exclude(pk__in=[e for cited in expected[1].values() for e in cited])
+    InsightBrief.objects.get(pk=briefs.large).cited_evidence.add(stale.order_by("pk")[0])
+
+    measure.DRAFTERS["naive"](ids)
+
+    assert (measure.sections_of(ids), measure.cited_of(ids)) == expected
+    measure.remove_briefs(briefs)
+    assert not InsightBrief.objects.exists()
