@@ -751,6 +751,9 @@ def draft_throughput(
         "median_ms_per_brief": round(statistics.median(r[1] for r in done) * 1000, 1)
         if done
         else None,
+        # How much of the time the processes spent drafting: the rest is handing out
+        # jobs and the last jobs' tail, when one process has nothing left to do.
+        "busy": round(sum(r[1] for r in done) / (processes * seconds), 2) if seconds else None,
     }
 
 

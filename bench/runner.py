@@ -485,7 +485,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"  all active partnerships: {every['briefs']} briefs in {every['seconds']} s with "
             f"{every['processes']} processes, batches of {every['batch']}: "
-            f"{every['per_minute']:,.0f} partnerships/minute"
+            f"{every['per_minute']:,.0f} partnerships/minute (busy {every.get('busy')})"
         )
         for key, label in (("spread", "spread evenly"), ("largest", "the largest")):
             d = drafting[key]
@@ -495,7 +495,8 @@ def table(results: dict[str, Any]) -> str:
                 f"{', '.join(f'{r:,.0f}' for r in d['real'].get('runs_per_minute', []))}), "
                 f"naive {d['naive']['per_minute']:,.0f}/min (median of "
                 f"{', '.join(f'{r:,.0f}' for r in d['naive'].get('runs_per_minute', []))}) "
-                f"({d['speedup']}x); same briefs: {d['same_briefs']}"
+                f"({d['speedup']}x; busy {d['real'].get('busy')} and {d['naive'].get('busy')}); "
+                f"same briefs: {d['same_briefs']}"
             )
     lines.append("")
     lines.append("Targets")
