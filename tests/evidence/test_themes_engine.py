@@ -1,6 +1,6 @@
 """The theme engine's arithmetic is scikit-learn's: LearnHub computes the TF-IDF matrix
-itself because it is quicker on a period's few dozen texts, and these tests hold it to
-the library's own results."""
+and the factorisation's starting point itself because it is quicker on a period's few
+dozen texts, and these tests hold it to the library's own results."""
 
 import datetime
 import random
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import NMF
+from sklearn.decomposition._nmf import _initialize_nmf  # the library's own start, to compare
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -89,6 +90,21 @@ def _corpus(seed: int, topics: int | None = None, least: int = 8) -> list[str]:
         rng.shuffle(words)
         texts.append(" ".join([rng.choice(topic), *words]))
     return texts
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_factorisation_starts_where_scikit_learns_nndsvda_does(seed):
+    # Up to 13 texts: there scikit-learn's randomized SVD (3 components and 10 more
+    # samples) is exact too, so both starts must be the same.
+    texts = _corpus(seed)[:13]
+    matrix, _ = synthesis.tfidf(texts)
+    components = min(synthesis.MAX_THEMES, len(texts) // 2)
+
+    w, h = synthesis._nndsvda(matrix, components)
+
+    expected_w, expected_h = _initialize_nmf(matrix, components, init="nndsvda", random_state=0)
+    np.testing.assert_allclose(w, expected_w, atol=1e-9)
+    np.testing.assert_allclose(h, expected_h, atol=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(40))
