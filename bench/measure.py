@@ -27,7 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -680,10 +680,11 @@ def _warm_up() -> None:
     reverse("evidence:brief-detail", args=[1])
 
 
-def _worker_init() -> None:
+def _worker_init(which: str, warm_ids: Sequence[int], all_warm: Any) -> None:
     """Each drafting process starts as a Celery worker process of a deployment would:
-    connected, one thread for the numerical libraries (``learnhub.celery``), and
-    ``DEBUG`` off, so no query is logged, whatever the settings the bench runs with."""
+    connected, one thread for the numerical libraries (``learnhub.celery``), ``DEBUG``
+    off, so no query is logged, whatever the settings the bench runs with, and warm
+    (``_draft_and_undo``)."""
     from django.conf import settings
 
     from learnhub.celery import limit_native_threads
@@ -693,6 +694,28 @@ def _worker_init() -> None:
     connections.close_all()
     use_memory_broker()
     connection.ensure_connection()
+    _draft_and_undo(which, warm_ids)
+    all_warm.wait()  # none starts drafting while another is still warming up
+
+
+class _Undo(Exception):
+    """Rolls the warm-up draft back."""
+
+
+def _draft_and_undo(which: str, ids: Sequence[int]) -> None:
+    """Draft ``ids`` with ``which`` and roll it all back: a worker of a deployment has
+    drafted before (its database session has read and written these tables, its code
+    paths have run once), while a new process's first batch costs a third more. The
+    texts' terms it read are forgotten again: a worker meets each brief's texts once."""
+    from evidence import synthesis
+
+    try:
+        with transaction.atomic():
+            DRAFTERS[which](list(ids))
+            raise _Undo
+    except _Undo:
+        pass
+    synthesis._terms_in.cache_clear()
 
 
 def _ready(_: int) -> None:
@@ -731,7 +754,8 @@ def draft_throughput(
     jobs = [(which, batch) for batch in jobs_for(which, ids, processes)]
     context = multiprocessing.get_context("fork")
     done: list[tuple[str, float]] = []
-    with context.Pool(processes, initializer=_worker_init) as pool:
+    warm = (which, jobs[0][1] if jobs else [], context.Barrier(processes))
+    with context.Pool(processes, initializer=_worker_init, initargs=warm) as pool:
         pool.map(_ready, range(processes), chunksize=1)
         started = time.perf_counter()
         for brief_ids, statuses, seconds in pool.imap_unordered(_draft_job, jobs, chunksize=1):

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from accounts.models import User
 from bench import measure, seed
 from consent.models import ConsentRecord, ConsentState
+from evidence import synthesis
 from evidence.models import Evidence, InsightBrief
 from notifications.models import Notification
 from partnerships.models import (
@@ -187,3 +188,21 @@ def test_drafters_timed_from_a_reset_write_the_same_whole_briefs() -> None:
     assert (measure.sections_of(ids), measure.cited_of(ids)) == expected
     measure.remove_briefs(briefs)
     assert not InsightBrief.objects.exists()
+
+
+@pytest.mark.parametrize("which", ["real", "naive"])
+def test_a_drafting_process_warms_up_without_leaving_a_trace(which: str) -> None:
+    _seed()
+    briefs = measure.make_briefs(None)
+    ids = briefs.ids[:3]
+
+    measure._draft_and_undo(which, ids)
+
+    assert measure.sections_of(ids) == {pk: [] for pk in ids}
+    assert measure.cited_of(ids) == {pk: [] for pk in ids}
+    assert set(InsightBrief.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        InsightBrief.Status.DRAFTING
+    }
+    assert not Notification.objects.exists()
+    assert not ActivityEvent.objects.filter(verb="brief_drafted").exists()
+    assert synthesis._terms_in.cache_info().currsize == 0  # each text is met afresh
