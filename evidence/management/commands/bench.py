@@ -92,7 +92,13 @@ class Command(BaseCommand):
             "--naive-briefs",
             type=int,
             default=defaults.naive_briefs,
-            help="Briefs the naive drafter redrafts.",
+            help="Briefs the naive drafter redrafts, spread evenly (0: all).",
+        )
+        parser.add_argument(
+            "--largest-briefs",
+            type=int,
+            default=defaults.largest_briefs,
+            help="The largest briefs, compared again.",
         )
         parser.add_argument(
             "--no-growth",
@@ -125,6 +131,7 @@ class Command(BaseCommand):
             brief_processes=options["brief_processes"],
             briefs=options["briefs"],
             naive_briefs=options["naive_briefs"],
+            largest_briefs=options["largest_briefs"],
             growth=not options["no_growth"],
             small_database=options["small_database"],
             seed=options["seed"],
