@@ -220,6 +220,8 @@ def _brief_throughput(
     results["brief_queries"]["large"]["naive_queries"] = naive_counts[1]
     results["brief_drafting"] = {"all": real, "compared": mix, "largest": big}
     same = mix["same_briefs"] and big["same_briefs"]
+    slow, fast = mix["naive"]["per_minute"], mix["real"]["per_minute"]
+    ratio = fast / slow if slow else float("inf")
     targets += [
         _target(
             f"Brief drafting: partnerships per minute ({options.brief_processes} processes, "
@@ -232,9 +234,10 @@ def _brief_throughput(
             "Brief drafting: faster than the naive per-item drafter, same briefs "
             f"({mix['briefs']} of {len(ids)}, {mix['mean_items']} items on average)",
             f"≥ {MIN_BRIEF_SPEEDUP:g}x",
-            f"{mix['speedup']:.1f}x ({big['speedup']:.1f}x on the {big['briefs']} largest, "
+            f"{ratio:.2f}x "
+            f"({big['speedup']:.1f}x on the {big['briefs']} largest, "
             f"{big['mean_items']} items on average)",
-            mix["speedup"] >= MIN_BRIEF_SPEEDUP,
+            ratio >= MIN_BRIEF_SPEEDUP,  # not the rounded ratio: 9.96x is not 10x
         ),
         _target(
             "Brief drafting: the naive drafter writes the same briefs",
