@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -694,7 +695,13 @@ def _worker_init(which: str, warm_ids: Sequence[int], all_warm: Any) -> None:
     connections.close_all()
     use_memory_broker()
     connection.ensure_connection()
-    _draft_and_undo(which, warm_ids)
+    try:
+        _draft_and_undo(which, warm_ids)
+    except Exception:
+        # Not raised here: the pool would start the process again and again, and the
+        # others would wait at the barrier for ever. The timed jobs fail the same way,
+        # and the run stops with their error.
+        traceback.print_exc()
     all_warm.wait()  # none starts drafting while another is still warming up
 
 

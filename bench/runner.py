@@ -494,7 +494,9 @@ def table(results: dict[str, Any]) -> str:
             f"{every['per_minute']:,.0f} partnerships/minute (busy {every.get('busy')})"
         )
         for key, label in (("compared", "compared"), ("largest", "the largest")):
-            d = drafting[key]
+            d = drafting.get(key)
+            if not d:  # results written before the drafters were compared this way
+                continue
             lines.append(
                 f"  {d['briefs']} briefs {label} ({d['mean_items']} items on average): real "
                 f"{d['real']['per_minute']:,.0f}/min (median of "
