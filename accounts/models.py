@@ -50,7 +50,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email
+        return self.name_shown(name=self.name, email=self.email)
+
+    @staticmethod
+    def name_shown(*, name: str, email: str) -> str:
+        """What LearnHub calls a person: their name, or their email address without one
+        (also for rows read without the model, such as the evidence list's)."""
+        return name or email
 
     def get_full_name(self) -> str:
         return self.name

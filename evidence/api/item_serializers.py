@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
+from accounts.models import User
 from evidence.kinds import ALL_PROMPT_KEYS
 from evidence.models import Evidence, EvidenceAttachment
 from evidence.selectors import EvidenceLinks
@@ -282,7 +283,9 @@ def listed_evidence(
         if mine and row["submitted_by_id"] is not None:
             submitted_by = {
                 "id": row["submitted_by_id"],
-                "name": row["submitted_by__name"] or row["submitted_by__email"],
+                "name": User.name_shown(
+                    name=row["submitted_by__name"], email=row["submitted_by__email"]
+                ),
             }
         listed.append(
             {
