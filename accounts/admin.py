@@ -14,4 +14,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    # Organisation groups grant partnership access and must follow memberships
+    # (partnerships.services.membership_set): change those on the organisation's page.
+    readonly_fields = ("groups", "last_login", "date_joined")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -28,6 +28,7 @@ def access_consent(*, user: User, partnership_pk: int) -> Partnership:
 
 CONSENT = "consent"
 CHALLENGE = "permission to challenge"
+LEARNING_MODE = "agreement to a change in how the partnership learns"
 
 
 def _only_admins(party: Party, what: str) -> Forbidden:

@@ -105,3 +105,35 @@ class ChallengePermissionForm(forms.Form):
             )
         # Field order: who, what, where, how, conditions.
         self.order_fields(["party", "decision", "areas", "channels", "conditions"])
+
+
+class LearningModeProposeForm(forms.Form):
+    """Propose switching how the partnership learns (the other mode is the only choice)."""
+
+    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why switch? (optional)",
+        required=False,
+        max_length=2000,
+        help_text="Every party reads this when it is asked to agree.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LearningModeAnswerForm(forms.Form):
+    """Agree or object to the open proposal."""
+
+    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Does your organisation agree?",
+        choices=[("agree", "Yes, we agree"), ("object", "No, we object")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether your organisation agrees."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        help_text="Every party can read it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

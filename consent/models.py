@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from learnhub.models import TimeStampedModel
 from partnerships.models import Partnership, Party, ResearchQuestion
 
 
@@ -169,3 +170,70 @@ class ChallengeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id}:{self.question_id or '*'}:{self.channel}"
+
+
+class LearningModeChange(TimeStampedModel):
+    """A proposal to switch a partnership between *learning for* and *learning with*.
+
+    Who reads draft briefs depends on the mode (every party, in *learning with*), so the
+    switch is a consent matter: it takes effect only once every accepted party has
+    agreed (``consent.learning_mode``). One proposal is open per partnership at a time.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Waiting for answers"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Not agreed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="learning_mode_changes"
+    )
+    learning_mode = models.CharField(max_length=20, choices=Partnership.LearningMode.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_mode_changes"
+    )
+    proposed_for = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="learning_mode_changes_proposed"
+    )
+    reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(outcome="open"),
+                name="learning_mode_change_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: to {self.learning_mode} ({self.outcome})"
+
+
+class LearningModeAnswer(models.Model):
+    """One party's answer to a learning mode change (a new answer replaces it)."""
+
+    class Decision(models.TextChoices):
+        AGREE = "agree", "Agreed"
+        OBJECT = "object", "Objected"
+
+    change = models.ForeignKey(LearningModeChange, on_delete=models.CASCADE, related_name="answers")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="learning_mode_answers")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_mode_answers"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "party"], name="learning_mode_answer_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change_id}: {self.party_id} {self.decision}"

@@ -41,7 +41,14 @@ from django.db.models import (
 )
 
 from accounts.models import User
-from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, ConsentState
+from consent.models import (
+    ChallengeRecord,
+    ChallengeState,
+    ConsentRecord,
+    ConsentState,
+    LearningModeAnswer,
+    LearningModeChange,
+)
 from partnerships.models import (
     Membership,
     Organisation,
@@ -489,4 +496,64 @@ def consent_to_decide_for(*, user: User) -> QuerySet[Party]:
         .filter(Exists(administers), ~Exists(decided))
         .select_related("organisation", "partnership")
         .order_by("partnership__title", "partnership_id", "id")
+    )
+
+
+# --- Learning mode changes ------------------------------------------------------------------
+
+
+def learning_mode_waiting_for(*, change: LearningModeChange) -> list[Party]:
+    """The accepted parties that have not (yet) agreed to ``change``, commissioner first.
+
+    Asked afresh each time: a party that accepts the partnership while a change is open
+    must agree too, and one that leaves no longer counts.
+    """
+    agreed = LearningModeAnswer.objects.filter(
+        change=change, party=OuterRef("pk"), decision=LearningModeAnswer.Decision.AGREE
+    )
+    return list(
+        accepted_parties_of(partnership=change.partnership)
+        .filter(~Exists(agreed))
+        .order_by("-is_commissioner", "pk")
+    )
+
+
+def learning_mode_changes_of(*, partnership: Partnership) -> QuerySet[LearningModeChange]:
+    """The partnership's learning mode proposals, newest first, with their answers."""
+    return (
+        LearningModeChange.objects.filter(partnership=partnership)
+        .select_related("proposed_by", "proposed_for__organisation")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=LearningModeAnswer.objects.select_related(
+                    "party__organisation", "answered_by"
+                ).order_by("answered_at", "pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def learning_mode_changes_to_answer_for(*, user: User) -> QuerySet[LearningModeChange]:
+    """Open learning mode proposals that wait for a party ``user`` is an admin of (for
+    the dashboard), oldest first."""
+    mine = Party.objects.filter(
+        partnership=OuterRef("partnership"),
+        status=Party.Status.ACCEPTED,
+        organisation__memberships__user=user,
+        organisation__memberships__role=Membership.Role.ADMIN,
+    ).exclude(
+        Exists(
+            LearningModeAnswer.objects.filter(
+                change=OuterRef(OuterRef("pk")),
+                party=OuterRef("pk"),
+                decision=LearningModeAnswer.Decision.AGREE,
+            )
+        )
+    )
+    return (
+        LearningModeChange.objects.filter(Exists(mine), outcome=LearningModeChange.Outcome.OPEN)
+        .select_related("partnership", "proposed_for__organisation")
+        .order_by("created_at", "pk")
     )

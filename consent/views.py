@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,14 +21,22 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from consent.access import CHALLENGE, access_consent, access_consent_party
+from consent.access import CHALLENGE, LEARNING_MODE, access_consent, access_consent_party
 from consent.forms import (
     CHANNEL_HINTS,
     ChallengePermissionForm,
     GiveConsentForm,
+    LearningModeAnswerForm,
+    LearningModeProposeForm,
     WithdrawConsentForm,
 )
-from consent.models import ChallengeRecord, ConsentRecord
+from consent.learning_mode import (
+    MODE_MEANING,
+    learning_mode_answer,
+    learning_mode_propose,
+    learning_mode_withdraw,
+)
+from consent.models import ChallengeRecord, ConsentRecord, LearningModeChange
 from consent.notices import CHALLENGE_NOTICE, CHALLENGE_NOTICE_VERSION, NOTICES
 from consent.selectors import (
     PURPOSES,
@@ -37,15 +46,22 @@ from consent.selectors import (
     consent_current,
     consent_history,
     consent_parties_administered,
+    learning_mode_changes_of,
+    learning_mode_waiting_for,
     question_texts,
 )
 from consent.services import NoticeChanged, challenge_record, consent_record
 from learnhub.errors import Conflict, Forbidden, LearnHubError
+from learnhub.forms import form_add_service_errors
 from partnerships.models import Partnership, Party, ResearchQuestion
 
 # The partnership's tabs are defined with its pages; the Consent tab is one of them.
 from partnerships.navigation import TABS
-from partnerships.selectors import my_parties_in, questions_with_status
+from partnerships.selectors import (
+    learning_mode_needs_agreement,
+    my_parties_in,
+    questions_with_status,
+)
 
 app_name = "consent"
 
@@ -422,6 +438,129 @@ def consent_history_page(request: HttpRequest, partnership_pk: int) -> HttpRespo
     return _render(request, "history.html", partnership, context)
 
 
+# --- How the partnership learns -------------------------------------------------------------
+
+
+def _mode_url(partnership_pk: int) -> str:
+    return reverse("consent:learning-mode", kwargs={"partnership_pk": partnership_pk})
+
+
+@consent_page
+@require_http_methods(["GET", "POST"])
+def learning_mode_page(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    """How the partnership learns; propose a switch, agree or object, or withdraw one.
+
+    POST takes ``action``: ``propose``, ``answer`` or ``withdraw``. Each goes through the
+    gateway (admins of an accepted party decide for it) and one service.
+    """
+    user = _user(request)
+    partnership = access_consent(user=user, partnership_pk=partnership_pk)
+    administered = list(consent_parties_administered(user=user, partnership=partnership))
+    propose_form = LearningModeProposeForm()
+    answer_form = LearningModeAnswerForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form: forms.Form = (
+            LearningModeAnswerForm(request.POST)
+            if action == "answer"
+            else LearningModeProposeForm(request.POST)
+        )
+        if action not in ("propose", "answer", "withdraw"):
+            messages.error(request, "Choose what to do on this page, then press its button.")
+            return redirect(_mode_url(partnership_pk))
+        try:
+            party = access_consent_party(
+                user=user,
+                partnership_pk=partnership_pk,
+                party_id=_party_param(request.POST.get("party")),
+                what=LEARNING_MODE,
+            )
+        except ValidationError as error:
+            messages.error(request, _refusal_message(error))
+            return redirect(_mode_url(partnership_pk))
+        if form.is_valid():
+            try:
+                if action == "propose":
+                    other = next(
+                        mode
+                        for mode in Partnership.LearningMode.values
+                        if mode != partnership.learning_mode
+                    )
+                    change = learning_mode_propose(
+                        party=party,
+                        learning_mode=other,
+                        reason=form.cleaned_data["reason"],
+                        by=user,
+                    )
+                    done = (
+                        "The partnership now learns this way: nobody else had to agree."
+                        if change.outcome == LearningModeChange.Outcome.AGREED
+                        else "You proposed the change. Every party has been asked to agree."
+                    )
+                elif action == "answer":
+                    change = learning_mode_answer(
+                        party=party,
+                        decision=form.cleaned_data["decision"],
+                        comment=form.cleaned_data["comment"],
+                        by=user,
+                    )
+                    done = {
+                        str(LearningModeChange.Outcome.AGREED): "Every party has agreed: the "
+                        "change is made.",
+                        str(LearningModeChange.Outcome.DECLINED): "You objected, so nothing "
+                        "changes. Every party has been told.",
+                    }.get(change.outcome, "You agreed. The change waits for the other parties.")
+                else:
+                    learning_mode_withdraw(party=party, by=user)
+                    done = "You withdrew the proposal. Nothing changes."
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            except Conflict as conflict:
+                messages.error(request, conflict.message)
+                return redirect(_mode_url(partnership_pk))
+            else:
+                messages.success(request, done)
+                return redirect(_mode_url(partnership_pk))
+        if action == "answer":
+            answer_form = cast(LearningModeAnswerForm, form)
+        else:
+            propose_form = cast(LearningModeProposeForm, form)
+        status = 400
+        partnership.refresh_from_db()
+
+    history = list(learning_mode_changes_of(partnership=partnership))
+    current = next((c for c in history if c.outcome == LearningModeChange.Outcome.OPEN), None)
+    waiting = learning_mode_waiting_for(change=current) if current is not None else []
+    waiting_ids = {party.pk for party in waiting}
+    my_waiting = [party for party in administered if party.pk in waiting_ids]
+    other_mode = next(
+        mode for mode in Partnership.LearningMode.values if mode != partnership.learning_mode
+    )
+    context = {
+        "mode_meaning": MODE_MEANING[Partnership.LearningMode(partnership.learning_mode)],
+        "other_mode": Partnership.LearningMode(other_mode).label,
+        "other_meaning": MODE_MEANING[Partnership.LearningMode(other_mode)],
+        "needs_agreement": learning_mode_needs_agreement(partnership),
+        "change": current,
+        "waiting": waiting,
+        "history": [c for c in history if c is not current],
+        "administered": administered,
+        "can_propose": bool(administered)
+        and current is None
+        and partnership.status != Partnership.Status.CLOSED,
+        "answer_for": my_waiting[0] if my_waiting else None,
+        "withdraw_for": next(
+            (p for p in administered if current is not None and p.pk == current.proposed_for_id),
+            None,
+        ),
+        "propose_form": propose_form,
+        "answer_form": answer_form,
+        "propose_for": administered[0] if administered else None,
+    }
+    return _render(request, "learning_mode.html", partnership, context, status=status)
+
+
 _P = "partnerships/<int:partnership_pk>/consent/"
 
 urlpatterns: list[URLPattern] = [
@@ -429,6 +568,7 @@ urlpatterns: list[URLPattern] = [
     path(f"{_P}give/", consent_give, name="consent-give"),
     path(f"{_P}withdraw/<str:purpose>/", consent_withdraw, name="consent-withdraw"),
     path(f"{_P}history/", consent_history_page, name="consent-history"),
+    path(f"{_P}learning-mode/", learning_mode_page, name="learning-mode"),
     path(
         f"{_P}challenge/",
         challenge_permission_decide,

@@ -69,6 +69,7 @@ def brief_data(reading: BriefReading) -> dict[str, Any]:
         "what_changed": reading.what_changed,
         "drafted_at": brief.drafted_at.isoformat() if brief.drafted_at else None,
         "published_at": brief.published_at.isoformat() if brief.published_at else None,
+        "partial_view": reading.partial,
     }
 
 
@@ -161,6 +162,10 @@ class Document:
     @property
     def brief(self) -> InsightBrief:
         return self.reading.brief
+
+    @property
+    def partial(self) -> bool:
+        return self.reading.partial
 
 
 def _when(value: str) -> datetime | None:

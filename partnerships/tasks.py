@@ -71,3 +71,11 @@ def _send(invitation: OrganisationInvitation) -> None:
         "text/html",
     )
     message.send()
+
+
+@shared_task(name="partnerships.reconcile_groups", acks_late=True, time_limit=300)
+def reconcile_groups() -> dict[str, int]:
+    """Keep organisation permission groups in step with memberships (idempotent)."""
+    from partnerships.services import organisation_groups_reconcile
+
+    return organisation_groups_reconcile()

@@ -5,9 +5,15 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from consent.models import ChallengeRecord, ChallengeState, ConsentRecord
-from consent.selectors import PURPOSES, PartyConsent
-from partnerships.models import Organisation
+from consent.models import (
+    ChallengeRecord,
+    ChallengeState,
+    ConsentRecord,
+    LearningModeAnswer,
+    LearningModeChange,
+)
+from consent.selectors import PURPOSES, PartyConsent, learning_mode_waiting_for
+from partnerships.models import Organisation, Partnership
 
 PARTY_HELP = (
     "The id of the party you decide for. Needed only when you are an admin of more than "
@@ -234,3 +240,77 @@ class ConsentReceiptSerializer(serializers.Serializer[Any]):
     recorded_at = serializers.DateTimeField()
     note = serializers.CharField()
     withdrawal = serializers.DictField()
+
+
+# --- Learning mode changes --------------------------------------------------------------------
+
+
+class LearningModeProposalSerializer(ActingPartySerializer):
+    learning_mode = serializers.ChoiceField(
+        choices=Partnership.LearningMode.choices,
+        error_messages={"invalid_choice": "Choose learning_for or learning_with."},
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LearningModeAnswerInputSerializer(ActingPartySerializer):
+    decision = serializers.ChoiceField(
+        choices=LearningModeAnswer.Decision.choices,
+        error_messages={"invalid_choice": "Choose agree or object."},
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LearningModeAnswerSerializer(serializers.ModelSerializer[LearningModeAnswer]):
+    organisation = PartyOrganisationSerializer(source="party.organisation")
+    answered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LearningModeAnswer
+        fields = ("party", "organisation", "decision", "comment", "answered_by", "answered_at")
+
+    def get_answered_by(self, answer: LearningModeAnswer) -> str | None:
+        return _person(answer.answered_by)
+
+
+class LearningModeChangeSerializer(serializers.ModelSerializer[LearningModeChange]):
+    party = serializers.IntegerField(source="proposed_for_id", help_text="The proposing party.")
+    proposed_by = serializers.SerializerMethodField()
+    status = serializers.CharField(source="outcome")
+    answers = LearningModeAnswerSerializer(many=True)
+    waiting_for = serializers.SerializerMethodField(
+        help_text="Accepted parties that have not agreed yet (only while it is open)."
+    )
+
+    class Meta:
+        model = LearningModeChange
+        fields = (
+            "id",
+            "learning_mode",
+            "status",
+            "party",
+            "proposed_by",
+            "reason",
+            "created_at",
+            "decided_at",
+            "answers",
+            "waiting_for",
+        )
+
+    def get_proposed_by(self, change: LearningModeChange) -> str | None:
+        return _person(change.proposed_by)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_waiting_for(self, change: LearningModeChange) -> list[int]:
+        if change.outcome != LearningModeChange.Outcome.OPEN:
+            return []
+        return [party.pk for party in learning_mode_waiting_for(change=change)]
+
+
+class LearningModeSerializer(serializers.Serializer[Any]):
+    learning_mode = serializers.ChoiceField(choices=Partnership.LearningMode.choices)
+    needs_agreement = serializers.BooleanField(
+        help_text="Whether a change needs every accepted party's agreement."
+    )
+    change = LearningModeChangeSerializer(allow_null=True, help_text="The open proposal.")
+    history = LearningModeChangeSerializer(many=True, help_text="Every proposal, newest first.")

@@ -24,6 +24,7 @@ from accounts.models import User
 from consent.access import (
     CHALLENGE,
     CONSENT,
+    LEARNING_MODE,
     access_challenge_record,
     access_consent,
     access_consent_party,
@@ -37,19 +38,30 @@ from consent.api.serializers import (
     ConsentDecisionSerializer,
     ConsentReceiptSerializer,
     ConsentRecordSerializer,
+    LearningModeAnswerInputSerializer,
+    LearningModeChangeSerializer,
+    LearningModeProposalSerializer,
+    LearningModeSerializer,
     PartyChallengeSerializer,
     PartyConsentSerializer,
 )
-from consent.models import ChallengeRecord, ConsentRecord
+from consent.learning_mode import (
+    learning_mode_answer,
+    learning_mode_propose,
+    learning_mode_withdraw,
+)
+from consent.models import ChallengeRecord, ConsentRecord, LearningModeChange
 from consent.receipts import consent_receipt, history_csv
 from consent.selectors import (
     challenge_current,
     challenge_history,
     consent_current,
     consent_history,
+    learning_mode_changes_of,
 )
 from consent.services import challenge_record, consent_record
 from learnhub.api import DetailSerializer
+from partnerships.selectors import learning_mode_needs_agreement
 
 NOT_FOUND = OpenApiResponse(
     DetailSerializer, description="No such partnership or record, or you are not a party to it."
@@ -331,9 +343,131 @@ class ChallengeCurrentView(GenericAPIView[Any]):
         return Response(PartyChallengeSerializer(current, many=True).data)
 
 
+# --- Learning mode changes -----------------------------------------------------------------
+
+MODE_CONFLICT = OpenApiResponse(
+    DetailSerializer,
+    description="Already learning that way, another change is waiting for answers, nothing is "
+    "waiting for an answer, the party is not taking part, or the partnership is closed.",
+)
+
+
+class LearningModeView(GenericAPIView[LearningModeChange]):
+    serializer_class = LearningModeSerializer
+
+    @extend_schema(
+        operation_id="learning_mode_retrieve",
+        responses={200: LearningModeSerializer, 404: NOT_FOUND},
+        description="How the partnership learns, the open proposal to change it (if any) "
+        "and every earlier proposal.",
+    )
+    def get(self, request: Request, partnership_pk: int) -> Response:
+        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        history = list(learning_mode_changes_of(partnership=partnership))
+        current = next((c for c in history if c.outcome == LearningModeChange.Outcome.OPEN), None)
+        return Response(
+            LearningModeSerializer(
+                {
+                    "learning_mode": partnership.learning_mode,
+                    "needs_agreement": learning_mode_needs_agreement(partnership),
+                    "change": current,
+                    "history": history,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="learning_mode_propose",
+        request=LearningModeProposalSerializer,
+        responses={
+            201: LearningModeChangeSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: MODE_CONFLICT,
+        },
+        description="An admin of an accepted party proposes switching between learning_for "
+        "and learning_with (proposing is its party's agreement). It takes effect once every "
+        "accepted party agrees (`status` `agreed`); every party is told.",
+    )
+    def post(self, request: Request, partnership_pk: int) -> Response:
+        party = _deciding_party(request, partnership_pk, LEARNING_MODE)
+        incoming = LearningModeProposalSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        change = learning_mode_propose(
+            party=party,
+            learning_mode=incoming.validated_data["learning_mode"],
+            reason=incoming.validated_data.get("reason", ""),
+            by=_user(request),
+        )
+        change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
+        return Response(LearningModeChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class LearningModeAnswerView(GenericAPIView[LearningModeChange]):
+    serializer_class = LearningModeChangeSerializer
+
+    @extend_schema(
+        operation_id="learning_mode_answer",
+        request=LearningModeAnswerInputSerializer,
+        responses={
+            200: LearningModeChangeSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: MODE_CONFLICT,
+        },
+        description="An admin of an accepted party agrees or objects to the open proposal. "
+        "One objection closes it (`declined`); the last agreement makes the change.",
+    )
+    def post(self, request: Request, partnership_pk: int) -> Response:
+        party = _deciding_party(request, partnership_pk, LEARNING_MODE)
+        incoming = LearningModeAnswerInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        change = learning_mode_answer(
+            party=party,
+            decision=incoming.validated_data["decision"],
+            comment=incoming.validated_data.get("comment", ""),
+            by=_user(request),
+        )
+        change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
+        return Response(LearningModeChangeSerializer(change).data)
+
+
+class LearningModeWithdrawView(GenericAPIView[LearningModeChange]):
+    serializer_class = LearningModeChangeSerializer
+
+    @extend_schema(
+        operation_id="learning_mode_withdraw",
+        request=None,
+        responses={
+            200: LearningModeChangeSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: MODE_CONFLICT,
+        },
+        description="The proposing party takes its open proposal back.",
+    )
+    def post(self, request: Request, partnership_pk: int) -> Response:
+        party = _deciding_party(request, partnership_pk, LEARNING_MODE)
+        change = learning_mode_withdraw(party=party, by=_user(request))
+        change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
+        return Response(LearningModeChangeSerializer(change).data)
+
+
 _P = "partnerships/<int:partnership_pk>/"
 
 urlpatterns: list[URLPattern] = [
+    path(f"{_P}learning-mode/", LearningModeView.as_view(), name="learning-mode"),
+    path(
+        f"{_P}learning-mode/answer/", LearningModeAnswerView.as_view(), name="learning-mode-answer"
+    ),
+    path(
+        f"{_P}learning-mode/withdraw/",
+        LearningModeWithdrawView.as_view(),
+        name="learning-mode-withdraw",
+    ),
     path(f"{_P}consents/", ConsentListView.as_view(), name="consent-list"),
     path(f"{_P}consents/current/", ConsentCurrentView.as_view(), name="consent-current"),
     path(f"{_P}consents/export.csv", ConsentExportView.as_view(), name="consent-export"),

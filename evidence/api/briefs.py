@@ -2,8 +2,9 @@
 
 Each endpoint calls one gateway first (outsiders get 404 before anything else, even for
 bad input), then parses the input, then calls one service or selector. Brief bodies come
-from ``evidence.selectors.briefs.brief_readings``, which never shows evidence its party
-no longer consents to, even before the re-render task has run.
+from ``evidence.selectors.briefs.brief_readings_for``, which never shows evidence its party
+no longer consents to, even before the re-render task has run, and never shows a draft's
+reader more of a party's evidence than the reader may see as raw evidence.
 """
 
 from __future__ import annotations
@@ -34,9 +35,8 @@ from evidence.access.briefs import (
 from evidence.models import InsightBrief, LearningAction
 from evidence.rendering import FORMATS, brief_data, render_export
 from evidence.selectors.briefs import (
-    brief_reading,
     brief_reading_for,
-    brief_readings,
+    brief_readings_for,
     briefs_for_actions,
     briefs_visible_to,
     learning_actions_of,
@@ -137,6 +137,9 @@ class BriefSerializer(serializers.Serializer[Any]):
     what_changed = serializers.JSONField()
     drafted_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
+    partial_view = serializers.BooleanField(
+        help_text="A draft shown without evidence that its parties have not shared with you."
+    )
 
 
 class LearningActionSerializer(serializers.ModelSerializer[LearningAction]):
@@ -196,7 +199,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
         user = _user(request)
         partnership = access_partnership_briefs(user=user, pk=pk, action=BriefAction.VIEW)
         page = self.paginate_queryset(briefs_visible_to(user=user, partnership=partnership))
-        readings = brief_readings(page or [])
+        readings = brief_readings_for(briefs=page or [], user=user)
         return self.get_paginated_response([brief_data(readings[brief.pk]) for brief in page or []])
 
     @extend_schema(
@@ -223,7 +226,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
         )
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
         return Response(
-            brief_data(brief_reading(brief)),
+            brief_data(brief_reading_for(brief=brief, user=user)),
             status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
         )
 
@@ -233,8 +236,9 @@ class BriefDetailView(GenericAPIView[InsightBrief]):
 
     @extend_schema(operation_id="briefs_retrieve", responses={200: BriefSerializer, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
-        brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
-        return Response(brief_data(brief_reading(brief)))
+        user = _user(request)
+        brief = access_brief(user=user, pk=pk, action=BriefAction.VIEW)
+        return Response(brief_data(brief_reading_for(brief=brief, user=user)))
 
     @extend_schema(
         operation_id="briefs_partial_update",
@@ -254,7 +258,7 @@ class BriefDetailView(GenericAPIView[InsightBrief]):
         incoming.is_valid(raise_exception=True)
         brief = brief_update(brief=brief, by=user, **incoming.validated_data)
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
-        return Response(brief_data(brief_reading(brief)))
+        return Response(brief_data(brief_reading_for(brief=brief, user=user)))
 
 
 class BriefPublishView(GenericAPIView[InsightBrief]):
@@ -279,7 +283,7 @@ class BriefPublishView(GenericAPIView[InsightBrief]):
         brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
         brief = brief_publish(brief=brief, by=user)
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
-        return Response(brief_data(brief_reading(brief)))
+        return Response(brief_data(brief_reading_for(brief=brief, user=user)))
 
 
 class BriefRedraftView(GenericAPIView[InsightBrief]):
@@ -295,7 +299,9 @@ class BriefRedraftView(GenericAPIView[InsightBrief]):
         brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
         brief = brief_redraft(brief=brief, by=user)
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
-        return Response(brief_data(brief_reading(brief)), status=status.HTTP_202_ACCEPTED)
+        return Response(
+            brief_data(brief_reading_for(brief=brief, user=user)), status=status.HTTP_202_ACCEPTED
+        )
 
 
 class _AnyFormat(BaseContentNegotiation):

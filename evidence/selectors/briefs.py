@@ -352,6 +352,10 @@ class BriefReading:
     recomputed: bool = False
     visible_evidence: set[int] = field(default_factory=set)
     left_out: int = 0  # draft evidence a published version would leave out (previews)
+    compared: list[int] = field(default_factory=list)
+    #: A draft shown to a reader without the evidence it cites that the reader may not
+    #: see as raw evidence (``brief_readings_for``).
+    partial: bool = False
 
     @property
     def challenges(self) -> list[dict[str, Any]]:
@@ -423,6 +427,7 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
                 what_changed=list(brief.what_changed or []),
                 cited=sorted(cited[brief.pk]),
                 redactions=list(brief.redactions or []),
+                compared=sorted(compared[brief.pk]),
             )
             continue
         basis = Basis(
@@ -440,23 +445,78 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
             cited=draft.cited,
             redactions=redactions,
             recomputed=True,
+            compared=draft.compared,
         )
     return readings
 
 
 def brief_reading(brief: InsightBrief) -> BriefReading:
+    """What ``brief`` shows, before asking who reads it: for the services and the
+    re-render task. Every page, export and API answer reads ``brief_readings_for``."""
     return brief_readings([brief])[brief.pk]
 
 
-def brief_reading_for(*, brief: InsightBrief, user: User) -> BriefReading:
-    """``brief_reading`` plus which cited evidence ``user`` may open (provenance links)."""
-    reading = brief_reading(brief)
-    reading.visible_evidence = set(
-        evidence_visible_to(
-            user=user, queryset=Evidence.objects.filter(pk__in=reading.cited)
-        ).values_list("pk", flat=True)
+def brief_readings_for(*, briefs: Sequence[InsightBrief], user: User) -> dict[int, BriefReading]:
+    """What each of ``briefs`` shows ``user``, with the cited evidence ``user`` may open
+    (provenance links): the reading every page, export and API answer shows.
+
+    A published brief shows everyone in the partnership the same thing: what its
+    parties consented to publish. A draft is different: it cites whatever the learning
+    partner may use, and in *learning with* mode every party reads it. So a draft never
+    shows a reader more of a party's evidence than the reader may see of it as raw
+    evidence (``consent.selectors.evidence_visible_to``, the one rule for raw evidence):
+    where a draft cites items the reader may not see, it is composed again, in memory,
+    from the items the reader may see, and marked ``partial``. Counts, figures, quotes,
+    themes and comparisons all come from that smaller set, so nothing of the withheld
+    items shows through. Fixed queries for the list, plus one composition for all the
+    partial drafts together.
+    """
+    readings = brief_readings(briefs)
+    used: set[int] = set()
+    for reading in readings.values():
+        used |= set(reading.cited) | set(reading.compared)
+    visible = (
+        set(
+            evidence_visible_to(
+                user=user, queryset=Evidence.objects.filter(pk__in=sorted(used))
+            ).values_list("pk", flat=True)
+        )
+        if used
+        else set()
     )
-    return reading
+    partial: dict[int, Basis] = {}
+    for brief in briefs:
+        reading = readings[brief.pk]
+        if stage_of(brief) == "published":
+            continue
+        if set(reading.cited) | set(reading.compared) <= visible:
+            continue
+        partial[brief.pk] = Basis(
+            current=set(reading.cited) & visible, previous=set(reading.compared) & visible
+        )
+    if partial:
+        by_pk = {brief.pk: brief for brief in briefs}
+        composed = briefs_compose([by_pk[pk] for pk in partial], stage="draft", bases=partial)
+        for pk, draft in composed.items():
+            earlier = readings[pk]
+            readings[pk] = BriefReading(
+                brief=earlier.brief,
+                sections=draft.sections,
+                what_changed=draft.what_changed,
+                cited=draft.cited,
+                redactions=earlier.redactions,
+                recomputed=True,
+                compared=draft.compared,
+                partial=True,
+            )
+    for reading in readings.values():
+        reading.visible_evidence = set(reading.cited) & visible
+    return readings
+
+
+def brief_reading_for(*, brief: InsightBrief, user: User) -> BriefReading:
+    """``brief_readings_for`` for one brief."""
+    return brief_readings_for(briefs=[brief], user=user)[brief.pk]
 
 
 # --- Previews: the brief as it would be published -------------------------------------------

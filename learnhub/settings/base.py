@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE["evidence-remind-parties-without-evidence"] = {
     "schedule": 12 * 60 * 60.0,
     "options": {"expires": 60 * 60.0},
 }
+# Organisation permission groups follow memberships; put right anything that drifted.
+CELERY_BEAT_SCHEDULE["partnerships-reconcile-groups"] = {
+    "task": "partnerships.reconcile_groups",
+    "schedule": 60 * 60.0,
+    "options": {"expires": 60 * 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- LearnHub ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from .partnerships import (
     discovery_brief_of,
     funder_organisations_for,
     invitations_for_user,
+    learning_mode_needs_agreement,
     learning_partner_organisations_in,
     my_parties_in,
     organisations_to_invite,
@@ -30,6 +31,7 @@ from .partnerships import (
 )
 
 __all__ = [
+    "learning_mode_needs_agreement",
     "email_verified",
     "invitation_by_token",
     "invitations_pending_for_user",

@@ -149,6 +149,17 @@ def learning_partner_organisations_in(*, partnership_ids: Iterable[int]) -> dict
     return dict(organisations)
 
 
+def learning_mode_needs_agreement(partnership: Partnership) -> bool:
+    """Whether switching ``partnership`` between learning *for* and *with* needs the other
+    parties' agreement: it does once any party besides the commissioning funder has
+    accepted (until then the commissioner is the only party, and decides alone)."""
+    return (
+        Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
+        .exclude(is_commissioner=True)
+        .exists()
+    )
+
+
 def my_parties_in(*, user: User, partnership: Partnership) -> QuerySet[Party]:
     """Invited or accepted parties of ``partnership`` whose organisation ``user`` belongs to,
     each with ``i_am_admin``."""

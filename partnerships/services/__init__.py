@@ -7,6 +7,7 @@ from .organisations import (
     membership_remove,
     membership_set,
     organisation_create,
+    organisation_groups_reconcile,
     organisation_invite,
 )
 from .partnerships import (
@@ -20,6 +21,7 @@ from .partnerships import (
     discovery_recommendation,
     partnership_create,
     partnership_missing_for_active,
+    partnership_set_learning_mode,
     partnership_set_status,
     partnership_update,
     party_accept,
@@ -32,12 +34,14 @@ from .partnerships import (
 )
 
 __all__ = [
+    "partnership_set_learning_mode",
     "invitation_accept",
     "invitation_resend",
     "invitation_refusal",
     "membership_remove",
     "membership_set",
     "organisation_create",
+    "organisation_groups_reconcile",
     "organisation_invite",
     "Complexity",
     "DiscoveryRecommendation",

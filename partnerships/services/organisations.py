@@ -1,5 +1,6 @@
 """Writes for organisations, memberships and organisation invitations."""
 
+import logging
 from datetime import datetime
 from functools import partial
 
@@ -15,6 +16,8 @@ from django.utils import formats, timezone
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden, LearnHubError
 from partnerships.models import Membership, Organisation, OrganisationInvitation
+
+logger = logging.getLogger(__name__)
 
 
 def _duplicate_name_error(name: str, kind: str) -> ValidationError:
@@ -230,3 +233,45 @@ def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
     for pk in waiting:
         transaction.on_commit(partial(send_organisation_invitation.delay, pk))
     return len(waiting)
+
+
+@transaction.atomic
+def organisation_groups_reconcile() -> dict[str, int]:
+    """Bring every organisation's permission groups back in step with its memberships.
+
+    The groups grant partnership access, and memberships are the truth about who
+    belongs: ``membership_set`` and ``membership_remove`` change both together, and the
+    admin shows groups read-only. Anything else that put a person in an organisation's
+    group (a raw write, an old admin form) would give hidden access with no membership
+    row, so this takes such people out, and puts back anyone a membership says is
+    missing. Run by beat (``partnerships.reconcile_groups``) and by
+    ``manage.py reconcile_groups``. Returns how many rows it removed and added.
+    """
+    through = User.groups.through
+    wanted: set[tuple[int, int]] = set()
+    org_groups: set[int] = set()
+    for members, admins in Organisation.objects.values_list("members_group_id", "admins_group_id"):
+        org_groups.update((members, admins))
+    memberships = Membership.objects.values_list(
+        "user_id", "role", "organisation__members_group_id", "organisation__admins_group_id"
+    )
+    for user_id, role, members, admins in memberships:
+        wanted.add((user_id, members))
+        if role == Membership.Role.ADMIN:
+            wanted.add((user_id, admins))
+    held = set(through.objects.filter(group_id__in=org_groups).values_list("user_id", "group_id"))
+    extra = held - wanted
+    missing = wanted - held
+    for user_id, group_id in extra:
+        through.objects.filter(user_id=user_id, group_id=group_id).delete()
+    through.objects.bulk_create(
+        [through(user_id=user_id, group_id=group_id) for user_id, group_id in sorted(missing)],
+        ignore_conflicts=True,
+    )
+    if extra or missing:
+        logger.warning(
+            "Organisation groups were out of step with memberships: removed %d, added %d.",
+            len(extra),
+            len(missing),
+        )
+    return {"removed": len(extra), "added": len(missing)}

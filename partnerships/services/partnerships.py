@@ -30,7 +30,7 @@ from partnerships.models import (
     QuestionResponse,
     ResearchQuestion,
 )
-from partnerships.selectors.partnerships import questions_with_status
+from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
 
 # --- Permissions ---------------------------------------------------------------------
 
@@ -229,6 +229,12 @@ def partnership_update(*, partnership: Partnership, by: User, **fields: str) -> 
     changed = [name for name, value in cleaned.items() if getattr(partnership, name) != value]
     if not changed:
         return partnership
+    if "learning_mode" in changed and learning_mode_needs_agreement(partnership):
+        raise Conflict(
+            "Changing how the partnership learns changes who reads draft briefs, so every "
+            "party must agree to it first. Propose the change on the partnership’s "
+            "learning mode page instead."
+        )
     for name in changed:
         setattr(partnership, name, cleaned[name])
     partnership.save(update_fields=[*changed, "updated_at"])
@@ -239,6 +245,35 @@ def partnership_update(*, partnership: Partnership, by: User, **fields: str) -> 
         organisation=partnership.funder,
         verb="partnership_updated",
         summary=f"{_who(by, partnership.funder)} changed the partnership’s {labels}.",
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_set_learning_mode(
+    *, partnership: Partnership, learning_mode: str, by: User, organisation: Organisation
+) -> Partnership:
+    """Switch the partnership's learning mode once every accepted party has agreed.
+
+    Called by ``consent.learning_mode`` when a proposal is agreed; that module holds the
+    rule (every accepted party agrees), this one only writes the partnership and its
+    timeline line.
+    """
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.learning_mode == learning_mode:
+        return partnership
+    partnership.learning_mode = learning_mode
+    partnership.save(update_fields=["learning_mode", "updated_at"])
+    activity_record(
+        partnership=partnership,
+        actor=by,
+        organisation=organisation,
+        verb="learning_mode_changed",
+        summary=(
+            "Every party agreed: the partnership now learns "
+            f"{partnership.get_learning_mode_display().lower().removeprefix('learning ')} "
+            "its parties."
+        ),
     )
     return partnership
 

@@ -55,6 +55,7 @@ from partnerships.selectors import (
     activity_of,
     discovery_brief_of,
     funder_organisations_for,
+    learning_mode_needs_agreement,
     my_parties_in,
     organisations_to_invite,
     parties_of,
@@ -174,7 +175,11 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 def _details_context(form: PartnershipDetailsForm) -> dict[str, Any]:
     return {
         "form": form,
-        "learning_mode_choices": _choices(form["learning_mode"], LEARNING_MODE_HINTS),
+        "learning_mode_choices": (
+            _choices(form["learning_mode"], LEARNING_MODE_HINTS)
+            if "learning_mode" in form.fields
+            else []
+        ),
         "priority_audience_choices": _choices(form["priority_audience"], PRIORITY_AUDIENCE_HINTS),
         "brief_cadence_choices": _choices(form["brief_cadence"], CADENCE_HINTS),
     }
@@ -266,6 +271,11 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE)
     initial = {name: getattr(partnership, name) for name in PartnershipDetailsForm.base_fields}
     form = PartnershipDetailsForm(_posted(request), initial=initial)
+    mode_needs_agreement = learning_mode_needs_agreement(partnership)
+    if mode_needs_agreement:
+        # Once another party has joined, every party must agree to a change of learning
+        # mode: that happens on its own page, not here.
+        del form.fields["learning_mode"]
     if request.method == "POST" and form.is_valid():
         try:
             partnership_update(partnership=partnership, by=user, **form.cleaned_data)
@@ -277,7 +287,9 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "You changed the partnership’s details.")
             return redirect(partnership)
-    return _render(request, "edit.html", partnership, "overview", _details_context(form))
+    context = _details_context(form)
+    context["mode_needs_agreement"] = mode_needs_agreement
+    return _render(request, "edit.html", partnership, "overview", context)
 
 
 # --- Parties -------------------------------------------------------------------------

@@ -457,7 +457,38 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200, only=[GRANTEE_ADMIN, FUNDER_ADMIN]),
         POST=party_only(_TO_CONSENT, only=[GRANTEE_ADMIN, FUNDER_ADMIN], body=_challenge),
     ),
+    # How the partnership learns: every accepted party sees it; admins of a party propose
+    # (here from learning with to learning for) and answer for it, the rest get a 403 page.
+    web(
+        "consent:learning-mode",
+        GET=party_only(OK_200),
+        POST=party_only(
+            done_redirect("consent:learning-mode"),
+            only=[GRANTEE_ADMIN, FUNDER_ADMIN],
+            body=lambda w: {"action": "propose", "reason": "Our board asked us to."},
+        ),
+    ),
     # --- Consent and permission to challenge: API ------------------------------------------
+    api(
+        "api:learning-mode",
+        GET=party_only(OK_200),
+        POST=party_only(
+            CREATED,
+            only=[GRANTEE_ADMIN, FUNDER_ADMIN],
+            body=lambda w: {"learning_mode": "learning_for", "reason": "Our board asked."},
+        ),
+    ),
+    # Nothing is waiting for an answer in the world: the admins who may answer get 409.
+    api(
+        "api:learning-mode-answer",
+        POST=party_only(
+            CONFLICT, only=[GRANTEE_ADMIN, FUNDER_ADMIN], body=lambda w: {"decision": "agree"}
+        ),
+    ),
+    api(
+        "api:learning-mode-withdraw",
+        POST=party_only(CONFLICT, only=[GRANTEE_ADMIN, FUNDER_ADMIN]),
+    ),
     # Every accepted party sees every party's consent; only a party's admins decide for it
     # (here the grantee's and the commissioning funder's admins, each for their own party).
     # Records are never edited or deleted: 405.

@@ -42,6 +42,8 @@ BRIEF_FIELDS = {
     # Added to the contract: learning actions reported, and when it was drafted.
     "what_changed",
     "drafted_at",
+    # Added: a draft shown without evidence its parties have not shared with the reader.
+    "partial_view",
 }
 SECTION_FIELDS = {
     "question",
