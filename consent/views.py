@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from consent.access import CHALLENGE, LEARNING_MODE, access_consent, access_consent_party
@@ -185,6 +185,7 @@ def _purpose_cards(party_consent: Any) -> list[dict[str, Any]]:
 
 
 @consent_page
+@require_safe
 def consent_overview(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     user = _user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
@@ -416,6 +417,7 @@ def challenge_permission_decide(request: HttpRequest, partnership_pk: int) -> Ht
 
 
 @consent_page
+@require_safe
 def consent_history_page(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     user = _user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)

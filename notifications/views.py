@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from notifications.selectors import notifications_for
@@ -18,6 +18,7 @@ app_name = "notifications"
 
 
 @login_required
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_for(user=cast(User, request.user)), 25).get_page(
         request.GET.get("page")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from partnerships.dashboard import DASHBOARD_SECTIONS
@@ -21,6 +22,7 @@ from partnerships.selectors import (
 DASHBOARD_LIST_SIZE = 10
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -47,6 +49,7 @@ def dashboard_context(user: User) -> dict[str, object]:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(cast(User, request.user))
     return render(request, "partnerships/dashboard.html", context)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import formats, timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from learnhub.errors import Forbidden, LearnHubError
@@ -128,6 +128,7 @@ def _choice_explanations(
 
 
 @login_required
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     search_form = DirectorySearchForm(request.GET or None)
     search, kind = "", ""
@@ -196,6 +197,7 @@ def _detail(
 
 
 @login_required
+@require_safe
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(user=_user(request), pk=pk, action=OrganisationAction.VIEW)
     return _detail(request, organisation)

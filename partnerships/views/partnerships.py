@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden
@@ -160,6 +160,7 @@ def _pk_of_party_field(form: forms.Form) -> int | None:
 
 
 @login_required
+@require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page = Paginator(partnerships_for_user(user=user), LIST_PAGE_SIZE).get_page(
@@ -245,6 +246,7 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
 
 
 @partnership_page
+@require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW_INVITATION)
@@ -296,6 +298,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partnership_page
+@require_safe
 def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
@@ -480,6 +483,7 @@ def _discovery_page(
 
 
 @partnership_page
+@require_safe
 def partnership_discovery(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
     return _discovery_page(request, partnership)
@@ -596,6 +600,7 @@ def _answers(question: ResearchQuestion, accepted: list[Party]) -> list[dict[str
 
 
 @partnership_page
+@require_safe
 def partnership_questions(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
@@ -698,6 +703,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
 
 
 @partnership_page
+@require_safe
 def partnership_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
     page = Paginator(activity_of(partnership=partnership), TIMELINE_PAGE_SIZE).get_page(

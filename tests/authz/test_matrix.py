@@ -21,7 +21,7 @@ from django.http import HttpResponseBase
 from django.test import Client
 
 from tests.authz.coverage import coverage
-from tests.authz.patterns import Pattern, all_patterns
+from tests.authz.patterns import Pattern, all_patterns, implemented_methods
 from tests.authz.rules import SIGNED_IN, Entry, Surface, resolve
 from tests.authz.world import ANONYMOUS, FUNDER_ADMIN, OUTSIDER, ROLES, World
 
@@ -156,3 +156,35 @@ def test_role_gets_the_stated_outcome(world: World, key: str, method: str, role:
             assert not changed, f"{method} {path} as {role} was refused but changed {changed}"
         else:
             assert changed, f"{method} {path} as {role} was allowed but changed nothing"
+
+
+# --- Methods a page does not state ------------------------------------------------------------
+# DRF views declare their methods, and ``tests/authz/coverage.py`` holds the matrix to them.
+# Our function-based pages do not, so they are asked: every method a page's entry leaves out
+# must be refused with 405 (and change nothing) for someone who may use the page, instead
+# of being served as if it were a GET.
+
+_ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+UNSTATED = [
+    pytest.param(key, method, id=f"{key}|{method}")
+    for key, entry in ENTRIES.items()
+    if not entry.group
+    and PATTERNS[key].is_project
+    and implemented_methods(PATTERNS[key].callback) is None
+    for method in _ALL_METHODS
+    if method not in entry.checks
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "method"), UNSTATED)
+def test_a_page_refuses_the_methods_its_entry_leaves_out(
+    world: World, key: str, method: str
+) -> None:
+    pattern, entry = PATTERNS[key], ENTRIES[key]
+    path = _path(pattern, entry, world)
+    client, headers = _client(entry.surface, world, FUNDER_ADMIN)
+    before = database_rows()
+    response = _request(entry.surface, client, method, path, None, headers)
+    assert response.status_code == 405, f"{method} {path}: {response.status_code}"
+    assert not _changes(before, database_rows())

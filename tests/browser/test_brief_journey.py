@@ -59,7 +59,9 @@ def test_the_learning_partner_publishes_a_brief_a_grantee_downloads_it(
     )
     assert_accessible(page)
     page.get_by_role("link", name="1 October 2026 to 31 October 2026").click()
-    expect(page.get_by_role("heading", level=2, name="Insight brief: 1 to 31 October 2026"))
+    expect(
+        page.get_by_role("heading", level=2, name="Insight brief: 1 to 31 October 2026")
+    ).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(QUOTE)
     expect(page.get_by_role("heading", name="Plain-language check")).to_be_visible()
     assert_accessible(page)

@@ -51,7 +51,9 @@ def test_every_party_agrees_to_learn_with_and_the_funder_reads_only_what_is_shar
         waiting = page.get_by_role("region", name="Waiting for you")
         expect(waiting).to_contain_text("proposes switching to learning with")
         waiting.get_by_role("link", name=re.compile(r"^Agree or object")).click()
-        expect(page.get_by_text("Their reason: “So we can make sense of it together.”")).to_be_visible()
+        expect(
+            page.get_by_text("Their reason: “So we can make sense of it together.”")
+        ).to_be_visible()
         assert_accessible(page)
         page.get_by_label("Yes, we agree").check()
         page.get_by_role("button", name="Send your answer").click()

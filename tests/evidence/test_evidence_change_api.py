@@ -170,10 +170,12 @@ def test_in_a_closed_partnership_items_cannot_change_but_can_be_deleted():
     client = api_client(scene.grantee_member)
 
     changed = client.patch(api("evidence-detail", pk=item["id"]), {"title": "x"}, format="json")
+    assert Evidence.objects.get(pk=item["id"]).title == item["title"]
     deleted = client.delete(api("evidence-detail", pk=item["id"]))
 
     assert changed.status_code == 409
     assert deleted.status_code == 204
+    assert not Evidence.objects.filter(pk=item["id"]).exists()
 
 
 def test_a_party_that_leaves_can_no_longer_change_what_it_added():

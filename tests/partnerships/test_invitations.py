@@ -64,6 +64,7 @@ def test_another_verified_address_of_mine_counts():
     EmailAddress.objects.create(user=sam, email="sam@work.example.org", verified=True)
 
     assert accept(sam, invitation.token).status_code == 200
+    assert Membership.objects.filter(user=sam, organisation=invitation.organisation).exists()
 
 
 def test_an_unverified_second_address_does_not_count():
