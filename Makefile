@@ -2,7 +2,7 @@
 #
 #   make run    set up, migrate, load the demo data, then serve with a Celery worker and beat
 #   make test   run the test suite (services that are not installed are skipped, with a reason)
-#   make lint   ruff (lint and format check) and mypy
+#   make lint   ruff (lint and format check), mypy and the import contracts
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run     serve LearnHub at http://127.0.0.1:$(PORT)/ with demo data, a worker and beat"
 	@echo "make test    run the tests on every core (PYTEST_WORKERS=0 for one process; PYTEST_ARGS=...)"
-	@echo "make lint    ruff check, ruff format --check and mypy"
+	@echo "make lint    ruff check, ruff format --check, mypy and lint-imports"
 	@echo "make format  fix what ruff can fix and format the code"
 	@echo "make lock    pin the newest allowed versions of every package in constraints.txt"
 
@@ -71,6 +71,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -6,3 +6,6 @@ proxy in front of a real deployment would, so nothing is relaxed for the measure
 from learnhub.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+
+# The performance bench's commands (seed_scale, bench): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

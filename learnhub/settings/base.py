@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "notifications",
     "consent",
     "evidence",
+    # The demo data (``seed_demo``): above every app, as it writes through all of them.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "partnerships.models.ResearchQuestion.Status",
         "QuestionDecisionEnum": "partnerships.models.QuestionResponse.Decision",
         "ConsentDecisionEnum": "consent.models.ConsentRecord.Decision",
+        "LearningModeDecisionEnum": "consent.models.LearningModeAnswer.Decision",
         "EvidenceKindEnum": "evidence.models.Evidence.Kind",
         "InsightBriefStatusEnum": "evidence.models.InsightBrief.Status",
         "LearningActionStatusEnum": "evidence.models.LearningAction.Status",

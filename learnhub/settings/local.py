@@ -7,3 +7,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# The performance bench's commands (seed_scale, bench): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -28,3 +28,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Uploads made by tests go to a throwaway folder, never into var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="learnhub-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# The performance bench's commands (seed_scale, bench): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -4,7 +4,7 @@ schedule draft a new one."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from evidence.management.commands.demo_advance_clock import DEMO_TITLE
+from demo.management.commands.demo_advance_clock import DEMO_TITLE
 from evidence.models import InsightBrief
 from evidence.periods import last_ended_period, london_today
 from evidence.services.briefs import brief_draft, briefs_draft_due

@@ -4,7 +4,7 @@ demo's consents say, and safe to load again."""
 import pytest
 from django.core.management import call_command
 
-from evidence.management.commands.seed_demo_evidence import (
+from demo.management.commands.seed_demo_evidence import (
     FOOD_BANK,
     FUNDER,
     LEARNING_PARTNER,

@@ -180,7 +180,7 @@ def seed_brief_demo(partnership: Partnership) -> list[InsightBrief]:
     if existing:
         return existing
     # The evidence demo first (idempotent), so the briefs draw on all of the demo evidence.
-    from evidence.management.commands.seed_demo_evidence import seed_demo_evidence
+    from demo.management.commands.seed_demo_evidence import seed_demo_evidence
 
     seed_demo_evidence()
     parties = {p.role: p for p in partnership.parties.filter(status=Party.Status.ACCEPTED)}

@@ -112,7 +112,7 @@ class Command(BaseCommand):
             # Evidence of every kind from every party (the evidence app; safe to run again).
             call_command("seed_demo_evidence", verbosity=0)
             # Insight briefs: a published brief, a draft, and this period's evidence.
-            from evidence.demo import seed_brief_demo
+            from demo.briefs import seed_brief_demo
 
             seed_brief_demo(partnerships[0])
         self._print_logins(invitation, partnerships)
