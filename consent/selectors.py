@@ -257,20 +257,44 @@ def evidence_citable(
     return evidence_citable_in(queryset=queryset, partnership_ids=[partnership.pk], stage=stage)
 
 
+#: The consents a party must hold now for a brief at each stage to cite its evidence.
+STAGE_NEEDS: dict[str, tuple[str, ...]] = {
+    "draft": (Purpose.PARTICIPATE,),
+    "published": (Purpose.PARTICIPATE, Purpose.PUBLISH),
+}
+
+
+def _citable_at(stage: str, party_ref: str) -> Q:
+    """The ``STAGE_NEEDS`` of ``stage``, asked of the party at ``party_ref``."""
+    if stage not in STAGE_NEEDS:
+        raise ValueError(f"stage must be one of {STAGES}, not {stage!r}")
+    condition = Q()
+    for purpose in STAGE_NEEDS[stage]:
+        condition &= Q(consent_active(purpose, party_ref))
+    return condition
+
+
 def evidence_citable_in(
     *, queryset: QuerySet[Rows], partnership_ids: Iterable[int], stage: Stage
 ) -> QuerySet[Rows]:
     """``evidence_citable`` for the partnerships ``partnership_ids`` at once (drafting
     briefs in batches)."""
-    if stage not in STAGES:
-        raise ValueError(f"stage must be one of {STAGES}, not {stage!r}")
     citable = queryset.filter(
+        _citable_at(stage, "party"),
         partnership_id__in=list(partnership_ids),
         party__status=Party.Status.ACCEPTED,
-    ).filter(consent_active(Purpose.PARTICIPATE))
-    if stage == "published":
-        citable = citable.filter(consent_active(Purpose.PUBLISH))
+    )
     return with_quote_attribution(citable).select_related("party__organisation")
+
+
+def parties_citable_in(*, partnership_ids: Iterable[int], stage: Stage) -> QuerySet[Party]:
+    """The accepted parties of ``partnership_ids`` whose evidence a brief at ``stage`` may
+    cite now: the same rule as ``evidence_citable_in``, asked of parties."""
+    return Party.objects.filter(
+        _citable_at(stage, "pk"),
+        partnership_id__in=list(partnership_ids),
+        status=Party.Status.ACCEPTED,
+    ).select_related("organisation")
 
 
 def with_quote_attribution(queryset: QuerySet[Rows]) -> QuerySet[Rows]:

@@ -29,14 +29,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from consent.models import ConsentRecord
 from consent.selectors import (
     attribution_text,
-    consent_active,
     evidence_citable,
     evidence_citable_in,
     evidence_visible_to,
     evidence_visible_to_party,
+    parties_citable_in,
 )
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
@@ -45,7 +44,6 @@ from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import my_parties_in, questions_with_status_in
 
 Stage = Literal["draft", "published"]
-Purpose = ConsentRecord.Purpose
 
 CitedThrough = InsightBrief.cited_evidence.through
 ComparedThrough = InsightBrief.compared_evidence.through
@@ -171,15 +169,9 @@ def citable_parties(*, partnership: Partnership, stage: Stage) -> QuerySet[Party
 
 
 def citable_parties_in(*, partnership_ids: Iterable[int], stage: Stage) -> QuerySet[Party]:
-    """``citable_parties`` of several partnerships at once, commissioner first in each."""
-    parties = (
-        Party.objects.filter(partnership_id__in=list(partnership_ids), status=Party.Status.ACCEPTED)
-        .filter(consent_active(Purpose.PARTICIPATE, "pk"))
-        .select_related("organisation")
-    )
-    if stage == "published":
-        parties = parties.filter(consent_active(Purpose.PUBLISH, "pk"))
-    return parties
+    """``citable_parties`` of several partnerships at once, commissioner first in each
+    (the rule is ``consent.selectors.parties_citable_in``)."""
+    return parties_citable_in(partnership_ids=partnership_ids, stage=stage)
 
 
 def action_done(action: LearningAction) -> synthesis.ActionDone:
