@@ -5,7 +5,7 @@ from itertools import product
 
 import pytest
 
-from consent.selectors import STAGE_NEEDS, evidence_citable_in, parties_citable_in
+from consent.selectors import STAGE_NEEDS, Stage, evidence_citable_in, parties_citable_in
 from evidence.models import Evidence
 from tests.consent.helpers import decide
 from tests.evidence.briefs_scene import add_evidence
@@ -25,7 +25,7 @@ def test_items_and_parties_are_citable_by_the_same_rule_at_every_stage():
         decide(party, "participate", "grant" if participate else "withdraw")
         decide(party, "publish", "grant" if publish else "withdraw")
         add_evidence(party)
-    expected = {
+    expected: dict[Stage, set[int]] = {
         "draft": {parties[0].pk, parties[1].pk},
         "published": {parties[0].pk},
     }
