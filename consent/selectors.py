@@ -57,11 +57,12 @@ from partnerships.models import (
     Party,
     ResearchQuestion,
 )
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors import accepted_parties_of
 
 Purpose = ConsentRecord.Purpose
 PURPOSES: tuple[str, ...] = tuple(Purpose.values)
-VIEW_PARTNERSHIP = "view_partnership"
+VIEW_PARTNERSHIP = PartnershipPermission.VIEW
 
 CHANNEL_ORDER: list[str] = list(ChallengeRecord.Channel.values)
 

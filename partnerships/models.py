@@ -181,6 +181,7 @@ class Partnership(TimeStampedModel):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        # By name in partnerships.permissions.PartnershipPermission.
         permissions = [
             ("manage_partnership", "Change the partnership, invite parties, change its status"),
             ("contribute_partnership", "Propose and answer research questions"),

@@ -43,12 +43,13 @@ from partnerships.models import (
     Party,
     ResearchQuestion,
 )
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors import accepted_parties_of, acting_parties_for, questions_with_status
 
 #: A cell of the coverage map with fewer visible items than this is "thin".
 THIN_BELOW = 3
 
-CONTRIBUTE = "contribute_partnership"
+CONTRIBUTE = PartnershipPermission.CONTRIBUTE
 
 
 def participation_missing_reason(*, party: Party) -> str | None:

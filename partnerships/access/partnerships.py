@@ -14,6 +14,7 @@ from django.http import Http404
 from accounts.models import User
 from learnhub.errors import Forbidden
 from partnerships.models import Membership, Partnership, Party, ResearchQuestion
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.partnerships import (
     MY_PARTY_ACCEPTED,
     acting_parties_for,
@@ -30,41 +31,41 @@ class PartnershipAction(StrEnum):
     INVITE = "invite"
     REMOVE_PARTY = "remove_party"
     CHANGE_STATUS = "change_status"
-    LEAD_DISCOVERY = "lead_discovery"
-    AGREE_DISCOVERY = "agree_discovery"
+    LEAD_DISCOVERY = PartnershipPermission.LEAD_DISCOVERY
+    AGREE_DISCOVERY = PartnershipPermission.AGREE_DISCOVERY
     CONTRIBUTE = "contribute"
 
 
 _RULES: dict[PartnershipAction, tuple[str, str]] = {
-    PartnershipAction.VIEW: ("view_partnership", ""),
+    PartnershipAction.VIEW: (PartnershipPermission.VIEW, ""),
     PartnershipAction.VIEW_INVITATION: ("", ""),
     PartnershipAction.CHANGE: (
-        "manage_partnership",
+        PartnershipPermission.MANAGE,
         "Only admins of the commissioning funder can change the partnership’s details.",
     ),
     PartnershipAction.INVITE: (
-        "manage_partnership",
+        PartnershipPermission.MANAGE,
         "Only admins of the commissioning funder can invite organisations.",
     ),
     PartnershipAction.REMOVE_PARTY: (
-        "manage_partnership",
+        PartnershipPermission.MANAGE,
         "Only admins of the commissioning funder can remove a party.",
     ),
     PartnershipAction.CHANGE_STATUS: (
-        "manage_partnership",
+        PartnershipPermission.MANAGE,
         "Only admins of the commissioning funder can make the partnership active or close it.",
     ),
     PartnershipAction.LEAD_DISCOVERY: (
-        "lead_discovery",
+        PartnershipPermission.LEAD_DISCOVERY,
         "Only the learning partner can write the discovery brief.",
     ),
     PartnershipAction.AGREE_DISCOVERY: (
-        "agree_discovery",
+        PartnershipPermission.AGREE_DISCOVERY,
         "Only admins of the commissioning funder, a co-funder or a learning partner can "
         "agree the discovery brief.",
     ),
     PartnershipAction.CONTRIBUTE: (
-        "contribute_partnership",
+        PartnershipPermission.CONTRIBUTE,
         "Only members of a party that has joined can propose or answer research questions.",
     ),
 }
@@ -86,7 +87,7 @@ def access_partnership(*, user: User, pk: int, action: PartnershipAction) -> Par
     if not accepted:
         raise Http404("No such partnership.")
     codename, reason = _RULES[action]
-    if codename != "view_partnership" and codename not in partnership_permissions_for(
+    if codename != PartnershipPermission.VIEW and codename not in partnership_permissions_for(
         user=user, partnership=partnership
     ):
         raise Forbidden(reason)

@@ -38,6 +38,7 @@ from partnerships.models import (
     QuestionResponse,
     ResearchQuestion,
 )
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.organisations import organisation_directory
 
 MY_PARTY_ACCEPTED = "accepted"
@@ -74,7 +75,7 @@ def partnerships_for_user(*, user: User) -> QuerySet[Partnership]:
     Each row carries ``my_party_status``: "accepted" when one of the user's organisations
     is an accepted party, else "invited".
     """
-    can_view = Exists(_grants_to(user, "view_partnership"))
+    can_view = Exists(_grants_to(user, PartnershipPermission.VIEW))
     invited = Exists(_invited(user))
     return (
         Partnership.objects.filter(can_view | invited)
@@ -100,7 +101,7 @@ def partnership_for_user(*, user: User, pk: int) -> Partnership | None:
     partnership = (
         Partnership.objects.filter(pk=pk)
         .annotate(
-            viewer_accepted=Exists(_grants_to(user, "view_partnership")),
+            viewer_accepted=Exists(_grants_to(user, PartnershipPermission.VIEW)),
             viewer_invited=Exists(_invited(user)),
         )
         .select_related("funder")
@@ -317,7 +318,7 @@ def questions_awaiting_answer(*, user: User) -> QuerySet[ResearchQuestion]:
         Exists(
             PartnershipGroupObjectPermission.objects.filter(
                 content_object=OuterRef("partnership"),
-                permission__codename="contribute_partnership",
+                permission__codename=PartnershipPermission.CONTRIBUTE,
                 group__user=user,
             ).filter(
                 Q(group=OuterRef("organisation__members_group"))

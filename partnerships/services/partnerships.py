@@ -30,21 +30,22 @@ from partnerships.models import (
     QuestionResponse,
     ResearchQuestion,
 )
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
 
 # --- Permissions ---------------------------------------------------------------------
 
-VIEW = "view_partnership"
-CONTRIBUTE = "contribute_partnership"
-LEAD_DISCOVERY = "lead_discovery"
-AGREE_DISCOVERY = "agree_discovery"
-MANAGE = "manage_partnership"
+VIEW = PartnershipPermission.VIEW
+CONTRIBUTE = PartnershipPermission.CONTRIBUTE
+LEAD_DISCOVERY = PartnershipPermission.LEAD_DISCOVERY
+AGREE_DISCOVERY = PartnershipPermission.AGREE_DISCOVERY
+MANAGE = PartnershipPermission.MANAGE
 
 
-def party_grants(party: Party) -> dict[str, set[str]]:
+def party_grants(party: Party) -> dict[str, set[PartnershipPermission]]:
     """Which permissions an accepted party's members and admins hold on its partnership."""
     members = {VIEW, CONTRIBUTE}
-    admins: set[str] = set()
+    admins: set[PartnershipPermission] = set()
     if party.role == Party.Role.LEARNING_PARTNER:
         members.add(LEAD_DISCOVERY)
         admins.add(AGREE_DISCOVERY)

@@ -49,6 +49,7 @@ from partnerships.forms import (
 )
 from partnerships.models import DiscoveryBrief, Partnership, Party, ResearchQuestion
 from partnerships.navigation import TABS
+from partnerships.permissions import PartnershipPermission
 from partnerships.selectors import (
     accepted_parties_of,
     acting_parties_for,
@@ -141,10 +142,10 @@ def _render(
         "tab": tab,
         "tabs": TABS,
         "can": {
-            "manage": "manage_partnership" in perms,
-            "contribute": "contribute_partnership" in perms,
-            "lead_discovery": "lead_discovery" in perms,
-            "agree_discovery": "agree_discovery" in perms,
+            "manage": PartnershipPermission.MANAGE in perms,
+            "contribute": PartnershipPermission.CONTRIBUTE in perms,
+            "lead_discovery": PartnershipPermission.LEAD_DISCOVERY in perms,
+            "agree_discovery": PartnershipPermission.AGREE_DISCOVERY in perms,
         },
     }
     page.update(context or {})
@@ -465,7 +466,9 @@ def _discovery_page(
     can_agree_as = [
         p
         for p in acting_parties_for(
-            user=_user(request), partnership=partnership, codename="agree_discovery"
+            user=_user(request),
+            partnership=partnership,
+            codename=PartnershipPermission.AGREE_DISCOVERY,
         )
         if p.pk not in agreed_party_ids
     ]
@@ -510,7 +513,9 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = DiscoveryBriefForm(_posted(request), initial=initial)
     form.add_party_field(
-        acting_parties_for(user=user, partnership=partnership, codename="lead_discovery")
+        acting_parties_for(
+            user=user, partnership=partnership, codename=PartnershipPermission.LEAD_DISCOVERY
+        )
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -563,7 +568,9 @@ def discovery_agree(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.AGREE_DISCOVERY)
     form = AgreeForm(request.POST)
     form.add_party_field(
-        acting_parties_for(user=user, partnership=partnership, codename="agree_discovery")
+        acting_parties_for(
+            user=user, partnership=partnership, codename=PartnershipPermission.AGREE_DISCOVERY
+        )
     )
     if form.is_valid():
         try:
@@ -619,7 +626,9 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CONTRIBUTE)
     form = QuestionForm(_posted(request))
     form.add_party_field(
-        acting_parties_for(user=user, partnership=partnership, codename="contribute_partnership")
+        acting_parties_for(
+            user=user, partnership=partnership, codename=PartnershipPermission.CONTRIBUTE
+        )
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -657,7 +666,9 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
     )
     partnership = question.partnership
     acting = list(
-        acting_parties_for(user=user, partnership=partnership, codename="contribute_partnership")
+        acting_parties_for(
+            user=user, partnership=partnership, codename=PartnershipPermission.CONTRIBUTE
+        )
     )
     current = {r.party_id: r for r in question.current_responses}  # type: ignore[attr-defined]
     initial = {}

@@ -67,3 +67,11 @@ def test_one_partnership_is_read_as_the_list_shows_it_to_each_person():
         partnership_for_user(user=person, pk=max(p.pk for p in partnerships.values()) + 1) is None
     )
     assert Party.objects.filter(status=Party.Status.DECLINED).exists()
+
+
+def test_the_permission_names_are_the_ones_the_model_declares():
+    from partnerships.models import Partnership
+    from partnerships.permissions import PartnershipPermission
+
+    declared = {codename for codename, _ in Partnership._meta.permissions}
+    assert {p.value for p in PartnershipPermission} == declared | {"view_partnership"}
