@@ -1,7 +1,6 @@
 """Writes for organisations, memberships and organisation invitations."""
 
 from datetime import datetime
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -14,7 +13,11 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden, LearnHubError
+from learnhub.outbox import outbox_send, outbox_send_many
 from partnerships.models import Membership, Organisation, OrganisationInvitation
+
+#: Emails an organisation invitation (``partnerships.tasks``), sent through the outbox.
+SEND_INVITATION_TASK = "partnerships.send_organisation_invitation"
 
 
 def _duplicate_name_error(name: str, kind: str) -> ValidationError:
@@ -141,9 +144,7 @@ def organisation_invite(
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by
     )
-    from partnerships.tasks import send_organisation_invitation
-
-    transaction.on_commit(lambda: send_organisation_invitation.delay(invitation.pk))
+    outbox_send(task=SEND_INVITATION_TASK, args=[invitation.pk])
     return invitation
 
 
@@ -225,8 +226,5 @@ def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
         .values_list("pk", flat=True)
     )
     OrganisationInvitation.objects.filter(pk__in=waiting).update(email_sent_at=None)
-    from partnerships.tasks import send_organisation_invitation
-
-    for pk in waiting:
-        transaction.on_commit(partial(send_organisation_invitation.delay, pk))
+    outbox_send_many((SEND_INVITATION_TASK, [pk], {}) for pk in waiting)
     return len(waiting)
