@@ -42,7 +42,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from accounts.models import User
 from bench import vocabulary as words
@@ -1587,8 +1587,12 @@ def seeded_tables() -> list[str]:
 
 def reset() -> None:
     """Empty every LearnHub table (the data set's and anything else in them)."""
+    from consent.models import ALLOW_HISTORY_TRUNCATE_SQL
+
     quoted = ", ".join(f'"{t}"' for t in seeded_tables())
-    with connection.cursor() as cursor:
+    # The consent history refuses TRUNCATE unless the transaction says it means it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(ALLOW_HISTORY_TRUNCATE_SQL)
         cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 

@@ -21,6 +21,13 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a history row."""
 
 
+#: On PostgreSQL, TRUNCATE of a history table (directly or by CASCADE) is refused unless
+#: the transaction first runs ``SET LOCAL learnhub.allow_history_truncate = 'on'``: for
+#: wiping a whole database on purpose (the test suite's flush, the bench's reset), never
+#: for removing history (migration ``0004_history_refuses_truncate``).
+ALLOW_HISTORY_TRUNCATE_SQL = "SET LOCAL learnhub.allow_history_truncate = 'on'"
+
+
 class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True

@@ -21,8 +21,8 @@ from django.urls import reverse
 from accounts.models import User
 from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, ConsentState
 from consent.notices import CHALLENGE_NOTICE_VERSION, NOTICES
-from learnhub.celery import app as celery_app
 from learnhub.errors import Conflict
+from learnhub.outbox import outbox_send
 from notifications.services import notify
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import questions_with_status
@@ -113,18 +113,11 @@ def _learning_partner_people(partnership: Partnership, *, but: User) -> list[Use
 
 
 def _rerender_briefs_after_commit(party: Party) -> None:
-    """Once the decision is committed, have the party's briefs re-rendered (drafts
-    recomputed; published briefs shown again without withdrawn evidence). Until the task
-    has run, brief reads filter by the current consent themselves."""
-    task = celery_app.tasks.get(BRIEFS_RERENDER_TASK)
-    if task is None:
-        # Task modules are imported on first need outside a worker (once per process).
-        celery_app.loader.import_default_modules()
-        task = celery_app.tasks.get(BRIEFS_RERENDER_TASK)
-    if task is None:  # the evidence app is not installed: there are no briefs
-        return
-    party_id = party.pk
-    transaction.on_commit(lambda: task.delay(party_id))
+    """Record, with the decision, that the party's briefs must be re-rendered (drafts
+    recomputed; published briefs shown again without withdrawn evidence); the outbox
+    sends it after commit, and again until it has run. Until then, brief reads filter by
+    the current consent themselves."""
+    outbox_send(task=BRIEFS_RERENDER_TASK, args=[party.pk])
 
 
 def _consent_page(partnership: Partnership) -> str:

@@ -1,39 +1,32 @@
 """Background jobs of the evidence app: thin, named, idempotent, taking ids.
 
-Every task is ``acks_late`` with ``reject_on_worker_lost``: a message is acknowledged
-only when its task has finished, and a worker that dies mid-task hands it back to the
-queue, so another worker runs it again. That is safe because each task is idempotent
-(see the services it calls). Only transient database errors are retried.
+Every task shares ``learnhub.tasks.RELIABLE``: ``acks_late`` with
+``reject_on_worker_lost`` (a message is acknowledged only when its task has finished, and
+a worker that dies mid-task hands it back to the queue, so another worker runs it again),
+retries with backoff on transient database errors only, and, for a task sent through the
+outbox, the outbox sweeper as the last resort. That is safe because each task is
+idempotent (see the services it calls).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import transaction
 
 from evidence.services.briefs import (
+    DRAFT_BRIEF_TASK,
     brief_draft,
     briefs_draft,
     briefs_draft_due,
     briefs_rerender_for_party,
     evidence_reminders_send,
 )
+from learnhub.outbox import outbox_send_many
+from learnhub.tasks import RELIABLE
+from learnhub.tasks import TRANSIENT_DATABASE_ERRORS as TRANSIENT
 
-TRANSIENT = (OperationalError, InterfaceError)
-#: What every task here shares: acknowledged only when finished, handed back when its
-#: worker dies, retried with backoff on transient database errors only.
-RELIABLE: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": True,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 logger = logging.getLogger(__name__)
 
 
@@ -68,8 +61,8 @@ def draft_briefs(brief_ids: list[int]) -> dict[str, str]:
         if len(brief_ids) < 2:
             raise
         logger.exception("Drafting briefs %s together failed: drafting each alone.", brief_ids)
-        for brief_id in brief_ids:
-            draft_brief.delay(brief_id)
+        with transaction.atomic():
+            outbox_send_many((DRAFT_BRIEF_TASK, [brief_id], {}) for brief_id in brief_ids)
         return {str(brief_id): "queued alone" for brief_id in brief_ids}
     found = {brief.pk: str(brief.status) for brief in briefs}
     return {str(brief_id): found.get(brief_id, "missing") for brief_id in brief_ids}

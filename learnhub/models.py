@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -30,3 +31,51 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, recorded in the same transaction as the write that needs it.
+
+    ``learnhub.outbox`` publishes it after commit and marks it ``sent_at``; the worker
+    marks it ``done_at`` when the task succeeds. Until then the sweeper publishes it again
+    whenever ``next_attempt_at`` passes, so a broker outage, a lost message or a task that
+    gave up delays the work and never loses it. Every task sent this way is idempotent.
+    """
+
+    task = models.CharField(max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="How many times it was handed to the broker."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="learnhub_outbox_due",
+            ),
+            models.Index(
+                fields=["task"],
+                condition=models.Q(done_at__isnull=True),
+                name="learnhub_outbox_pending_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "done" if self.done_at else "sent" if self.sent_at else "waiting"
+        return f"{self.task} #{self.pk} ({state})"
+
+    @property
+    def task_id(self) -> str:
+        """The Celery task id of every delivery: how the worker finds this row again."""
+        return f"{TASK_ID_PREFIX}{self.pk}"
+
+
+TASK_ID_PREFIX = "outbox-"

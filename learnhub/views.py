@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from learnhub.broker import broker_answers, broker_kind
 from learnhub.models import Heartbeat
 
 # Beat sends a heartbeat every LEARNHUB_HEARTBEAT_SECONDS; allow a few to go missing.
@@ -18,7 +19,9 @@ _MISSED_HEARTBEATS_ALLOWED = 3
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Health for load balancers and ``docker compose``: 200 while the database answers.
+    """Health for load balancers and ``docker compose``: 200 while the database and the
+    broker answer, 503 while either does not (the broker is asked for a real connection,
+    with ``LEARNHUB_BROKER_TIMEOUT_SECONDS`` to answer).
 
     A silent worker does not make the web unhealthy; it is reported as ``stale`` (or
     ``unknown`` before its first heartbeat) so a person can see it. The answer names no
@@ -43,12 +46,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "seconds_since": max(0, round(age.total_seconds())),
         }
 
+    broker = "ok" if broker_answers() else "error"
+    healthy = database == "ok" and broker == "ok"
     return JsonResponse(
         {
-            "status": "ok" if database == "ok" else "error",
+            "status": "ok" if healthy else "error",
             "database": database,
-            "broker": str(settings.CELERY_BROKER_URL).partition("://")[0],
+            "broker": {"kind": broker_kind(), "status": broker},
             "worker": worker,
         },
-        status=200 if database == "ok" else 503,
+        status=200 if healthy else 503,
     )

@@ -9,6 +9,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from accounts.models import User
+from learnhub.outbox import outbox_send_many
 from notifications.models import Notification
 from partnerships.models import Membership, Partnership
 
@@ -41,20 +42,13 @@ def notify(
 
 
 def _email_after_commit(ids: Sequence[int]) -> None:
-    """Queue the emails of the notifications ``ids`` after commit, ``EMAILS_PER_TASK`` to a
-    task, so a task stays well inside its time limit however many people are told."""
-    from notifications.tasks import send_notification_emails
-
-    for start in range(0, len(ids), EMAILS_PER_TASK):
-        chunk = list(ids[start : start + EMAILS_PER_TASK])
-        transaction.on_commit(
-            lambda chunk=chunk: send_notification_emails.apply_async(  # type: ignore[misc, call-arg]
-                (chunk,),
-                # What logs show of the task: written once here, not by Celery's
-                # repr of every id (a third of the time to queue it).
-                argsrepr=f"([{len(chunk)} notifications, {chunk[0]} to {chunk[-1]}],)",
-            )
-        )
+    """Record (in the outbox, with the notifications) the emails of the notifications
+    ``ids``, ``EMAILS_PER_TASK`` to a task, so a task stays well inside its time limit
+    however many people are told. They are sent after commit."""
+    outbox_send_many(
+        (SEND_EMAILS_TASK, [list(ids[start : start + EMAILS_PER_TASK])], {})
+        for start in range(0, len(ids), EMAILS_PER_TASK)
+    )
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -67,6 +61,7 @@ def _column(model: type[Model], name: str) -> str:
 
 #: Emails one ``notifications.send_emails`` task sends (its time limit is two minutes).
 EMAILS_PER_TASK = 100
+SEND_EMAILS_TASK = "notifications.send_emails"
 #: (message, organisation) rows per statement: well within SQLite's and PostgreSQL's
 #: limits on bound parameters.
 MEMBERS_ROWS_PER_INSERT = 500

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from learnhub.tasks import RELIABLE, TRANSIENT_DATABASE_ERRORS
 from partnerships.models import OrganisationInvitation
 
 logger = logging.getLogger(__name__)
@@ -17,11 +18,15 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="partnerships.send_organisation_invitation",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
+    **{
+        **RELIABLE,
+        "autoretry_for": (
+            *TRANSIENT_DATABASE_ERRORS,
+            smtplib.SMTPException,
+            ConnectionError,
+            TimeoutError,
+        ),
+    },
     soft_time_limit=30,
     time_limit=60,
 )
@@ -31,6 +36,9 @@ def send_organisation_invitation(invitation_id: int) -> bool:
     Nothing is sent for an invitation that no longer exists, was already accepted, has
     expired or was already emailed (``email_sent_at``), so a late or repeated delivery of
     this task cannot send a second email or invite anyone who should not be invited.
+    The invitation is marked emailed and committed before the email goes out, and a
+    send that fails gives the mark back for the retry: at most once, as
+    ``notifications.send_emails`` explains (an admin can resend a lost one).
     Returns whether an email went out.
     """
     with transaction.atomic():
@@ -46,9 +54,15 @@ def send_organisation_invitation(invitation_id: int) -> bool:
         if invitation.email_sent_at is not None:
             logger.info("Organisation invitation %s already emailed", invitation_id)
             return False
-        _send(invitation)
         invitation.email_sent_at = timezone.now()
         invitation.save(update_fields=["email_sent_at", "updated_at"])
+    try:
+        _send(invitation)
+    except Exception:
+        OrganisationInvitation.objects.filter(
+            pk=invitation.pk, email_sent_at=invitation.email_sent_at
+        ).update(email_sent_at=None)
+        raise
     return True
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +49,7 @@ from evidence.selectors.briefs import (
     stage_of,
 )
 from learnhub.errors import Conflict
+from learnhub.outbox import outbox_pending, outbox_send, outbox_send_many
 from notifications.services import MembersMessage, notify, notify_members
 from partnerships.models import (
     ActivityEvent,
@@ -71,8 +72,9 @@ RECOMMENDATIONS_MAX = 10_000
 CHALLENGE_TEXT_MAX = 2_000
 CHALLENGES_MAX = 20
 ALL_AREAS = "*"
-#: A brief still "drafting" this long after it was asked for lost its task: queue it again.
-STUCK_DRAFTING = timedelta(minutes=10)
+#: The drafting tasks (``evidence.tasks``), sent by name through the outbox.
+DRAFT_BRIEF_TASK = "evidence.draft_brief"
+DRAFT_BRIEFS_TASK = "evidence.draft_briefs"
 #: How long before a period ends parties with no evidence are reminded, by cadence.
 REMINDER_DAYS_BEFORE_END = {"weekly": 2, "monthly": 5, "quarterly": 14}
 
@@ -130,22 +132,36 @@ def _who(user: User, partnership: Partnership) -> str:
 
 
 def _queue_drafting(brief: InsightBrief) -> None:
-    from evidence.tasks import draft_brief
-
-    brief_id = brief.pk
-    transaction.on_commit(lambda: draft_brief.delay(brief_id))
+    """Record, with the write that made the brief "drafting", that it must be drafted."""
+    outbox_send(task=DRAFT_BRIEF_TASK, args=[brief.pk])
 
 
 def _queue_drafting_in_batches(brief_ids: Sequence[int]) -> None:
-    """Queue ``evidence.draft_briefs`` after commit for ``brief_ids``, in batches of
-    ``LEARNHUB_BRIEF_DRAFT_BATCH``."""
-    from evidence.tasks import draft_briefs
-
+    """Record ``evidence.draft_briefs`` for ``brief_ids`` in the outbox (sent after
+    commit), in batches of ``LEARNHUB_BRIEF_DRAFT_BATCH``."""
     size = max(1, int(settings.LEARNHUB_BRIEF_DRAFT_BATCH))
     count = -(-len(brief_ids) // size)  # batches of even sizes: none much longer than another
-    for n in range(count):
-        batch = list(brief_ids[n * len(brief_ids) // count : (n + 1) * len(brief_ids) // count])
-        transaction.on_commit(lambda batch=batch: draft_briefs.delay(batch))  # type: ignore[misc]
+    outbox_send_many(
+        (
+            DRAFT_BRIEFS_TASK,
+            [list(brief_ids[n * len(brief_ids) // count : (n + 1) * len(brief_ids) // count])],
+            {},
+        )
+        for n in range(count)
+    )
+
+
+def _briefs_on_their_way() -> set[int]:
+    """Briefs whose drafting task is recorded and has not succeeded yet (waiting in the
+    outbox, queued, running or retrying): queueing them again would only repeat it."""
+    found: set[int] = set()
+    for row in outbox_pending(tasks=(DRAFT_BRIEF_TASK, DRAFT_BRIEFS_TASK)):
+        first = row.args[0] if row.args else None
+        if isinstance(first, int):
+            found.add(first)
+        elif isinstance(first, list):
+            found.update(pk for pk in first if isinstance(pk, int))
+    return found
 
 
 def _clean_period(period_start: date, period_end: date) -> Period:
@@ -231,6 +247,19 @@ def _plain_language(brief: InsightBrief, sections: list[dict[str, Any]]) -> dict
     )
 
 
+def _lock_parties_of(brief_ids: Sequence[int]) -> None:
+    """Lock the parties of the partnerships of ``brief_ids`` as ``consent_record`` does
+    (``FOR NO KEY UPDATE`` conflicts with its ``FOR UPDATE`` but lets evidence be added
+    meanwhile)."""
+    partnerships = InsightBrief.objects.filter(pk__in=sorted(set(brief_ids))).values("partnership")
+    list(
+        Party.objects.select_for_update(no_key=True)
+        .filter(partnership__in=partnerships)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def brief_draft(*, brief_id: int) -> InsightBrief | None:
     """Draft the brief ``brief_id`` (``briefs_draft`` for one brief). Returns the brief,
     or None if it no longer exists."""
@@ -250,8 +279,16 @@ def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
     only briefs still "drafting" are drafted, all in one transaction, so a second
     delivery changes nothing and a delivery cut short leaves nothing half-written.
     Returns the briefs that exist, in id order, whatever their status.
+
+    Consent decisions and drafting exclude each other: before it reads anything,
+    drafting takes the row locks of the partnerships' parties that ``consent_record``
+    takes (parties first, then briefs, each in id order). A decision that came first has
+    committed before drafting reads consent; one that comes later waits for the draft to
+    commit, and its re-render then finds the draft. So a stored brief never cites
+    evidence whose consent was withdrawn before the brief was stored.
     """
     with transaction.atomic():
+        _lock_parties_of(brief_ids)
         briefs = list(
             InsightBrief.objects.select_for_update(of=("self",))
             .select_related("partnership")
@@ -675,14 +712,21 @@ def briefs_rerender_for_party(*, party_id: int) -> int:
 # --- On the schedule ----------------------------------------------------------------------
 
 
+@transaction.atomic
 def briefs_draft_due(*, now: datetime | None = None) -> list[int]:
     """For every active partnership whose last cadence period (Europe/London calendar)
-    has ended without a brief, make the brief and queue its drafting; queue again any
-    brief left "drafting" for too long. Safe to run any number of times at once: the
-    unique constraint keeps one brief per period. Returns the ids queued."""
+    has ended without a brief, make the brief; then queue (in batches, through the
+    outbox) every brief of an ended period that is still "drafting" and whose drafting
+    is not already on its way. Returns the ids queued.
+
+    One transaction: the briefs and their outbox rows commit together, so no brief is
+    ever made without its task. Safe to run any number of times at once: the unique
+    constraint keeps one brief per period; briefs another run (or a drafting worker)
+    holds are skipped, and a brief whose task is recorded and not yet done is not
+    queued again, so duplicate ticks add no deliveries.
+    """
     now = now or timezone.now()
     today = london_today(now)
-    queued: list[int] = []
     partnerships = Partnership.objects.filter(status=Partnership.Status.ACTIVE).order_by("pk")
     for partnership in partnerships:
         period = last_ended_period(today, partnership.brief_cadence)
@@ -691,19 +735,23 @@ def briefs_draft_due(*, now: datetime | None = None) -> list[int]:
         )
         if became_active is not None and period.end < became_active:
             continue  # the period ended before the partnership was active
-        brief, created = brief_request(
+        brief_request(
             partnership=partnership,
             period_start=period.start,
             period_end=period.end,
             by=None,
             queue=False,
         )
-        if created:
-            queued.append(brief.pk)
-    stuck = InsightBrief.objects.filter(
-        status=Status.DRAFTING, updated_at__lt=now - STUCK_DRAFTING
-    ).exclude(pk__in=queued)
-    queued.extend(stuck.order_by("pk").values_list("pk", flat=True))
+    # Lock first, then read the outbox: a run that locks these rows after another run
+    # committed also sees that run's outbox rows.
+    drafting = list(
+        InsightBrief.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.DRAFTING, period_end__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    on_their_way = _briefs_on_their_way()
+    queued = [pk for pk in drafting if pk not in on_their_way]
     _queue_drafting_in_batches(queued)
     return queued
 

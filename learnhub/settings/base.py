@@ -213,6 +213,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ------------------------------------------------------------------
+# How long the web (and the outbox) waits for Redis before it carries on without it: the
+# cache treats the wait as a miss, the outbox leaves the task for its sweeper.
+LEARNHUB_BROKER_TIMEOUT_SECONDS = env.float("LEARNHUB_BROKER_TIMEOUT_SECONDS", default=0.5)
+
+
+def redis_cache(url: str) -> dict[str, object]:
+    """Django's cache on Redis, as every environment with Redis uses it: an unreachable
+    Redis is a cache miss after a short wait (``learnhub.cache``), never a 500."""
+    return {
+        "BACKEND": "learnhub.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "socket_connect_timeout": LEARNHUB_BROKER_TIMEOUT_SECONDS,
+            "socket_timeout": LEARNHUB_BROKER_TIMEOUT_SECONDS,
+        },
+    }
+
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -227,9 +245,7 @@ if REDIS_URL:
         "unacked_restore_throttle": env.int("LEARNHUB_REDIS_RESTORE_THROTTLE", default=10),
     }
     # One cache for every web process, so allauth's rate limits hold across workers.
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     # Embedded default: Kombu's filesystem transport, so `make run` needs no Redis.
     CELERY_BROKER_URL = "filesystem://localhost//"  # the host is ignored; naming it stops a warning
@@ -279,6 +295,15 @@ CELERY_BEAT_SCHEDULE["partnerships-reconcile-groups"] = {
     "task": "partnerships.reconcile_groups",
     "schedule": 60 * 60.0,
     "options": {"expires": 60 * 60.0},
+}
+# The outbox (learnhub.outbox): how often beat sweeps it, and how long a published task
+# has to succeed before it is sent again (doubling each time, up to six hours).
+LEARNHUB_OUTBOX_SWEEP_SECONDS = env.float("LEARNHUB_OUTBOX_SWEEP_SECONDS", default=30.0)
+LEARNHUB_OUTBOX_REDELIVER_SECONDS = env.float("LEARNHUB_OUTBOX_REDELIVER_SECONDS", default=900.0)
+CELERY_BEAT_SCHEDULE["learnhub-outbox-sweep"] = {
+    "task": "learnhub.outbox_sweep",
+    "schedule": LEARNHUB_OUTBOX_SWEEP_SECONDS,
+    "options": {"expires": LEARNHUB_OUTBOX_SWEEP_SECONDS},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

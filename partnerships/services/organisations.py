@@ -2,7 +2,6 @@
 
 import logging
 from datetime import datetime
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -15,9 +14,13 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden, LearnHubError
+from learnhub.outbox import outbox_send, outbox_send_many
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 
 logger = logging.getLogger(__name__)
+
+#: Emails an organisation invitation (``partnerships.tasks``), sent through the outbox.
+SEND_INVITATION_TASK = "partnerships.send_organisation_invitation"
 
 
 def _duplicate_name_error(name: str, kind: str) -> ValidationError:
@@ -144,9 +147,7 @@ def organisation_invite(
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by
     )
-    from partnerships.tasks import send_organisation_invitation
-
-    transaction.on_commit(lambda: send_organisation_invitation.delay(invitation.pk))
+    outbox_send(task=SEND_INVITATION_TASK, args=[invitation.pk])
     return invitation
 
 
@@ -228,10 +229,7 @@ def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
         .values_list("pk", flat=True)
     )
     OrganisationInvitation.objects.filter(pk__in=waiting).update(email_sent_at=None)
-    from partnerships.tasks import send_organisation_invitation
-
-    for pk in waiting:
-        transaction.on_commit(partial(send_organisation_invitation.delay, pk))
+    outbox_send_many((SEND_INVITATION_TASK, [pk], {}) for pk in waiting)
     return len(waiting)
 
 

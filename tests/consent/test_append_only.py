@@ -56,6 +56,29 @@ def test_on_postgresql_a_bulk_queryset_update_is_rejected_too(records):
     assert ConsentRecord.objects.get().note == ""
 
 
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)  # committed rows: no deferred checks pending
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE consent_consentrecord CASCADE",
+        "TRUNCATE consent_challengerecord, consent_challengestate",
+        # A cascade from a table the history points at reaches the history too.
+        "TRUNCATE partnerships_partnership CASCADE",
+    ],
+)
+def test_on_postgresql_the_database_rejects_truncate(records, statement):
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+
+    assert ConsentRecord.objects.count() == 1
+    assert ChallengeRecord.objects.count() == 1
+
+
 def test_the_admin_shows_records_read_only(records, client):
     operator = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(operator)

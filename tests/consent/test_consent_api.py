@@ -630,12 +630,10 @@ def test_withdrawal_takes_effect_on_the_very_next_request(scene):
 
 
 def test_a_change_of_what_briefs_may_use_has_them_re_rendered_after_commit(
-    scene, monkeypatch, django_capture_on_commit_callbacks
+    scene, task_runs, django_capture_on_commit_callbacks
 ):
-    queued: list[int] = []
     celery_app.loader.import_default_modules()
-    task = celery_app.tasks[BRIEFS_RERENDER_TASK]
-    monkeypatch.setattr(task, "delay", queued.append)
+    queued = task_runs(celery_app.tasks[BRIEFS_RERENDER_TASK])
     client = client_for(scene.grantee_admin)
 
     def post(purpose: str, decision: str) -> None:
@@ -646,7 +644,7 @@ def test_a_change_of_what_briefs_may_use_has_them_re_rendered_after_commit(
 
     with django_capture_on_commit_callbacks(execute=False) as before_commit:
         post("publish", "grant")
-    assert queued == []  # nothing is queued inside the transaction
+    assert queued == []  # nothing runs inside the transaction
     for callback in before_commit:
         callback()
     assert queued == [scene.grantee_party.pk]

@@ -552,7 +552,9 @@ def test_a_batch_costs_the_queries_of_one_brief(django_assert_max_num_queries):
     )
 
 
-def test_a_batch_that_fails_is_drafted_brief_by_brief(monkeypatch):
+def test_a_batch_that_fails_is_drafted_brief_by_brief(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     """One brief that cannot be drafted (here: its composition fails) holds up no other."""
     from evidence import tasks
     from evidence.selectors import briefs as selectors
@@ -573,7 +575,10 @@ def test_a_batch_that_fails_is_drafted_brief_by_brief(monkeypatch):
     # The batch fails, so each brief gets a task of its own: tests run tasks at once, so
     # the bad brief's own task fails here, as a worker would report it, after the good
     # brief's task has drafted it.
-    with pytest.raises(ValueError, match="cannot draft this one"):
+    with (
+        pytest.raises(ValueError, match="cannot draft this one"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tasks.draft_briefs.apply(args=(ids,), throw=True)
 
     statuses = dict(InsightBrief.objects.filter(pk__in=ids).values_list("pk", "status"))

@@ -7,12 +7,15 @@ The structure is checked with PyYAML; validity with the Compose v2 binary that t
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import compose
 import pytest
 import yaml
+
+from tests.infra.redis_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_BINARY = Path(compose.__file__).parent / "docker-compose"
@@ -139,3 +142,26 @@ def test_secrets_and_local_state_stay_out_of_the_image():
     ignored = set((REPO / ".dockerignore").read_text().split())
 
     assert {".env", ".git", ".venv", "var", "*.sqlite3"} <= ignored
+
+
+def _run_web_health_check(services: dict[str, Any], address: str) -> int:
+    """The web service's health check, as compose runs it, against ``address``."""
+    command = services["web"]["healthcheck"]["test"]
+    assert command[:3] == ["CMD", "python", "-c"]
+    script = command[3].replace("http://127.0.0.1:8000", address)
+    environment = {**os.environ, "DJANGO_ALLOWED_HOSTS": "localhost"}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env=environment, capture_output=True, timeout=30
+    ).returncode
+
+
+def test_the_web_health_check_fails_while_the_broker_is_down(services, live_server, settings):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    down = _run_web_health_check(services, live_server.url)
+
+    settings.CELERY_BROKER_URL = "filesystem://localhost//"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(REPO)}
+    up = _run_web_health_check(services, live_server.url)
+
+    assert (down, up) == (1, 0)

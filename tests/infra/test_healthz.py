@@ -1,5 +1,8 @@
 """``/healthz/`` tells load balancers and people whether the database and the worker are alive."""
 
+import os
+import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,9 +17,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def embedded_broker(settings):
+def embedded_broker(settings, tmp_path):
     settings.CELERY_BROKER_URL = "filesystem://localhost//"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(tmp_path),
+        "data_folder_out": str(tmp_path),
+    }
     settings.LEARNHUB_HEARTBEAT_SECONDS = 60
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_before_any_heartbeat_the_worker_is_unknown_and_the_site_is_healthy(client: Client):
@@ -27,9 +41,41 @@ def test_before_any_heartbeat_the_worker_is_unknown_and_the_site_is_healthy(clie
     assert response.json() == {
         "status": "ok",
         "database": "ok",
-        "broker": "filesystem",
+        "broker": {"kind": "filesystem", "status": "ok"},
         "worker": {"status": "unknown", "last_heartbeat": None, "seconds_since": None},
     }
+
+
+@pytest.mark.needs_redis
+def test_a_redis_broker_that_answers_is_ok(client: Client, settings):
+    settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+    response = client.get("/healthz/")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["broker"] == {"kind": "redis", "status": "ok"}
+
+
+def test_a_redis_broker_that_does_not_answer_makes_the_site_unhealthy_quickly(
+    client: Client, settings
+):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+    started = time.monotonic()
+    response = client.get("/healthz/")
+    took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "broker": {"kind": "redis", "status": "error"},
+        "worker": {"status": "unknown", "last_heartbeat": None, "seconds_since": None},
+    }
+    assert took < 2
 
 
 def test_a_recent_heartbeat_shows_the_worker_is_running(client: Client, monkeypatch):
@@ -61,7 +107,7 @@ def test_the_broker_is_named_by_kind_only_never_by_its_address(client: Client, s
 
     response = client.get("/healthz/")
 
-    assert response.json()["broker"] == "redis"
+    assert response.json()["broker"] == {"kind": "redis", "status": "error"}
     assert b"s3cret" not in response.content
     assert b"redis.internal" not in response.content
 
@@ -86,7 +132,7 @@ def test_an_unreachable_database_answers_503(client: Client, monkeypatch):
     assert response.json() == {
         "status": "error",
         "database": "error",
-        "broker": "filesystem",
+        "broker": {"kind": "filesystem", "status": "ok"},
         "worker": {"status": "unknown", "last_heartbeat": None, "seconds_since": None},
     }
 

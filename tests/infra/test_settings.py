@@ -100,7 +100,7 @@ def test_services_and_email_come_from_urls_in_the_environment(tmp_path: Path) ->
         "allowed_hosts": ["learnhub.example.org"],
         "broker": "redis://cache.internal:6379/0",
         "result_backend": "redis://cache.internal:6379/0",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "learnhub.cache.ResilientRedisCache",
         "email_backend": "django.core.mail.backends.smtp.EmailBackend",
         "email_host": "smtp.example.org",
         "email_port": 587,
