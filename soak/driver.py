@@ -143,7 +143,7 @@ class Client:
         kept, self.token = self.token, ""
         status, data = self.call(
             "login", "POST", "/_allauth/app/v1/auth/login",
-            {"email": email, "password": password}, expected=(200,),
+            {"email": email, "password": password}, expected=(200, 429),
         )  # fmt: skip
         token = data.get("meta", {}).get("session_token", "") if isinstance(data, dict) else ""
         self.token = token if status == 200 and token else kept
