@@ -3,6 +3,7 @@
 #   make run    set up, migrate, load the demo data, then serve with a Celery worker and beat
 #   make test   run the test suite (services that are not installed are skipped, with a reason)
 #   make lint   ruff (lint and format check), mypy and the import contracts
+#   make soak   two web nodes, two workers and beat under load and faults (minutes; not in make test)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -16,7 +17,7 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install run migrate seed test lint format lock
+.PHONY: help install run migrate seed test lint format lock soak
 
 help:
 	@echo "make run     serve LearnHub at http://127.0.0.1:$(PORT)/ with demo data, a worker and beat"
@@ -24,6 +25,7 @@ help:
 	@echo "make lint    ruff check, ruff format --check, mypy and lint-imports"
 	@echo "make format  fix what ruff can fix and format the code"
 	@echo "make lock    pin the newest allowed versions of every package in constraints.txt"
+	@echo "make soak    load and faults across two web nodes, two workers and beat (SOAK_SECONDS=180)"
 
 # The virtualenv is (re)built when pyproject.toml or constraints.txt changes; constraints.txt
 # holds the exact versions (make lock refreshes it).
@@ -76,3 +78,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The soak test (README, "Soak test"): its own redis-server and PostgreSQL database
+# (learnhub_soak on 127.0.0.1:5432, dropped and made again), two gunicorn nodes behind
+# HAProxy, two Celery workers and beat, driven for SOAK_SECONDS (180) while faults are
+# injected; exits non-zero when a check fails. Not part of `make test`.
+soak: install
+	soak/install-tools.sh
+	$(BIN)/python -m soak
