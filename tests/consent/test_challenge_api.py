@@ -185,6 +185,12 @@ def test_a_question_not_yet_agreed_may_be_withdrawn_but_not_granted(scene):
         "areas": [f"Question {proposed.pk} is not an agreed research question of this partnership."]
     }
     assert withdrawn.status_code == 201
+    assert list(
+        ChallengeRecord.objects.filter(party=scene.grantee_party).values_list(
+            "decision", "areas", "channels", "recorded_by"
+        )
+    ) == [("withdraw", [proposed.pk], ["workshop"], scene.grantee_admin.pk)]
+    assert not ChallengeState.objects.filter(party=scene.grantee_party).exists()
 
 
 @pytest.mark.parametrize(
@@ -254,6 +260,8 @@ def test_everything_and_particular_questions_together_is_a_400(scene):
     assert response.json() == {
         "areas": ["Choose everything or particular research questions, not both."]
     }
+    assert not ChallengeRecord.objects.filter(partnership=scene.partnership).exists()
+    assert not ChallengeState.objects.filter(partnership=scene.partnership).exists()
 
 
 def test_a_question_of_another_partnership_is_a_400(scene):

@@ -232,6 +232,7 @@ def test_a_member_is_refused_even_with_bad_input(scene):
     )
 
     assert response.status_code == 403
+    assert not ConsentRecord.objects.filter(partnership=scene.partnership).exists()
 
 
 def test_another_partys_admin_cannot_decide_for_a_grantee(scene):
@@ -256,6 +257,15 @@ def test_each_party_decides_for_itself_the_funder_too(scene):
 
     assert response.status_code == 201
     assert response.json()["party"] == scene.funder_party.pk
+    record = ConsentRecord.objects.get(partnership=scene.partnership)
+    assert (record.party, record.purpose, record.decision, record.recorded_by) == (
+        scene.funder_party,
+        "participate",
+        "grant",
+        scene.funder_admin,
+    )
+    state = ConsentState.objects.get(party=scene.funder_party, purpose="participate")
+    assert (state.granted, state.record) == (True, record)
 
 
 @pytest.mark.parametrize("who", ["outsider", "invited_admin"])

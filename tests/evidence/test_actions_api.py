@@ -50,6 +50,24 @@ def test_a_party_records_what_it_will_change_against_a_brief():
         None,
     )
     assert body["description"] == "Run a bring-a-friend night"
+    action = LearningAction.objects.get(pk=body["id"])
+    assert (
+        action.partnership,
+        action.party,
+        action.brief,
+        action.description,
+        action.status,
+        action.done_at,
+        action.created_by,
+    ) == (
+        scene.partnership,
+        scene.grantee_party,
+        brief,
+        "Run a bring-a-friend night",
+        "planned",
+        None,
+        scene.grantee_member,
+    )
 
 
 def test_marking_an_action_done_records_when_and_what_changed():
@@ -71,6 +89,10 @@ def test_marking_an_action_done_records_when_and_what_changed():
     assert response.json()["status"] == "done"
     assert response.json()["outcome"] == "Twice as many young people came."
     assert response.json()["done_at"] is not None
+    action = LearningAction.objects.get(pk=created["id"])
+    assert (action.status, action.outcome) == ("done", "Twice as many young people came.")
+    assert action.done_at is not None
+    assert action.done_at.isoformat().replace("+00:00", "Z") == response.json()["done_at"]
 
 
 def test_every_party_sees_every_action_and_outsiders_nothing():
@@ -140,6 +162,13 @@ def test_the_learning_partner_records_actions_for_any_party():
 
     assert response.status_code == 201
     assert response.json()["party"] == scene.funder_party.pk
+    action = LearningAction.objects.get(pk=response.json()["id"])
+    assert (action.party, action.description, action.status, action.created_by) == (
+        scene.funder_party,
+        "Fund for three years",
+        "planned",
+        scene.lp_member,
+    )
 
 
 @pytest.mark.parametrize(

@@ -272,6 +272,16 @@ def test_learning_partner_edits_so_what_recommendations_and_challenges():
     ]
     assert body["plain_language"]["reading_ease"] is not None
     assert "There is no “so what?” yet" not in " ".join(body["plain_language"]["warnings"])
+    brief.refresh_from_db()
+    assert (brief.so_what, brief.recommendations) == (
+        "Young people come back when friends come too.",
+        "Fund a bring-a-friend night.",
+    )
+    assert brief.challenges == [
+        {"party": scene.funder_party.pk, "area": "*", "text": "Fund longer."},
+        {"party": scene.grantee_party.pk, "area": scene.q1.pk, "text": "Ask why."},
+    ]
+    assert brief.plain_language == body["plain_language"]
 
 
 @pytest.mark.parametrize(
@@ -421,6 +431,8 @@ def test_publishing_twice_is_a_conflict():
     brief = drafted(scene)
     client = client_for(scene.lp_member)
     client.post(api("brief-publish", pk=brief.pk))
+    brief.refresh_from_db()
+    published_at = brief.published_at
 
     response = client.post(api("brief-publish", pk=brief.pk))
 
@@ -428,6 +440,13 @@ def test_publishing_twice_is_a_conflict():
     assert response.json() == {
         "detail": "This brief has been published, so it can no longer be changed."
     }
+    brief.refresh_from_db()
+    assert published_at is not None
+    assert (brief.status, brief.published_at, brief.published_by) == (
+        InsightBrief.Status.PUBLISHED,
+        published_at,
+        scene.lp_member,
+    )
 
 
 def test_a_brief_still_drafting_cannot_be_published():

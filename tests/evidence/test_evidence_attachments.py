@@ -188,6 +188,9 @@ def test_a_document_needs_a_file_or_words(media_root):
     assert without.status_code == 400
     assert without.json()["attachment"] == ["Attach the document, or say what is in it."]
     assert with_file.status_code == 201
+    stored = Evidence.objects.get(partnership=scene.partnership)
+    assert (stored.pk, stored.kind, stored.body) == (with_file.json()["id"], "document", "")
+    assert list(stored.attachments.values_list("original_name", flat=True)) == ["plan.pdf"]
 
 
 def test_multipart_takes_questions_and_prompts_as_well(media_root):
@@ -213,6 +216,13 @@ def test_multipart_takes_questions_and_prompts_as_well(media_root):
         "learned": "People come for the company.",
         "patterns": "Rainy days are quiet.",
     }
+    stored = Evidence.objects.get(pk=response.json()["id"])
+    assert list(stored.questions.all()) == [scene.question]
+    assert stored.prompts == {
+        "learned": "People come for the company.",
+        "patterns": "Rainy days are quiet.",
+    }
+    assert list(stored.attachments.values_list("original_name", flat=True)) == ["photo.png"]
 
 
 def test_multipart_prompts_may_also_be_json_text(media_root):
@@ -232,6 +242,10 @@ def test_multipart_prompts_may_also_be_json_text(media_root):
 
     assert response.status_code == 201, response.json()
     assert response.json()["prompts"] == {
+        "what_we_did": "Talked.",
+        "what_it_means": "We listen better.",
+    }
+    assert Evidence.objects.get(pk=response.json()["id"]).prompts == {
         "what_we_did": "Talked.",
         "what_it_means": "We listen better.",
     }
@@ -319,6 +333,11 @@ def test_patch_with_a_file_adds_another_file(media_root):
     assert response.status_code == 200, response.json()
     assert [a["name"] for a in response.json()["attachments"]] == ["a.pdf", "b.png"]
     assert len(files_under(media_root)) == 2
+    assert list(
+        EvidenceAttachment.objects.filter(evidence_id=created["id"])
+        .order_by("pk")
+        .values_list("original_name", flat=True)
+    ) == ["a.pdf", "b.png"]
 
 
 def test_the_owner_removes_one_file_on_the_page(media_root, django_capture_on_commit_callbacks):

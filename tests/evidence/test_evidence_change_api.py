@@ -63,6 +63,12 @@ def test_a_change_is_checked_as_the_whole_item_would_be():
     value_alone = api_client(scene.grantee_member).patch(
         api("evidence-detail", pk=item["id"]), {"value": 3}, format="json"
     )
+    refused = Evidence.objects.get(pk=item["id"])
+    assert (refused.kind, refused.prompts, refused.value) == (
+        "after_action_review",
+        item["prompts"],
+        None,
+    )
     to_story_properly = api_client(scene.grantee_member).patch(
         api("evidence-detail", pk=item["id"]),
         {"kind": "story", "prompts": {}, "body": "What happened, in short."},
@@ -76,6 +82,12 @@ def test_a_change_is_checked_as_the_whole_item_would_be():
     assert to_story_properly.status_code == 200
     assert to_story_properly.json()["kind"] == "story"
     assert to_story_properly.json()["prompts"] == {}
+    changed = Evidence.objects.get(pk=item["id"])
+    assert (changed.kind, changed.prompts, changed.body) == (
+        "story",
+        {},
+        "What happened, in short.",
+    )
 
 
 def test_changing_nothing_records_nothing():

@@ -113,6 +113,14 @@ def test_kinds_without_prompts_are_added_with_a_body(kind):
 
     assert response.status_code == 201, response.json()
     assert response.json()["kind"] == kind
+    stored = Evidence.objects.get(partnership=scene.partnership)
+    assert (stored.pk, stored.kind, stored.body, stored.party, stored.submitted_by) == (
+        response.json()["id"],
+        kind,
+        "They said the warm room made the difference.",
+        scene.grantee_party,
+        scene.grantee_member,
+    )
 
 
 def test_a_statistic_keeps_its_value_unit_baseline_and_period():
@@ -230,6 +238,7 @@ def test_consent_is_checked_before_the_input_so_bad_input_still_gets_403():
     response = submit(scene, {"kind": "poem"})
 
     assert response.status_code == 403
+    _nothing_stored(scene)
 
 
 def test_after_withdrawing_participate_nothing_more_can_be_added():
@@ -272,6 +281,7 @@ def test_an_unknown_partnership_is_404():
     )
 
     assert response.status_code == 404
+    _nothing_stored(scene)
 
 
 def test_a_closed_partnership_takes_no_new_evidence():
@@ -316,6 +326,13 @@ def test_every_party_role_adds_evidence_with_its_own_consent():
     assert funder.json()["party"]["role"] == Party.Role.FUNDER
     assert learning_partner.status_code == 201
     assert learning_partner.json()["party"]["role"] == Party.Role.LEARNING_PARTNER
+    assert {
+        (row.pk, row.party, row.submitted_by)
+        for row in Evidence.objects.filter(partnership=scene.partnership)
+    } == {
+        (funder.json()["id"], scene.funder_party, scene.funder_member),
+        (learning_partner.json()["id"], scene.lp_party, scene.lp_member),
+    }
 
 
 def test_questions_are_deduplicated_and_may_be_proposed_or_agreed():

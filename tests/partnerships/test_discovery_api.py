@@ -225,6 +225,10 @@ def test_an_unwritten_brief_cannot_be_agreed():
     assert response.json() == {
         "detail": "The discovery brief has not been written yet, so there is nothing to agree."
     }
+    assert DiscoveryAgreement.objects.count() == 0
+    assert not ActivityEvent.objects.filter(
+        partnership=scene.partnership, verb="discovery_agreed"
+    ).exists()
 
 
 def test_someone_admin_of_two_parties_says_which_one_agrees():

@@ -118,6 +118,12 @@ def test_identifier_is_optional(signed_in):
 
     assert response.status_code == 201
     assert response.json()["identifier"] == ""
+    organisation = Organisation.objects.get(pk=response.json()["id"])
+    assert (organisation.name, organisation.kind, organisation.identifier) == (
+        "Open Doors",
+        "learning_partner",
+        "",
+    )
 
 
 def test_a_duplicate_name_in_the_same_kind_is_refused_ignoring_case(signed_in):

@@ -285,6 +285,9 @@ def test_put_on_a_partnership_is_not_allowed():
     )
 
     assert response.status_code == 405
+    title = scene.partnership.title
+    scene.partnership.refresh_from_db()
+    assert scene.partnership.title == title
 
 
 # --- Parties: inviting, accepting, declining ---------------------------------------------
@@ -382,12 +385,26 @@ def test_declining_gives_no_access_and_answering_twice_is_a_conflict():
     assert declined.status_code == 200
     assert declined.json()["status"] == "declined"
     assert client.get(url("partnership-detail", pk=scene.partnership.pk)).status_code == 404
+    party.refresh_from_db()
+    assert party.status == "declined"
+    assert not PartnershipGroupObjectPermission.objects.filter(
+        content_object=scene.partnership, group=org.members_group
+    ).exists()
+    assert (
+        ActivityEvent.objects.filter(partnership=scene.partnership, verb="party_declined").count()
+        == 1
+    )
     again = client.post(decline)
     assert again.status_code == 404  # a declined organisation is outside the partnership
+    assert (
+        ActivityEvent.objects.filter(partnership=scene.partnership, verb="party_declined").count()
+        == 1
+    )
 
 
 def test_accepting_an_accepted_party_is_a_conflict():
     scene = build_partnership_scene()
+    events_before = ActivityEvent.objects.filter(partnership=scene.partnership).count()
 
     response = client_for(scene.grantee_admin).post(
         url(
@@ -399,6 +416,9 @@ def test_accepting_an_accepted_party_is_a_conflict():
 
     assert response.status_code == 409
     assert response.json() == {"detail": "This invitation has already been accepted."}
+    scene.grantee_party.refresh_from_db()
+    assert scene.grantee_party.status == "accepted"
+    assert ActivityEvent.objects.filter(partnership=scene.partnership).count() == events_before
 
 
 @pytest.mark.parametrize("state", ["invited", "accepted"])
@@ -481,6 +501,11 @@ def test_a_declined_organisation_can_be_invited_again():
     assert response.status_code == 201
     assert response.json()["id"] == party.pk
     assert response.json()["status"] == "invited"
+    assert list(
+        Party.objects.filter(partnership=scene.partnership, organisation=org).values_list(
+            "pk", "status"
+        )
+    ) == [(party.pk, "invited")]
 
 
 # --- Parties: removing and leaving ---------------------------------------------------------
@@ -553,6 +578,11 @@ def test_the_commissioner_cannot_leave():
     assert response.json() == {
         "detail": "The commissioning funder cannot leave its own partnership. Close it instead."
     }
+    scene.funder_party.refresh_from_db()
+    assert scene.funder_party.status == "accepted"
+    assert not ActivityEvent.objects.filter(
+        partnership=scene.partnership, verb="party_left"
+    ).exists()
 
 
 # --- Outsiders -------------------------------------------------------------------------

@@ -110,6 +110,9 @@ def test_becomes_active_once_brief_question_and_learning_partner_are_in_place():
     assert response.status_code == 200
     assert response.json()["status"] == "active"
     assert response.json()["status_changed_at"] is not None
+    scene.partnership.refresh_from_db()
+    assert scene.partnership.status == "active"
+    assert scene.partnership.status_changed_at is not None
     assert ActivityEvent.objects.filter(
         partnership=scene.partnership, verb="status_active", actor=scene.funder_admin
     ).exists()
@@ -125,6 +128,11 @@ def test_a_question_agreed_before_a_new_party_joined_no_longer_counts():
 
     assert response.status_code == 409
     assert response.json()["missing"] == [MISSING_QUESTION]
+    scene.partnership.refresh_from_db()
+    assert scene.partnership.status == "discovery"
+    assert not ActivityEvent.objects.filter(
+        partnership=scene.partnership, verb="status_active"
+    ).exists()
 
 
 def test_active_then_closed_and_nothing_after_that():
@@ -158,9 +166,16 @@ def test_active_then_closed_and_nothing_after_that():
 def test_a_partnership_in_discovery_can_be_closed():
     partnership = PartnershipFactory.create()
 
-    response = set_status(admin_of(partnership.funder), partnership, "closed")
+    admin = admin_of(partnership.funder)
+
+    response = set_status(admin, partnership, "closed")
 
     assert (response.status_code, response.json()["status"]) == (200, "closed")
+    partnership.refresh_from_db()
+    assert partnership.status == "closed"
+    assert ActivityEvent.objects.filter(
+        partnership=partnership, verb="status_closed", actor=admin
+    ).exists()
 
 
 @pytest.mark.parametrize("status", ["discovery", "archived", "", None])
@@ -171,6 +186,8 @@ def test_an_unknown_target_status_is_a_400(status):
 
     assert response.status_code == 400
     assert list(response.json()) == ["status"]
+    partnership.refresh_from_db()
+    assert partnership.status == "discovery"
 
 
 @pytest.mark.parametrize("who", ["funder_member", "lp_admin", "grantee_admin"])
