@@ -155,6 +155,10 @@ class Stack:
             LEARNHUB_REDIS_VISIBILITY_TIMEOUT="20",
             LEARNHUB_REDIS_RESTORE_INTERVAL="2",
             LEARNHUB_REDIS_RESTORE_THROTTLE="2",
+            # The outbox sweeps often and re-sends a task lost with Redis after 15 s (not
+            # 15 minutes), so a bounded run sees every follow-up through.
+            LEARNHUB_OUTBOX_SWEEP_SECONDS="5",
+            LEARNHUB_OUTBOX_REDELIVER_SECONDS="15",
             PYTHONUNBUFFERED="1",
         )
         env.update(extra)
