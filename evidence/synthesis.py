@@ -434,6 +434,14 @@ def factorise(texts: Sequence[str]) -> tuple[Any, Any, list[str]] | None:
     when the texts give no theme. It puts texts in the same themes, led by the same
     terms, as ``NMF(init="nndsvda")`` on scikit-learn's TF-IDF matrix (tests compare the
     two), in less time: only the start differs, by an exact SVD for a randomized one."""
+    # Kept rather than scikit-learn's own TfidfVectorizer and NMF(init="nndsvda"), because
+    # it is worth far more than 10% of drafting time. Measured on 5 December 2026 on the
+    # bench data set (839 briefs, 2,655 sections), one native thread as workers run, with
+    # the same themes in every section either way: themes cost 6.5 ms a brief here
+    # against 18.2 ms with the library's (medians of 5 rounds), and drafting with 2
+    # worker processes ran at 2,777 and 2,359 briefs a minute here against 1,636 and
+    # 1,732 with the library's: 26-41% of drafting time saved. (A busy machine: load
+    # average about 8 on 2 cores; the proportions, not the absolute times, carry over.)
     import sklearn
     from sklearn.decomposition import non_negative_factorization
     from sklearn.exceptions import ConvergenceWarning
