@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.ratelimits.RetryAfterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -151,6 +152,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "LearnHub: "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraFieldsForm"
+# Sign-up never says whether an address has an account, in every verification mode
+# (accounts/signup.py); the headless sign-up uses the same form rules (accounts/urls.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.signup.AccountSignupForm"}
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
