@@ -50,6 +50,7 @@ from evidence.services.briefs import (
     learning_action_update,
 )
 from learnhub.api import DetailSerializer
+from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import PartnershipAction, access_partnership
 
 NOT_FOUND = OpenApiResponse(
@@ -186,6 +187,8 @@ class LearningActionUpdateSerializer(serializers.Serializer[Any]):
 
 class PartnershipBriefListView(GenericAPIView[InsightBrief]):
     serializer_class = BriefSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "brief_requests"
     filter_backends: list[Any] = []
 
     @extend_schema(
@@ -208,6 +211,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: THROTTLED,
         },
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -184,6 +184,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Writes that send email or start work, per person (learnhub/throttles.py).
+    "DEFAULT_THROTTLE_RATES": {
+        "invitations": env.str("LEARNHUB_THROTTLE_INVITATIONS", default="30/hour"),
+        "brief_requests": env.str("LEARNHUB_THROTTLE_BRIEF_REQUESTS", default="30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LearnHub API",
