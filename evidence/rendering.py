@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from evidence.models import InsightBrief
+from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.selectors.briefs import BriefReading
 from partnerships.models import Party, ResearchQuestion
@@ -290,11 +291,8 @@ def render_html(reading: BriefReading, *, audience: str = "") -> str:
 
 
 def render_pdf(reading: BriefReading, *, audience: str = "") -> bytes:
-    """The HTML document printed to PDF by WeasyPrint."""
-    from weasyprint import HTML
-
-    html = render_html(reading, audience=audience)
-    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    """The HTML document printed to PDF by WeasyPrint (our static files only: ``pdf.py``)."""
+    return html_to_pdf(render_html(reading, audience=audience))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
