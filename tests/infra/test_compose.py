@@ -139,3 +139,14 @@ def test_secrets_and_local_state_stay_out_of_the_image():
     ignored = set((REPO / ".dockerignore").read_text().split())
 
     assert {".env", ".git", ".venv", "var", "*.sqlite3"} <= ignored
+
+
+def test_the_web_service_states_the_proxy_body_limit_the_app_enforces(services: dict[str, Any]):
+    from django.conf import settings
+
+    from learnhub.uploads import FORM_ALLOWANCE
+
+    largest = settings.LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+    label = services["web"]["labels"]["org.learnhub.proxy.client-max-body-size"]
+
+    assert label == f"{-(-largest // (1024 * 1024))}m" == "21m"
