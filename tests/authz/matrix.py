@@ -270,6 +270,7 @@ MATRIX: list[Entry] = [
     # --- Organisations: API ----------------------------------------------------------------
     api("api:me", GET=signed_in(OK_200)),
     api("api:me-invitations", GET=signed_in(OK_200)),
+    api("api:me-left-partnerships", GET=signed_in(OK_200)),
     api(
         "api:organisation-list",
         GET=signed_in(OK_200),
