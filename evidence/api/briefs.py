@@ -31,8 +31,9 @@ from evidence.access.briefs import (
     access_learning_action,
     access_partnership_briefs,
 )
+from evidence.http import brief_export_response
 from evidence.models import InsightBrief, LearningAction
-from evidence.rendering import FORMATS, brief_data, render_export
+from evidence.rendering import FORMATS, brief_data
 from evidence.selectors.briefs import (
     brief_reading,
     brief_reading_for,
@@ -343,13 +344,7 @@ class BriefExportView(GenericAPIView[InsightBrief]):
             return Response(
                 {"format": ["Choose html, pdf, md or json."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        content, content_type, filename = render_export(
-            brief_reading_for(brief=brief, user=_user(request)), fmt
-        )
-        response = HttpResponse(content, content_type=content_type)
-        disposition = "inline" if fmt == "html" else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-        return response
+        return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
 
 
 # --- Learning actions ---------------------------------------------------------------------------
