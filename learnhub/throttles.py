@@ -6,9 +6,11 @@ signed out) in Django's cache, which is Redis whenever ``REDIS_URL`` is set, so 
 process shares them. Over the limit DRF answers 429 with ``Retry-After``.
 """
 
+import logging
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
+from redis.exceptions import RedisError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,10 +22,21 @@ THROTTLED = OpenApiResponse(
 )
 
 
+logger = logging.getLogger(__name__)
+
+
 class WriteRateThrottle(ScopedRateThrottle):
-    """The view's scoped rate, counted on writes only: reading a list stays free."""
+    """The view's scoped rate, counted on writes only: reading a list stays free.
+
+    A limit is a guard, not a reason to fail: while the cache cannot be reached the
+    write is let through (and logged) instead of answering 500.
+    """
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError):
+            logger.warning("Rate limit not applied to %s: the cache is unreachable.", request.path)
+            return True

@@ -90,3 +90,24 @@ def test_too_many_brief_requests_answer_429_and_make_no_brief(low_rates):
     assert [a.status_code for a in answers] == [202, 202, 429]
     assert int(answers[-1]["Retry-After"]) > 0
     assert InsightBrief.objects.filter(partnership=scene.partnership).count() == 2
+
+
+def test_an_unreachable_cache_lets_the_write_through(monkeypatch: pytest.MonkeyPatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(SimpleRateThrottle.cache, "get", unreachable)
+    organisation = OrganisationFactory.create()
+    admin = client_for(admin_of(organisation))
+
+    response = admin.post(
+        reverse("api:organisation-invitations", kwargs={"pk": organisation.pk}),
+        {"email": "invitee@elsewhere.example", "role": "member"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert OrganisationInvitation.objects.filter(organisation=organisation).count() == 1
