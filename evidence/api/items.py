@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.urls import URLPattern, path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -270,9 +270,11 @@ class LeftPartnershipSerializer(serializers.Serializer[Any]):
     evidence_count = serializers.IntegerField()
     export = serializers.SerializerMethodField()
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_partnership(self, party: Any) -> dict[str, Any]:
         return {"id": party.partnership_id, "title": party.partnership.title}
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_organisation(self, party: Any) -> dict[str, Any]:
         return {"id": party.organisation_id, "name": party.organisation.name}
 
@@ -287,7 +289,10 @@ class LeftPartnershipsView(GenericAPIView[Any]):
     serializer_class = LeftPartnershipSerializer
     filter_backends: list[Any] = []
 
-    @extend_schema(operation_id="me_left_partnerships_list")
+    @extend_schema(
+        operation_id="me_left_partnerships_list",
+        responses={200: LeftPartnershipSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(parties_left_with_evidence(user=_user(request)))
         return self.get_paginated_response(LeftPartnershipSerializer(page, many=True).data)
