@@ -1,10 +1,13 @@
 """HTTP responses shared by the evidence API and pages: file downloads and CSV files."""
 
+import secrets
 from collections.abc import Iterable
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from evidence.models import EvidenceAttachment
+from evidence.rendering import document_policy, render_export
+from evidence.selectors.briefs import BriefReading
 
 
 def _harden(response: HttpResponse | FileResponse | StreamingHttpResponse) -> None:
@@ -28,6 +31,22 @@ def attachment_response(attachment: EvidenceAttachment) -> FileResponse:
         content_type=attachment.content_type,
     )
     _harden(response)
+    return response
+
+
+def brief_export_response(reading: BriefReading, fmt: str) -> HttpResponse:
+    """The brief in ``fmt`` as a response: HTML is shown in the tab under a policy of its
+    own (``document_policy``: only its inline style, by a nonce made for it), the other
+    formats are downloads."""
+    nonce = secrets.token_urlsafe(18)
+    content, content_type, filename = render_export(reading, fmt, nonce=nonce)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Security-Policy"] = (
+        document_policy(nonce) if fmt == "html" else "default-src 'none'; sandbox"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from evidence.models import InsightBrief
+from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.selectors.briefs import BriefReading
 from partnerships.models import Party, ResearchQuestion
@@ -285,21 +286,42 @@ def _css() -> str:
     return BRIEF_CSS.read_text(encoding="utf-8") if BRIEF_CSS.exists() else ""
 
 
-def render_html(reading: BriefReading, *, audience: str = "") -> str:
-    """A complete, self-contained HTML document (styles inline, print stylesheet)."""
+def document_policy(nonce: str, *, in_document: bool = False) -> str:
+    """The HTML brief's own Content-Security-Policy: nothing but its inline style (with
+    ``nonce``) and images from the site. ``in_document``: the ``<meta>`` copy that still
+    holds when the file is saved and opened, without what a ``<meta>`` may not say."""
+    directives = [
+        "default-src 'none'",
+        f"style-src 'nonce-{nonce}'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    if not in_document:
+        directives.append("frame-ancestors 'none'")
+    return "; ".join(directives)
+
+
+def render_html(reading: BriefReading, *, audience: str = "", nonce: str = "") -> str:
+    """A complete, self-contained HTML document (styles inline, print stylesheet). With a
+    ``nonce``, its style carries it and the document states its own policy."""
     doc = document(reading, audience=audience, absolute_links=True)
     return render_to_string(
         "evidence/briefs/document.html",
-        {"doc": doc, "partnership": reading.brief.partnership, "css": mark_safe(_css())},  # noqa: S308 - our own file
+        {
+            "doc": doc,
+            "partnership": reading.brief.partnership,
+            "css": mark_safe(_css()),  # noqa: S308 - our own file
+            "nonce": nonce,
+            "policy": document_policy(nonce, in_document=True) if nonce else "",
+        },
     )
 
 
 def render_pdf(reading: BriefReading, *, audience: str = "") -> bytes:
-    """The HTML document printed to PDF by WeasyPrint."""
-    from weasyprint import HTML
-
-    html = render_html(reading, audience=audience)
-    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    """The HTML document printed to PDF by WeasyPrint (our static files only: ``pdf.py``)."""
+    return html_to_pdf(render_html(reading, audience=audience))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
@@ -424,8 +446,9 @@ def export_filename(brief: InsightBrief, extension: str) -> str:
     return f"insight-brief-{slug}-{brief.period_start}-to-{brief.period_end}.{extension}"
 
 
-def render_export(reading: BriefReading, fmt: str) -> tuple[bytes, str, str]:
-    """``(content, content type, file name)`` of the brief in ``fmt``."""
+def render_export(reading: BriefReading, fmt: str, *, nonce: str = "") -> tuple[bytes, str, str]:
+    """``(content, content type, file name)`` of the brief in ``fmt`` (HTML: its inline
+    style carries ``nonce``)."""
     brief = reading.brief
     if fmt == "pdf":
         return render_pdf(reading), CONTENT_TYPES["pdf"], export_filename(brief, "pdf")
@@ -442,7 +465,7 @@ def render_export(reading: BriefReading, fmt: str) -> tuple[bytes, str, str]:
             export_filename(brief, "json"),
         )
     return (
-        render_html(reading).encode("utf-8"),
+        render_html(reading, nonce=nonce).encode("utf-8"),
         CONTENT_TYPES["html"],
         export_filename(brief, "html"),
     )

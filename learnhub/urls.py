@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("notifications/", include("notifications.views")),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("accounts.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),

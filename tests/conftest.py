@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from rest_framework.test import APIClient
@@ -51,6 +52,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("LEARNHUB_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{reason}; LEARNHUB_REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limit and throttle counts (kept in the cache) never carry over between tests."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from .items import (
     access_contribution_choices,
     access_evidence,
     access_evidence_partnership,
+    access_own_evidence,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "access_contribution_choices",
     "access_evidence",
     "access_evidence_partnership",
+    "access_own_evidence",
 ]

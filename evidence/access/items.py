@@ -11,6 +11,7 @@ the missing consent and who can give it).
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from accounts.models import User
@@ -20,6 +21,7 @@ from evidence.selectors.items import (
     contribution_options,
     evidence_visible,
     participation_missing_reason,
+    parties_owning_evidence,
 )
 from learnhub.errors import Forbidden
 from partnerships.access import PartnershipAction, access_acting_party, access_partnership
@@ -70,6 +72,19 @@ class Contribution:
 def access_evidence_partnership(*, user: User, partnership_pk: int) -> Partnership:
     """The partnership, for an accepted party of it (to read its evidence pages)."""
     return access_partnership(user=user, pk=partnership_pk, action=PartnershipAction.VIEW)
+
+
+def access_own_evidence(*, user: User, partnership_pk: int) -> Partnership:
+    """The partnership, for someone whose organisation submitted evidence to it: a party
+    taking part, or one that left or was removed after adding evidence (to export what it
+    submitted, and nothing else). Everyone else gets 404."""
+    if not user.is_authenticated:
+        raise Http404("No such partnership.")
+    owned = parties_owning_evidence(user=user).filter(partnership=OuterRef("pk"))
+    partnership = Partnership.objects.filter(Exists(owned), pk=partnership_pk).first()
+    if partnership is None:
+        raise Http404("No such partnership.")
+    return partnership
 
 
 def access_contribution(

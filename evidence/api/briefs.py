@@ -32,8 +32,9 @@ from evidence.access.briefs import (
     access_learning_action,
     access_partnership_briefs,
 )
+from evidence.http import brief_export_response
 from evidence.models import InsightBrief, LearningAction
-from evidence.rendering import FORMATS, brief_data, render_export
+from evidence.rendering import FORMATS, brief_data
 from evidence.selectors.briefs import (
     brief_reading_for,
     brief_readings_for,
@@ -50,6 +51,7 @@ from evidence.services.briefs import (
     learning_action_update,
 )
 from learnhub.api import DetailSerializer
+from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import PartnershipAction, access_partnership
 
 NOT_FOUND = OpenApiResponse(
@@ -189,6 +191,8 @@ class LearningActionUpdateSerializer(serializers.Serializer[Any]):
 
 class PartnershipBriefListView(GenericAPIView[InsightBrief]):
     serializer_class = BriefSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "brief_requests"
     filter_backends: list[Any] = []
 
     @extend_schema(
@@ -211,6 +215,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: THROTTLED,
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -345,13 +350,7 @@ class BriefExportView(GenericAPIView[InsightBrief]):
             return Response(
                 {"format": ["Choose html, pdf, md or json."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        content, content_type, filename = render_export(
-            brief_reading_for(brief=brief, user=_user(request)), fmt
-        )
-        response = HttpResponse(content, content_type=content_type)
-        disposition = "inline" if fmt == "html" else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-        return response
+        return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
 
 
 # --- Learning actions ---------------------------------------------------------------------------

@@ -7,10 +7,10 @@ for bad input), then parses the input, then calls one service or selector.
 from collections.abc import Mapping
 from typing import Any, cast
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -26,6 +26,7 @@ from evidence.access import (
     access_contribution_choices,
     access_evidence,
     access_evidence_partnership,
+    access_own_evidence,
 )
 from evidence.api.item_serializers import (
     CoverageSerializer,
@@ -42,7 +43,13 @@ from evidence.api.item_serializers import (
 from evidence.csv_import import ImportRejected, export_rows, template_csv
 from evidence.http import attachment_response, csv_response
 from evidence.models import Evidence
-from evidence.selectors import evidence_coverage, evidence_links, evidence_list_rows, evidence_own
+from evidence.selectors import (
+    evidence_coverage,
+    evidence_links,
+    evidence_list_rows,
+    evidence_own,
+    parties_left_with_evidence,
+)
 from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
 
 NOT_FOUND = OpenApiResponse(
@@ -244,13 +251,51 @@ class ExportView(GenericAPIView[Evidence]):
 
     @extend_schema(
         operation_id="partnerships_evidence_export",
+        description="The evidence your organisations submitted to the partnership, also "
+        "after they left it or were removed from it.",
         responses={(200, "text/csv"): CSV_FILE, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Any:
         user = _user(request)
-        partnership = access_evidence_partnership(user=user, partnership_pk=pk)
+        partnership = access_own_evidence(user=user, partnership_pk=pk)
         items = evidence_own(user=user, partnership=partnership)
         return csv_response(export_rows(items.iterator(chunk_size=200)), f"evidence-{pk}.csv")
+
+
+class LeftPartnershipSerializer(serializers.Serializer[Any]):
+    partnership = serializers.SerializerMethodField()
+    party = serializers.IntegerField(source="pk")
+    organisation = serializers.SerializerMethodField()
+    left_at = serializers.DateTimeField(source="responded_at", allow_null=True)
+    evidence_count = serializers.IntegerField()
+    export = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_partnership(self, party: Any) -> dict[str, Any]:
+        return {"id": party.partnership_id, "title": party.partnership.title}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_organisation(self, party: Any) -> dict[str, Any]:
+        return {"id": party.organisation_id, "name": party.organisation.name}
+
+    def get_export(self, party: Any) -> str:
+        return reverse("api:partnership-evidence-export", kwargs={"pk": party.partnership_id})
+
+
+class LeftPartnershipsView(GenericAPIView[Any]):
+    """Partnerships the caller's organisations left (or were removed from) after adding
+    evidence, each with the address that still exports that evidence."""
+
+    serializer_class = LeftPartnershipSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        operation_id="me_left_partnerships_list",
+        responses={200: LeftPartnershipSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(parties_left_with_evidence(user=_user(request)))
+        return self.get_paginated_response(LeftPartnershipSerializer(page, many=True).data)
 
 
 class ImportTemplateView(GenericAPIView[Evidence]):
@@ -331,6 +376,7 @@ urlpatterns: list[URLPattern] = [
         ExportView.as_view(),
         name="partnership-evidence-export",
     ),
+    path("me/left-partnerships/", LeftPartnershipsView.as_view(), name="me-left-partnerships"),
     path(
         "partnerships/<int:pk>/evidence/import/",
         ImportView.as_view(),

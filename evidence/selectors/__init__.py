@@ -17,6 +17,8 @@ from .items import (
     evidence_own,
     evidence_visible,
     participation_missing_reason,
+    parties_left_with_evidence,
+    parties_owning_evidence,
     with_details,
 )
 
@@ -37,5 +39,7 @@ __all__ = [
     "evidence_own",
     "evidence_visible",
     "participation_missing_reason",
+    "parties_left_with_evidence",
+    "parties_owning_evidence",
     "with_details",
 ]

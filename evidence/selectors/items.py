@@ -284,13 +284,40 @@ def evidence_visible(*, user: User) -> QuerySet[Evidence]:
     return with_details(evidence_visible_to(user=user, queryset=Evidence.objects.all()), user=user)
 
 
-def evidence_own(*, user: User, partnership: Partnership) -> QuerySet[Evidence]:
-    """The items of ``user``'s own parties in ``partnership`` (to export), oldest first."""
-    evidence = evidence_visible_to(
-        user=user, queryset=Evidence.objects.filter(partnership=partnership)
+def parties_owning_evidence(*, user: User) -> QuerySet[Party]:
+    """The parties whose evidence belongs to ``user``'s organisations, in any partnership:
+    those taking part now, and those that left or were removed after adding evidence.
+
+    What a party submitted stays its own to export whatever happens to its place in the
+    partnership; a party that never added anything and is no longer in it has nothing.
+    """
+    added_evidence = Exists(Evidence.objects.filter(party=OuterRef("pk")))
+    return Party.objects.filter(
+        Q(status=Party.Status.ACCEPTED) | (Q(status=Party.Status.REMOVED) & added_evidence),
+        organisation__memberships__user=user,
     )
-    own = with_details(evidence, user=user).filter(mine=True)  # type: ignore[misc]
-    return own.order_by("occurred_on", "id")
+
+
+def evidence_own(*, user: User, partnership: Partnership) -> QuerySet[Evidence]:
+    """The items ``user``'s organisations submitted to ``partnership`` (to export), oldest
+    first; also after they left it (``parties_owning_evidence``)."""
+    own = Evidence.objects.filter(
+        partnership=partnership,
+        party__in=parties_owning_evidence(user=user).filter(partnership=partnership),
+    )
+    return with_details(own, user=user).order_by("occurred_on", "id")
+
+
+def parties_left_with_evidence(*, user: User) -> QuerySet[Party]:
+    """``user``'s organisations' former parties that added evidence, newest first, each
+    with ``evidence_count``: where to export it from after leaving."""
+    return (
+        parties_owning_evidence(user=user)
+        .filter(status=Party.Status.REMOVED)
+        .select_related("partnership", "organisation")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("-responded_at", "-id")
+    )
 
 
 def evidence_filter_choices(

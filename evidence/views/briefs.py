@@ -34,9 +34,10 @@ from evidence.access.briefs import (
     access_partnership_briefs,
     parties_user_may_record_for,
 )
+from evidence.http import brief_export_response
 from evidence.models import InsightBrief, LearningAction
 from evidence.periods import Period, last_ended_period, london_today, period_containing
-from evidence.rendering import FORMATS, document, render_export
+from evidence.rendering import FORMATS, document
 from evidence.selectors.briefs import (
     PUBLIC,
     brief_preview,
@@ -232,12 +233,7 @@ def brief_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
     if fmt not in FORMATS:
         raise Http404("No such download format.")
-    reading = brief_reading_for(brief=brief, user=_user(request))
-    content, content_type, filename = render_export(reading, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+    return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
 
 
 @brief_page

@@ -28,6 +28,7 @@ from evidence.access import (
     access_contribution_choices,
     access_evidence,
     access_evidence_partnership,
+    access_own_evidence,
 )
 from evidence.csv_import import (
     COLUMNS,
@@ -405,7 +406,7 @@ def evidence_import_template_view(request: HttpRequest, partnership_pk: int) -> 
 @require_GET
 def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpResponseBase:
     user = _user(request)
-    partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
+    partnership = access_own_evidence(user=user, partnership_pk=partnership_pk)
     items = evidence_own(user=user, partnership=partnership)
     return csv_response(
         export_rows(items.iterator(chunk_size=200)), f"evidence-{partnership.pk}.csv"

@@ -7,6 +7,7 @@ filesystem transport for Celery. Production overrides live in ``production.py``.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "django_htmx",
+    "csp",
     "learnhub",
     "accounts",
     "partnerships",
@@ -52,7 +54,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "learnhub.uploads.RequestSizeMiddleware",  # before anything reads a request's body
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.ratelimits.RetryAfterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -78,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -133,6 +139,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("LEARNHUB_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# An upload stops being kept once it passes LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "learnhub.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+# Every page: our own origin only, and inline <script>/<style> only with the response's
+# nonce (templates write nonce="{{ CSP_NONCE }}"). The brief's HTML export sends a
+# stricter policy of its own (evidence/http.py: brief_export_response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Email -----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -152,6 +181,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "LearnHub: "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraFieldsForm"
+# Sign-up never says whether an address has an account, in every verification mode
+# (accounts/signup.py); the headless sign-up uses the same form rules (accounts/urls.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.signup.AccountSignupForm"}
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -179,6 +212,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Writes that send email or start work, per person (learnhub/throttles.py).
+    "DEFAULT_THROTTLE_RATES": {
+        "invitations": env.str("LEARNHUB_THROTTLE_INVITATIONS", default="30/hour"),
+        "brief_requests": env.str("LEARNHUB_THROTTLE_BRIEF_REQUESTS", default="30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LearnHub API",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from learnhub.api import DetailSerializer
+from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import OrganisationAction, access_organisation
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 from partnerships.selectors import (
@@ -216,6 +217,8 @@ class OrganisationMembersView(GenericAPIView[Any]):
 
 class OrganisationInvitationsView(GenericAPIView[Any]):
     serializer_class = InvitationSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitations"
     queryset = Organisation.objects.none()  # documents {id} as an organisation id
 
     @extend_schema(
@@ -233,7 +236,13 @@ class OrganisationInvitationsView(GenericAPIView[Any]):
     @extend_schema(
         operation_id="organisations_invitations_create",
         request=InvitationCreateSerializer,
-        responses={201: InvitationSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: InvitationSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         organisation = access_organisation(

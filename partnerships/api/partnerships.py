@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from learnhub.api import DetailSerializer
+from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import (
     PartnershipAction,
     access_acting_party,
@@ -195,6 +196,8 @@ class PartnershipStatusView(GenericAPIView[Partnership]):
 
 class PartyListView(GenericAPIView[Party]):
     serializer_class = PartySerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitations"
     filter_backends: list[Any] = []
 
     @extend_schema(
@@ -215,6 +218,7 @@ class PartyListView(GenericAPIView[Party]):
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: CONFLICT,
+            429: THROTTLED,
         },
     )
     def post(self, request: Request, pk: int) -> Response:

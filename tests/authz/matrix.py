@@ -270,6 +270,7 @@ MATRIX: list[Entry] = [
     # --- Organisations: API ----------------------------------------------------------------
     api("api:me", GET=signed_in(OK_200)),
     api("api:me-invitations", GET=signed_in(OK_200)),
+    api("api:me-left-partnerships", GET=signed_in(OK_200)),
     api(
         "api:organisation-list",
         GET=signed_in(OK_200),
@@ -792,6 +793,9 @@ MATRIX: list[Entry] = [
     # Flows that start signed out; an empty body is a 400, a flow not started a 409.
     *headless("account:login", POST=public(BAD_REQUEST)),
     *headless("account:signup", POST=public(BAD_REQUEST)),
+    # LearnHub's own sign-up input, mounted in front of allauth's at the same paths.
+    app("headless-app-signup", POST=public(BAD_REQUEST)),
+    browser("headless-browser-signup", POST=public(BAD_REQUEST)),
     *headless("account:request_password_reset", POST=public(BAD_REQUEST)),
     *headless("account:reset_password", GET=public(BAD_REQUEST), POST=public(BAD_REQUEST)),
     *headless("account:verify_email", GET=public(BAD_REQUEST), POST=public(BAD_REQUEST)),

@@ -150,6 +150,10 @@ def test_role_gets_the_stated_outcome(world: World, key: str, method: str, role:
     assert problem is None, (
         f"{method} {path + check.query} as {role}: {problem}\n{_excerpt(response)}"
     )
+    # Every answer, page or API, success or refusal, carries a Content-Security-Policy.
+    assert "default-src" in response.get("Content-Security-Policy", ""), (
+        f"{method} {path} as {role}: no Content-Security-Policy"
+    )
     if before is not None:
         changed = _changes(before, database_rows())
         if expected.changes_nothing:

@@ -165,3 +165,14 @@ def test_the_web_health_check_fails_while_the_broker_is_down(services, live_serv
     up = _run_web_health_check(services, live_server.url)
 
     assert (down, up) == (1, 0)
+
+
+def test_the_web_service_states_the_proxy_body_limit_the_app_enforces(services: dict[str, Any]):
+    from django.conf import settings
+
+    from learnhub.uploads import FORM_ALLOWANCE
+
+    largest = settings.LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+    label = services["web"]["labels"]["org.learnhub.proxy.client-max-body-size"]
+
+    assert label == f"{-(-largest // (1024 * 1024))}m" == "21m"
