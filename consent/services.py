@@ -23,6 +23,7 @@ from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, Conse
 from consent.notices import CHALLENGE_NOTICE_VERSION, NOTICES
 from learnhub.celery import app as celery_app
 from learnhub.errors import Conflict
+from learnhub.inputs import as_id
 from notifications.services import notify
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import questions_with_status
@@ -257,11 +258,12 @@ def _parse_areas(areas: Sequence[int | str], partnership: Partnership, decision:
         return _Areas(everything=True, questions=[])
     ids: set[int] = set()
     for area in wanted:
-        if not area.isdigit():
+        question_id = as_id(area)
+        if question_id is None:
             raise ValidationError(
                 {"areas": [f"“{area}” is not a research question of this partnership."]}
             )
-        ids.add(int(area))
+        ids.add(question_id)
     questions = (
         _agreed_questions(partnership)
         if decision == ChallengeRecord.Decision.GRANT

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from consent.models import ChallengeRecord, ChallengeState, ConsentRecord
 from consent.selectors import PURPOSES, PartyConsent
+from learnhub.inputs import MAX_ID, IdField
 from partnerships.models import Organisation
 
 PARTY_HELP = (
@@ -30,7 +31,7 @@ def _person(user: Any) -> str | None:
 
 
 class ActingPartySerializer(serializers.Serializer[Any]):
-    party = serializers.IntegerField(required=False, min_value=1, help_text=PARTY_HELP)
+    party = IdField(required=False, help_text=PARTY_HELP)
 
 
 # --- Consent -------------------------------------------------------------------------
@@ -121,7 +122,12 @@ class PartyConsentSerializer(serializers.Serializer[Any]):
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["*"]}]},
+        "items": {
+            "oneOf": [
+                {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "enum": ["*"]},
+            ]
+        },
     }
 )
 class AreasField(serializers.ListField):
