@@ -13,9 +13,18 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from tests.fuzzing import FUZZ_SEED_VARIABLE, choose_fuzz_seed, fuzz_seed
 from tests.partnerships.factories import UserFactory
 
 CHROMIUM = os.environ.get("LEARNHUB_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    choose_fuzz_seed()  # before pytest-xdist starts its workers, so they share it
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fuzzing seed: {fuzz_seed()} (replay with {FUZZ_SEED_VARIABLE}={fuzz_seed()})"
 
 
 def _missing_service(item: pytest.Item) -> str | None:
