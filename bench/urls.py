@@ -6,7 +6,7 @@ from bench.naive import NaiveEvidenceListView
 
 urlpatterns = [
     path(
-        "bench/naive/partnerships/<int:pk>/evidence/",
+        "bench/naive/partnerships/<id:pk>/evidence/",
         NaiveEvidenceListView.as_view(),
         name="bench-naive-evidence",
     ),

@@ -7,6 +7,7 @@ from django import forms
 
 from consent.models import ChallengeRecord, ConsentRecord
 from consent.services import CONDITIONS_MAX_LENGTH, NOTE_MAX_LENGTH
+from learnhub.inputs import FormIdField
 from partnerships.models import Party, ResearchQuestion
 
 EVERYTHING_LABEL = "Everything: every area of our work, including questions agreed later"
@@ -22,14 +23,14 @@ class GiveConsentForm(forms.Form):
     """The hidden fields behind a "Give consent" button."""
 
     purpose = forms.ChoiceField(choices=ConsentRecord.Purpose.choices, widget=forms.HiddenInput)
-    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    party = FormIdField(required=False, widget=forms.HiddenInput)
     notice_version = forms.CharField(max_length=50, required=False, widget=forms.HiddenInput)
 
 
 class WithdrawConsentForm(forms.Form):
     """The "check your answers" page before a withdrawal (the purpose is in the URL)."""
 
-    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    party = FormIdField(required=False, widget=forms.HiddenInput)
     notice_version = forms.CharField(max_length=50, required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note (optional)",

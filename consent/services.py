@@ -22,6 +22,7 @@ from accounts.models import User
 from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, ConsentState
 from consent.notices import CHALLENGE_NOTICE_VERSION, NOTICES
 from learnhub.errors import Conflict
+from learnhub.inputs import as_id
 from learnhub.outbox import outbox_send
 from notifications.services import notify
 from partnerships.models import Partnership, Party, ResearchQuestion
@@ -250,11 +251,12 @@ def _parse_areas(areas: Sequence[int | str], partnership: Partnership, decision:
         return _Areas(everything=True, questions=[])
     ids: set[int] = set()
     for area in wanted:
-        if not area.isdigit():
+        question_id = as_id(area)
+        if question_id is None:
             raise ValidationError(
                 {"areas": [f"“{area}” is not a research question of this partnership."]}
             )
-        ids.add(int(area))
+        ids.add(question_id)
     questions = (
         _agreed_questions(partnership)
         if decision == ChallengeRecord.Decision.GRANT

@@ -53,6 +53,7 @@ from consent.selectors import (
 from consent.services import NoticeChanged, challenge_record, consent_record
 from learnhub.errors import Conflict, Forbidden, LearnHubError
 from learnhub.forms import form_add_service_errors
+from learnhub.inputs import as_id
 from partnerships.models import Partnership, Party, ResearchQuestion
 
 # The partnership's tabs are defined with its pages; the Consent tab is one of them.
@@ -116,7 +117,7 @@ def _overview_url(partnership_pk: int, anchor: str = "") -> str:
 
 def _party_param(raw: str | None) -> int | None:
     """A party id from a form or query string; anything else means "not given"."""
-    return int(raw) if raw and raw.isdigit() else None
+    return as_id(raw)
 
 
 def _refusal_message(error: ValidationError) -> str:
@@ -563,7 +564,7 @@ def learning_mode_page(request: HttpRequest, partnership_pk: int) -> HttpRespons
     return _render(request, "learning_mode.html", partnership, context, status=status)
 
 
-_P = "partnerships/<int:partnership_pk>/consent/"
+_P = "partnerships/<id:partnership_pk>/consent/"
 
 urlpatterns: list[URLPattern] = [
     path(_P, consent_overview, name="consent-overview"),

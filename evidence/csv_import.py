@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from evidence.kinds import ALL_PROMPT_KEYS, GUIDES
 from evidence.models import Evidence
+from learnhub.inputs import as_id
 
 COLUMNS: tuple[str, ...] = (
     "kind",
@@ -194,8 +195,8 @@ def _row_data(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str,
     for part in re.split(r"[;,\s]+", cells.get("questions", "")):
         if not part:
             continue
-        number = part.lstrip("#Qq")
-        if not number.isdigit():
+        number = as_id(part.lstrip("#Qq"))
+        if number is None:
             problems.append(
                 (
                     "questions",
@@ -204,7 +205,7 @@ def _row_data(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str,
                 )
             )
             continue
-        questions.append(int(number))
+        questions.append(number)
     data["questions"] = questions
     prompts = {key: cells[key] for key in ALL_PROMPT_KEYS if cells.get(key)}
     data["prompts"] = prompts

@@ -1,12 +1,19 @@
 """Brief periods: weeks (Monday to Sunday), calendar months and calendar quarters, counted
 in the Europe/London calendar whatever the server's time zone, so a period ends at
-midnight where the partnerships are."""
+midnight where the partnerships are.
+
+The arithmetic is total: any period of dates Python can hold has a previous period and
+can be shifted, clamped to the first and last days there are (``date.min``,
+``date.max``), so a stored period, however odd, never makes drafting fail. Which periods a
+brief may cover is narrower, ``EARLIEST_DAY`` to ``LATEST_DAY``
+(``evidence.services.briefs.brief_request`` refuses others).
+"""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -17,6 +24,10 @@ WEEKLY = "weekly"
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
 CADENCES = (WEEKLY, MONTHLY, QUARTERLY)
+
+#: The first and last days a brief's period may include.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 
 
 @dataclass(frozen=True, order=True)
@@ -53,9 +64,16 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def add_days(day: date, days: int) -> date:
+    """``day`` moved by ``days`` days, clamped to ``date.min`` and ``date.max``."""
+    return date.fromordinal(min(max(day.toordinal() + days, 1), date.max.toordinal()))
+
+
 def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months, clamped to the end of a shorter month."""
+    """``day`` moved by ``months`` calendar months, clamped to the end of a shorter month
+    (and to January of year 1 and December of year 9999)."""
     index = day.year * 12 + day.month - 1 + months
+    index = min(max(index, date.min.year * 12), date.max.year * 12 + 11)
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
@@ -63,8 +81,8 @@ def add_months(day: date, months: int) -> date:
 def period_containing(day: date, cadence: str) -> Period:
     """The period of ``cadence`` that ``day`` falls in."""
     if cadence == WEEKLY:
-        start = day - timedelta(days=day.weekday())
-        return Period(start, start + timedelta(days=6))
+        start = add_days(day, -day.weekday())
+        return Period(start, add_days(start, 6))
     if cadence == MONTHLY:
         return Period(day.replace(day=1), _month_end(day.year, day.month))
     if cadence == QUARTERLY:
@@ -75,7 +93,7 @@ def period_containing(day: date, cadence: str) -> Period:
 
 def last_ended_period(today: date, cadence: str) -> Period:
     """The most recent period of ``cadence`` that ended before ``today``."""
-    return period_containing(period_containing(today, cadence).start - timedelta(days=1), cadence)
+    return period_containing(add_days(period_containing(today, cadence).start, -1), cadence)
 
 
 def _whole_months(period: Period) -> int | None:
@@ -88,19 +106,20 @@ def _whole_months(period: Period) -> int | None:
 def previous_period(period: Period) -> Period:
     """The period just before ``period``, to compare with: the same number of calendar
     months when it is whole months, otherwise the same number of days."""
+    if period.start == date.min:
+        return Period(date.min, date.min)  # no day comes before the first one there is
+    end = add_days(period.start, -1)
     months = _whole_months(period)
     if months is not None:
-        start = add_months(period.start, -months)
-        return Period(start, period.start - timedelta(days=1))
-    return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+        return Period(add_months(period.start, -months), end)
+    return Period(add_days(period.start, -period.days), end)
 
 
 def shift_period(period: Period, cadence: str, periods: int) -> Period:
     """``period`` moved by whole cadence periods (negative: into the past), keeping its
     alignment: a calendar month stays a calendar month."""
     if cadence == WEEKLY:
-        delta = timedelta(days=7 * periods)
-        return Period(period.start + delta, period.end + delta)
+        return Period(add_days(period.start, 7 * periods), add_days(period.end, 7 * periods))
     months = periods * (3 if cadence == QUARTERLY else 1)
     start = add_months(period.start, months)
     if _whole_months(period) is not None:
@@ -112,5 +131,5 @@ def shift_period(period: Period, cadence: str, periods: int) -> Period:
 def shift_day(day: date, cadence: str, periods: int) -> date:
     """A date moved by whole cadence periods."""
     if cadence == WEEKLY:
-        return day + timedelta(days=7 * periods)
+        return add_days(day, 7 * periods)
     return add_months(day, periods * (3 if cadence == QUARTERLY else 1))

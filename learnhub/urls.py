@@ -11,6 +11,10 @@ api_v1 = [
     path("", include("evidence.api.urls")),
 ]
 
+# Ids in every app's URLs use the `id` converter (`<id:pk>`, learnhub.inputs.IdConverter):
+# a number no row can have matches nothing, and so answers 404 like a missing row.
+handler404 = "learnhub.errorpages.not_found"
+
 urlpatterns = [
     path("", include("partnerships.views.dashboard")),
     path("", include("partnerships.urls")),

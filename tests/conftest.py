@@ -16,6 +16,7 @@ from django.db.backends.postgresql.operations import DatabaseOperations as Postg
 from rest_framework.test import APIClient
 
 from consent.models import ALLOW_HISTORY_TRUNCATE_SQL
+from tests.fuzzing import FUZZ_SEED_VARIABLE, choose_fuzz_seed, fuzz_seed
 from tests.partnerships.factories import UserFactory
 
 CHROMIUM = os.environ.get("LEARNHUB_CHROMIUM", "/usr/bin/chromium")
@@ -33,6 +34,14 @@ def _sql_flush_allowing_history(self, style, tables, **kwargs):  # type: ignore[
 
 
 PostgresOperations.sql_flush = _sql_flush_allowing_history  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    choose_fuzz_seed()  # before pytest-xdist starts its workers, so they share it
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fuzzing seed: {fuzz_seed()} (replay with {FUZZ_SEED_VARIABLE}={fuzz_seed()})"
 
 
 def _missing_service(item: pytest.Item) -> str | None:

@@ -13,6 +13,7 @@ from consent.models import (
     LearningModeChange,
 )
 from consent.selectors import PURPOSES, PartyConsent, learning_mode_waiting_for
+from learnhub.inputs import MAX_ID, IdField
 from partnerships.models import Organisation, Partnership
 
 PARTY_HELP = (
@@ -36,7 +37,7 @@ def _person(user: Any) -> str | None:
 
 
 class ActingPartySerializer(serializers.Serializer[Any]):
-    party = serializers.IntegerField(required=False, min_value=1, help_text=PARTY_HELP)
+    party = IdField(required=False, help_text=PARTY_HELP)
 
 
 # --- Consent -------------------------------------------------------------------------
@@ -127,7 +128,12 @@ class PartyConsentSerializer(serializers.Serializer[Any]):
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["*"]}]},
+        "items": {
+            "oneOf": [
+                {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "enum": ["*"]},
+            ]
+        },
     }
 )
 class AreasField(serializers.ListField):

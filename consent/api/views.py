@@ -61,6 +61,7 @@ from consent.selectors import (
 )
 from consent.services import challenge_record, consent_record
 from learnhub.api import DetailSerializer
+from learnhub.inputs import MAX_ID, as_id
 from partnerships.selectors import learning_mode_needs_agreement
 
 NOT_FOUND = OpenApiResponse(
@@ -78,7 +79,10 @@ CONFLICT = OpenApiResponse(
     "taking part, or the partnership is closed (only withdrawals are possible).",
 )
 PARTY_FILTER = OpenApiParameter(
-    "party", int, description="Only this party's records (a party id).", required=False
+    "party",
+    {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
+    description="Only this party's records (a party id).",
+    required=False,
 )
 
 
@@ -90,9 +94,10 @@ def _party_filter(request: Request) -> int | None:
     raw = request.query_params.get("party")
     if raw in (None, ""):
         return None
-    if not raw.isdigit():
+    party_id = as_id(raw)
+    if party_id is None:
         raise ValidationError({"party": ["Give a party id (a whole number)."]})
-    return int(raw)
+    return party_id
 
 
 def _deciding_party(request: Request, partnership_pk: int, what: str) -> Any:
@@ -456,7 +461,7 @@ class LearningModeWithdrawView(GenericAPIView[LearningModeChange]):
         return Response(LearningModeChangeSerializer(change).data)
 
 
-_P = "partnerships/<int:partnership_pk>/"
+_P = "partnerships/<id:partnership_pk>/"
 
 urlpatterns: list[URLPattern] = [
     path(f"{_P}learning-mode/", LearningModeView.as_view(), name="learning-mode"),
@@ -471,9 +476,9 @@ urlpatterns: list[URLPattern] = [
     path(f"{_P}consents/", ConsentListView.as_view(), name="consent-list"),
     path(f"{_P}consents/current/", ConsentCurrentView.as_view(), name="consent-current"),
     path(f"{_P}consents/export.csv", ConsentExportView.as_view(), name="consent-export"),
-    path(f"{_P}consents/<int:record_pk>/", ConsentDetailView.as_view(), name="consent-detail"),
+    path(f"{_P}consents/<id:record_pk>/", ConsentDetailView.as_view(), name="consent-detail"),
     path(
-        f"{_P}consents/<int:record_pk>/receipt/",
+        f"{_P}consents/<id:record_pk>/receipt/",
         ConsentReceiptView.as_view(),
         name="consent-receipt",
     ),
@@ -488,7 +493,7 @@ urlpatterns: list[URLPattern] = [
         name="challenge-permission-current",
     ),
     path(
-        f"{_P}challenge-permissions/<int:record_pk>/",
+        f"{_P}challenge-permissions/<id:record_pk>/",
         ChallengeDetailView.as_view(),
         name="challenge-permission-detail",
     ),

@@ -20,6 +20,7 @@ from accounts.models import User
 from evidence.models import InsightBrief, LearningAction
 from evidence.selectors.briefs import briefs_visible_to, is_learning_partner
 from learnhub.errors import Forbidden
+from learnhub.inputs import as_id
 from partnerships.access import PartnershipAction, access_partnership
 from partnerships.models import Partnership, Party
 from partnerships.selectors import my_parties_in
@@ -95,13 +96,11 @@ def access_action_party(*, user: User, partnership: Partnership, party_id: objec
     Not an accepted party of the partnership → ``ValidationError``; a party ``user`` may
     not record for → ``Forbidden`` naming whose it is.
     """
-    if isinstance(party_id, str) and party_id.strip().isdigit():
-        party_id = int(party_id)
     party = None
-    if isinstance(party_id, int) and not isinstance(party_id, bool):
+    if (wanted := as_id(party_id)) is not None:
         party = (
             Party.objects.select_related("organisation")
-            .filter(pk=party_id, partnership=partnership, status=Party.Status.ACCEPTED)
+            .filter(pk=wanted, partnership=partnership, status=Party.Status.ACCEPTED)
             .first()
         )
     if party is None:

@@ -51,6 +51,7 @@ from evidence.services.briefs import (
     learning_action_update,
 )
 from learnhub.api import DetailSerializer
+from learnhub.inputs import IdField
 from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import PartnershipAction, access_partnership
 
@@ -164,8 +165,8 @@ class LearningActionSerializer(serializers.ModelSerializer[LearningAction]):
 
 class LearningActionCreateSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(trim_whitespace=False, allow_blank=True)
-    party = serializers.IntegerField()
-    brief = serializers.IntegerField(required=False, allow_null=True)
+    party = IdField()
+    brief = IdField(required=False, allow_null=True)
     status = serializers.ChoiceField(
         choices=LearningAction.Status.choices, default=LearningAction.Status.PLANNED
     )
@@ -430,8 +431,8 @@ class LearningActionDetailView(GenericAPIView[LearningAction]):
         return Response(LearningActionSerializer(action).data)
 
 
-_P = "partnerships/<int:pk>/"
-_B = "briefs/<int:pk>/"
+_P = "partnerships/<id:pk>/"
+_B = "briefs/<id:pk>/"
 
 urlpatterns: list[URLPattern] = [
     path(f"{_P}briefs/", PartnershipBriefListView.as_view(), name="partnership-briefs"),
@@ -440,5 +441,5 @@ urlpatterns: list[URLPattern] = [
     path(f"{_B}redraft/", BriefRedraftView.as_view(), name="brief-redraft"),
     path(f"{_B}export/", BriefExportView.as_view(), name="brief-export"),
     path(f"{_P}actions/", PartnershipActionListView.as_view(), name="partnership-actions"),
-    path("actions/<int:pk>/", LearningActionDetailView.as_view(), name="action-detail"),
+    path("actions/<id:pk>/", LearningActionDetailView.as_view(), name="action-detail"),
 ]

@@ -19,6 +19,7 @@ from accounts.models import User
 from evidence.kinds import ALL_PROMPT_KEYS
 from evidence.models import Evidence, EvidenceAttachment
 from evidence.selectors import EvidenceLinks
+from learnhub.inputs import IdField
 from partnerships.models import Organisation, Party, ResearchQuestion
 
 PARTY_HELP = (
@@ -115,7 +116,7 @@ class PromptsField(serializers.Field):  # type: ignore[type-arg]
 class EvidenceInputSerializer(serializers.Serializer[Any]):
     """A new evidence item (JSON, or multipart with ``attachment``)."""
 
-    party = serializers.IntegerField(required=False, min_value=1, help_text=PARTY_HELP)
+    party = IdField(required=False, help_text=PARTY_HELP)
     kind = serializers.ChoiceField(
         choices=Evidence.Kind.choices,
         error_messages={"invalid_choice": KIND_ERROR, "required": KIND_ERROR},
@@ -129,7 +130,7 @@ class EvidenceInputSerializer(serializers.Serializer[Any]):
     )
     body = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     questions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         help_text="Ids of research questions of this partnership.",
     )
@@ -332,15 +333,13 @@ class EvidenceFilterSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=Evidence.Kind.choices, required=False, error_messages={"invalid_choice": KIND_ERROR}
     )
-    question = serializers.IntegerField(
-        required=False, min_value=1, help_text="A research question id."
-    )
+    question = IdField(required=False, help_text="A research question id.")
     valence = serializers.ChoiceField(
         choices=Evidence.Valence.choices,
         required=False,
         error_messages={"invalid_choice": VALENCE_ERROR},
     )
-    party = serializers.IntegerField(required=False, min_value=1, help_text="A party id.")
+    party = IdField(required=False, help_text="A party id.")
     search = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -379,7 +378,7 @@ class CoverageSerializer(serializers.Serializer[Any]):
 
 
 class ImportInputSerializer(serializers.Serializer[Any]):
-    party = serializers.IntegerField(required=False, min_value=1, help_text=PARTY_HELP)
+    party = IdField(required=False, help_text=PARTY_HELP)
     file = serializers.FileField(help_text="A CSV file laid out like the template.")
 
 

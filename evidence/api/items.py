@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +51,7 @@ from evidence.selectors import (
     parties_left_with_evidence,
 )
 from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
+from learnhub.inputs import JSONParser, as_id
 
 NOT_FOUND = OpenApiResponse(
     EvidenceDetailSerializer,
@@ -89,11 +90,7 @@ class CSVRenderer(BaseRenderer):
 
 
 def _party_param(request: Request) -> int | None:
-    raw = request.data.get("party") if hasattr(request.data, "get") else None
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    return as_id(request.data.get("party")) if hasattr(request.data, "get") else None
 
 
 def _contribution(request: Request, pk: int) -> Contribution:
@@ -362,34 +359,34 @@ class ImportView(GenericAPIView[Evidence]):
 
 urlpatterns: list[URLPattern] = [
     path(
-        "partnerships/<int:pk>/evidence/",
+        "partnerships/<id:pk>/evidence/",
         EvidenceListView.as_view(),
         name="partnership-evidence",
     ),
     path(
-        "partnerships/<int:pk>/evidence/coverage/",
+        "partnerships/<id:pk>/evidence/coverage/",
         CoverageView.as_view(),
         name="partnership-evidence-coverage",
     ),
     path(
-        "partnerships/<int:pk>/evidence/export.csv",
+        "partnerships/<id:pk>/evidence/export.csv",
         ExportView.as_view(),
         name="partnership-evidence-export",
     ),
     path("me/left-partnerships/", LeftPartnershipsView.as_view(), name="me-left-partnerships"),
     path(
-        "partnerships/<int:pk>/evidence/import/",
+        "partnerships/<id:pk>/evidence/import/",
         ImportView.as_view(),
         name="partnership-evidence-import",
     ),
     path(
-        "partnerships/<int:pk>/evidence/import/template.csv",
+        "partnerships/<id:pk>/evidence/import/template.csv",
         ImportTemplateView.as_view(),
         name="partnership-evidence-import-template",
     ),
-    path("evidence/<int:pk>/", EvidenceDetailView.as_view(), name="evidence-detail"),
+    path("evidence/<id:pk>/", EvidenceDetailView.as_view(), name="evidence-detail"),
     path(
-        "evidence/<int:pk>/attachments/<int:attachment_pk>/",
+        "evidence/<id:pk>/attachments/<id:attachment_pk>/",
         AttachmentView.as_view(),
         name="evidence-attachment",
     ),

@@ -36,6 +36,8 @@ from consent.selectors import ChallengeArea, challenges_publishable
 from evidence import synthesis
 from evidence.models import Evidence, EvidenceReminder, InsightBrief, LearningAction
 from evidence.periods import (
+    EARLIEST_DAY,
+    LATEST_DAY,
     Period,
     last_ended_period,
     london_today,
@@ -49,6 +51,7 @@ from evidence.selectors.briefs import (
     stage_of,
 )
 from learnhub.errors import Conflict
+from learnhub.inputs import as_id
 from learnhub.outbox import outbox_pending, outbox_send, outbox_send_many
 from notifications.services import MembersMessage, notify, notify_members
 from partnerships.models import (
@@ -172,6 +175,14 @@ def _clean_period(period_start: date, period_end: date) -> Period:
     if period_start > london_today():
         raise ValidationError(
             {"period_start": ["That period has not started yet: choose one that has."]}
+        )
+    if period_start < EARLIEST_DAY or period_end > LATEST_DAY:
+        raise ValidationError(
+            {
+                ("period_start" if period_start < EARLIEST_DAY else "period_end"): [
+                    f"Choose a period from {EARLIEST_DAY:%-d %B %Y} to {LATEST_DAY:%-d %B %Y}."
+                ]
+            }
         )
     if (period_end - period_start).days + 1 > MAX_PERIOD_DAYS:
         raise ValidationError({"period_end": ["A brief can cover at most a year."]})
@@ -400,16 +411,6 @@ def _not_a_draft(brief: InsightBrief) -> str:
     return "This brief is still being drafted. Try again in a minute."
 
 
-def _as_id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def clean_challenges(*, partnership: Partnership, challenges: object) -> list[dict[str, Any]]:
     """Challenges as stored: ``[{"party": id, "area": question id or "*", "text"}]``.
 
@@ -438,11 +439,9 @@ def clean_challenges(*, partnership: Partnership, challenges: object) -> list[di
         if not isinstance(raw, dict):
             messages.append(f"Challenge {number}: give a party, an area and the text.")
             continue
-        party = _as_id(raw.get("party"))
+        party = as_id(raw.get("party"))
         area_raw = raw.get("area", ALL_AREAS)
-        area: int | str | None = (
-            ALL_AREAS if area_raw in (ALL_AREAS, None, "") else _as_id(area_raw)
-        )
+        area: int | str | None = ALL_AREAS if area_raw in (ALL_AREAS, None, "") else as_id(area_raw)
         text = raw.get("text")
         text = " ".join(text.split()) if isinstance(text, str) else ""
         problems = []

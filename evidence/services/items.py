@@ -36,6 +36,7 @@ from evidence.selectors.items import (
 )
 from evidence.uploads import CheckedFile, check_upload
 from learnhub.errors import Conflict
+from learnhub.inputs import as_id
 from partnerships.models import Partnership, Party
 from partnerships.services import activity_record
 
@@ -228,10 +229,13 @@ def clean_evidence(
 
     raw_questions = data.get("questions") or ()
     question_ids: tuple[int, ...] = ()
-    try:
-        question_ids = tuple(dict.fromkeys(int(q) for q in raw_questions))
-    except (TypeError, ValueError):
+    parsed = (
+        [as_id(q) for q in raw_questions] if isinstance(raw_questions, list | tuple) else [None]
+    )
+    if None in parsed:
         errors["questions"] = ["Choose research questions by their numbers."]
+    else:
+        question_ids = tuple(dict.fromkeys(q for q in parsed if q is not None))
     if len(question_ids) > QUESTIONS_MAX:
         errors["questions"] = [f"Link at most {QUESTIONS_MAX} research questions."]
     elif question_ids:

@@ -60,6 +60,7 @@ from evidence.services.briefs import (
 )
 from learnhub.errors import Conflict, Forbidden
 from learnhub.forms import form_add_service_errors
+from learnhub.inputs import as_id
 from partnerships.access import PartnershipAction, access_partnership
 from partnerships.models import Partnership, Party
 from partnerships.navigation import TABS
@@ -561,8 +562,8 @@ def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     parties = parties_user_may_record_for(user=user, partnership=partnership)
     briefs = list(briefs_for_actions(user=user, partnership=partnership))
     initial: dict[str, Any] = {"status": LearningAction.Status.PLANNED}
-    if request.GET.get("brief", "").isdigit():
-        initial["brief"] = int(request.GET["brief"])
+    if (brief_id := as_id(request.GET.get("brief"))) is not None:
+        initial["brief"] = brief_id
     if len(parties) == 1:
         initial["party"] = parties[0].pk
     form = LearningActionForm(
@@ -644,18 +645,18 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("partnerships/<int:partnership_pk>/briefs/", brief_list_view, name="brief-list"),
-    path("partnerships/<int:partnership_pk>/briefs/ask/", brief_request_view, name="brief-request"),
-    path("briefs/<int:pk>/", brief_detail_view, name="brief-detail"),
-    path("briefs/<int:pk>/edit/", brief_edit_view, name="brief-edit"),
-    path("briefs/<int:pk>/preview/", brief_preview_view, name="brief-preview"),
-    path("briefs/<int:pk>/publish/", brief_publish_view, name="brief-publish"),
-    path("briefs/<int:pk>/redraft/", brief_redraft_view, name="brief-redraft"),
-    path("briefs/<int:pk>/download/<str:fmt>/", brief_download_view, name="brief-download"),
+    path("partnerships/<id:partnership_pk>/briefs/", brief_list_view, name="brief-list"),
+    path("partnerships/<id:partnership_pk>/briefs/ask/", brief_request_view, name="brief-request"),
+    path("briefs/<id:pk>/", brief_detail_view, name="brief-detail"),
+    path("briefs/<id:pk>/edit/", brief_edit_view, name="brief-edit"),
+    path("briefs/<id:pk>/preview/", brief_preview_view, name="brief-preview"),
+    path("briefs/<id:pk>/publish/", brief_publish_view, name="brief-publish"),
+    path("briefs/<id:pk>/redraft/", brief_redraft_view, name="brief-redraft"),
+    path("briefs/<id:pk>/download/<str:fmt>/", brief_download_view, name="brief-download"),
     path(
-        "partnerships/<int:partnership_pk>/learning-actions/",
+        "partnerships/<id:partnership_pk>/learning-actions/",
         action_list_view,
         name="action-list",
     ),
-    path("learning-actions/<int:pk>/edit/", action_edit_view, name="action-edit"),
+    path("learning-actions/<id:pk>/edit/", action_edit_view, name="action-edit"),
 ]

@@ -432,45 +432,45 @@ def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpRes
 
 urlpatterns: list[URLPattern] = [
     path(
-        "partnerships/<int:partnership_pk>/evidence/",
+        "partnerships/<id:partnership_pk>/evidence/",
         evidence_list_view,
         name="evidence-list",
     ),
     path(
-        "partnerships/<int:partnership_pk>/evidence/add/",
+        "partnerships/<id:partnership_pk>/evidence/add/",
         evidence_create_view,
         name="evidence-create",
     ),
     path(
-        "partnerships/<int:partnership_pk>/evidence/import/",
+        "partnerships/<id:partnership_pk>/evidence/import/",
         evidence_import_view,
         name="evidence-import",
     ),
     path(
-        "partnerships/<int:partnership_pk>/evidence/import/template.csv",
+        "partnerships/<id:partnership_pk>/evidence/import/template.csv",
         evidence_import_template_view,
         name="evidence-import-template",
     ),
     path(
-        "partnerships/<int:partnership_pk>/evidence/export.csv",
+        "partnerships/<id:partnership_pk>/evidence/export.csv",
         evidence_export_view,
         name="evidence-export",
     ),
     path(
-        "partnerships/<int:partnership_pk>/evidence/coverage/",
+        "partnerships/<id:partnership_pk>/evidence/coverage/",
         evidence_coverage_view,
         name="evidence-coverage",
     ),
-    path("evidence/<int:pk>/", evidence_detail_view, name="evidence-detail"),
-    path("evidence/<int:pk>/change/", evidence_update_view, name="evidence-update"),
-    path("evidence/<int:pk>/delete/", evidence_delete_view, name="evidence-delete"),
+    path("evidence/<id:pk>/", evidence_detail_view, name="evidence-detail"),
+    path("evidence/<id:pk>/change/", evidence_update_view, name="evidence-update"),
+    path("evidence/<id:pk>/delete/", evidence_delete_view, name="evidence-delete"),
     path(
-        "evidence/<int:pk>/files/<int:attachment_pk>/",
+        "evidence/<id:pk>/files/<id:attachment_pk>/",
         attachment_download_view,
         name="attachment-download",
     ),
     path(
-        "evidence/<int:pk>/files/<int:attachment_pk>/remove/",
+        "evidence/<id:pk>/files/<id:attachment_pk>/remove/",
         attachment_delete_view,
         name="attachment-delete",
     ),

@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from learnhub.inputs import IdField
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 from notifications.services import notification_mark_read
@@ -17,7 +18,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class MarkReadSerializer(serializers.Serializer[None]):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    ids = serializers.ListField(child=IdField(), required=False)
 
 
 class NotificationList(generics.ListAPIView[Notification]):

@@ -285,14 +285,14 @@ urlpatterns: list[URLPattern] = [
     path("me/", MeView.as_view(), name="me"),
     path("me/invitations/", MyInvitationsView.as_view(), name="me-invitations"),
     path("organisations/", OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/<int:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("organisations/<id:pk>/", OrganisationDetailView.as_view(), name="organisation-detail"),
     path(
-        "organisations/<int:pk>/members/",
+        "organisations/<id:pk>/members/",
         OrganisationMembersView.as_view(),
         name="organisation-members",
     ),
     path(
-        "organisations/<int:pk>/invitations/",
+        "organisations/<id:pk>/invitations/",
         OrganisationInvitationsView.as_view(),
         name="organisation-invitations",
     ),

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from learnhub.inputs import IdField
 from partnerships.api.organisations import OrganisationSummarySerializer
 from partnerships.models import (
     ActivityEvent,
@@ -105,6 +106,7 @@ class PartnershipCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     funder = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
+        pk_field=IdField(),  # documents the id's range; a missing row is refused
         help_text="The id of a funder organisation you belong to: it commissions the work.",
         error_messages={
             "does_not_exist": "Choose a funder organisation you belong to.",
@@ -174,6 +176,7 @@ class PartySummarySerializer(serializers.ModelSerializer[Party]):
 class PartyInviteSerializer(serializers.Serializer[Any]):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
+        pk_field=IdField(),  # documents the id's range; a missing row is refused
         error_messages={
             "does_not_exist": "Choose an organisation from the directory.",
             "incorrect_type": "Choose an organisation from the directory.",
@@ -202,7 +205,7 @@ class DiscoveryBriefInputSerializer(serializers.Serializer[Any]):
     scope = serializers.CharField(allow_blank=True, max_length=10000)
     complexity = ComplexitySerializer()
     open_questions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    party = serializers.IntegerField(required=False, min_value=1, help_text=ACTING_PARTY_HELP)
+    party = IdField(required=False, help_text=ACTING_PARTY_HELP)
 
 
 class DiscoveryAgreementSerializer(serializers.ModelSerializer[DiscoveryAgreement]):
@@ -258,7 +261,7 @@ class DiscoveryBriefSerializer(serializers.ModelSerializer[DiscoveryBrief]):
 
 
 class ActingPartySerializer(serializers.Serializer[Any]):
-    party = serializers.IntegerField(required=False, min_value=1, help_text=ACTING_PARTY_HELP)
+    party = IdField(required=False, help_text=ACTING_PARTY_HELP)
 
 
 # --- Research questions ----------------------------------------------------------------
@@ -317,7 +320,7 @@ class QuestionSerializer(serializers.ModelSerializer[ResearchQuestion]):
 class QuestionCreateSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=1000)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    party = serializers.IntegerField(required=False, min_value=1, help_text=ACTING_PARTY_HELP)
+    party = IdField(required=False, help_text=ACTING_PARTY_HELP)
 
 
 class QuestionAnswerSerializer(serializers.Serializer[Any]):
@@ -326,7 +329,7 @@ class QuestionAnswerSerializer(serializers.Serializer[Any]):
         error_messages={"invalid_choice": "Choose agree or object."},
     )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    party = serializers.IntegerField(required=False, min_value=1, help_text=ACTING_PARTY_HELP)
+    party = IdField(required=False, help_text=ACTING_PARTY_HELP)
 
 
 # --- Timeline ------------------------------------------------------------------------

@@ -513,7 +513,7 @@ class ActivityListView(GenericAPIView[ActivityEvent]):
         return self.get_paginated_response(ActivityEventSerializer(page, many=True).data)
 
 
-_P = "partnerships/<int:pk>/"
+_P = "partnerships/<id:pk>/"
 
 urlpatterns: list[URLPattern] = [
     path("partnerships/", PartnershipListView.as_view(), name="partnership-list"),
@@ -521,22 +521,22 @@ urlpatterns: list[URLPattern] = [
     path(f"{_P}status/", PartnershipStatusView.as_view(), name="partnership-status"),
     path(f"{_P}parties/", PartyListView.as_view(), name="partnership-parties"),
     path(
-        f"{_P}parties/<int:party_pk>/accept/",
+        f"{_P}parties/<id:party_pk>/accept/",
         PartyAcceptView.as_view(),
         name="partnership-party-accept",
     ),
     path(
-        f"{_P}parties/<int:party_pk>/decline/",
+        f"{_P}parties/<id:party_pk>/decline/",
         PartyDeclineView.as_view(),
         name="partnership-party-decline",
     ),
     path(
-        f"{_P}parties/<int:party_pk>/remove/",
+        f"{_P}parties/<id:party_pk>/remove/",
         PartyRemoveView.as_view(),
         name="partnership-party-remove",
     ),
     path(
-        f"{_P}parties/<int:party_pk>/leave/",
+        f"{_P}parties/<id:party_pk>/leave/",
         PartyLeaveView.as_view(),
         name="partnership-party-leave",
     ),
@@ -548,12 +548,12 @@ urlpatterns: list[URLPattern] = [
     ),
     path(f"{_P}questions/", QuestionListView.as_view(), name="partnership-questions"),
     path(
-        f"{_P}questions/<int:question_pk>/",
+        f"{_P}questions/<id:question_pk>/",
         QuestionDetailView.as_view(),
         name="partnership-question-detail",
     ),
     path(
-        f"{_P}questions/<int:question_pk>/responses/",
+        f"{_P}questions/<id:question_pk>/responses/",
         QuestionResponsesView.as_view(),
         name="partnership-question-responses",
     ),

@@ -280,9 +280,9 @@ def _invitation_page(
 urlpatterns: list[URLPattern] = [
     path("organisations/", organisation_list, name="organisation-list"),
     path("organisations/new/", organisation_create_view, name="organisation-create"),
-    path("organisations/<int:pk>/", organisation_detail, name="organisation-detail"),
+    path("organisations/<id:pk>/", organisation_detail, name="organisation-detail"),
     path(
-        "organisations/<int:pk>/invitations/",
+        "organisations/<id:pk>/invitations/",
         organisation_invite_view,
         name="organisation-invite",
     ),

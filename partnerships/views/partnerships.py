@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden
 from learnhub.forms import form_add_service_errors
+from learnhub.inputs import as_id
 from partnerships.access import (
     PartnershipAction,
     access_acting_party,
@@ -346,8 +347,9 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
             organisations_to_invite(partnership=partnership, search=search)[:SEARCH_RESULTS]
         )
         chosen = form["organisation"].value()
-        if chosen and str(chosen).isdigit() and all(o.pk != int(chosen) for o in results):
-            results += list(organisations_to_invite(partnership=partnership).filter(pk=chosen))
+        chosen_id = as_id(chosen)
+        if chosen_id is not None and all(o.pk != chosen_id for o in results):
+            results += list(organisations_to_invite(partnership=partnership).filter(pk=chosen_id))
     context = {
         "form": form,
         "search_form": search_form,
@@ -750,7 +752,7 @@ def partnership_status_view(request: HttpRequest, pk: int, target: str) -> HttpR
     return _render(request, "status_confirm.html", partnership, "overview", context, status=status)
 
 
-_P = "partnerships/<int:pk>/"
+_P = "partnerships/<id:pk>/"
 
 urlpatterns: list[URLPattern] = [
     path("partnerships/", partnership_list, name="partnership-list"),
@@ -760,28 +762,28 @@ urlpatterns: list[URLPattern] = [
     path(f"{_P}parties/", partnership_parties, name="partnership-parties"),
     path(f"{_P}parties/invite/", partnership_invite, name="partnership-invite"),
     path(
-        f"{_P}parties/<int:party_pk>/accept/",
+        f"{_P}parties/<id:party_pk>/accept/",
         party_accept_view,
         name="partnership-party-accept",
     ),
     path(
-        f"{_P}parties/<int:party_pk>/decline/",
+        f"{_P}parties/<id:party_pk>/decline/",
         party_decline_view,
         name="partnership-party-decline",
     ),
     path(
-        f"{_P}parties/<int:party_pk>/remove/",
+        f"{_P}parties/<id:party_pk>/remove/",
         party_remove_view,
         name="partnership-party-remove",
     ),
-    path(f"{_P}parties/<int:party_pk>/leave/", party_leave_view, name="partnership-party-leave"),
+    path(f"{_P}parties/<id:party_pk>/leave/", party_leave_view, name="partnership-party-leave"),
     path(f"{_P}discovery/", partnership_discovery, name="partnership-discovery"),
     path(f"{_P}discovery/edit/", discovery_edit, name="partnership-discovery-edit"),
     path(f"{_P}discovery/agree/", discovery_agree, name="partnership-discovery-agree"),
     path(f"{_P}questions/", partnership_questions, name="partnership-questions"),
     path(f"{_P}questions/propose/", question_propose_view, name="partnership-question-propose"),
     path(
-        f"{_P}questions/<int:question_pk>/respond/",
+        f"{_P}questions/<id:question_pk>/respond/",
         question_respond_view,
         name="partnership-question-respond",
     ),

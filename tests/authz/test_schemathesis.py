@@ -1,18 +1,24 @@
-"""Schemathesis against the live OpenAPI schema, in process, as a signed-in person.
+"""Schemathesis against the live OpenAPI schema, in process.
 
-One test per operation under /api/v1/ and signed-in role: the commissioning funder's
-admin (who manages the partnership), the learning partner (who writes the discovery
-brief and the insight briefs) and the grantee (who takes part, so adds evidence), so
-that each operation's successful answers are checked too. About half of the generated
-requests point at real rows of the authorisation world, the rest at generated ids:
+Two passes, one test per operation:
 
-- requests that match the schema must get no 5xx, only status codes the schema
-  documents, and bodies that match the documented response schema;
-- requests that break the schema (wrong types, missing fields, ...) must get no 5xx.
+- **Conformance** (derandomised: the same code always sends the same requests), as each
+  signed-in role that does things: the commissioning funder's admin (who manages the
+  partnership), the learning partner (who writes the discovery brief and the insight
+  briefs) and the grantee (who takes part, so adds evidence). Requests that match the
+  schema must get no 5xx, only status codes the schema documents, and bodies that match
+  the documented response schema; requests that break the schema (wrong types, missing
+  fields, out-of-range numbers, ...) must get no 5xx.
+- **Fuzzing** (random, a new seed each run): every operation, and OPTIONS and HEAD on
+  every API URL, as one signed-in party (which one rotates with the seed) and signed
+  out, must never get a 5xx, whatever the input. The seed is printed in pytest's header
+  and in any failure; ``LEARNHUB_FUZZ_SEED=<seed>`` replays a run and
+  ``LEARNHUB_FUZZ_EXAMPLES`` sets how many requests each operation gets (half that
+  signed out, and for OPTIONS and HEAD).
 
-Each request runs in its own savepoint, rolled back afterwards, so one example (closing
-the partnership, say) cannot change what the next one sees. Generation is derandomised:
-the same code always sends the same requests.
+About half of the generated requests point at real rows of the authorisation world, the
+rest at generated ids. Each request runs in its own savepoint, rolled back afterwards,
+so one example (closing the partnership, say) cannot change what the next one sees.
 
 The schemathesis pytest plugin's ``from_fixture`` loader does not work with pytest 9
 (it sets ``Function._nodeid``), so Hypothesis is driven directly with each operation's
@@ -21,8 +27,9 @@ The schemathesis pytest plugin's ``from_fixture`` loader does not work with pyte
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -30,7 +37,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -43,12 +50,21 @@ from learnhub.wsgi import application
 from tests.authz.coverage import coverage
 from tests.authz.patterns import all_patterns
 from tests.authz.world import FUNDER_ADMIN, GRANTEE, LEARNING_PARTNER, World
+from tests.fuzzing import FUZZ_SEED_VARIABLE, fuzz_seed
 
 ROLES = (FUNDER_ADMIN, LEARNING_PARTNER, GRANTEE)
 MAX_EXAMPLES = 10
 CONFORMANCE = [not_a_server_error, status_code_conformance, response_schema_conformance]
 NO_SERVER_ERROR = [not_a_server_error]
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+#: Methods every URL answers without the schema documenting them: DRF's OPTIONS
+#: (metadata) and Django's HEAD (a GET without the body; 405 where there is no GET).
+UNDOCUMENTED_METHODS = ("OPTIONS", "HEAD")
+FUZZ_SEED = fuzz_seed()
+FUZZ_EXAMPLES = int(os.environ.get("LEARNHUB_FUZZ_EXAMPLES") or 8)
+#: The signed-in party of the fuzzing pass: each seed picks one, so runs rotate through them.
+FUZZ_ROLE = ROLES[FUZZ_SEED % len(ROLES)]
+SIGNED_OUT = "signed_out"
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -64,10 +80,13 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
+PATHS = sorted({path for _, path in OPERATIONS})
+#: OPTIONS and HEAD on every API URL, as (METHOD, path template).
+UNDOCUMENTED = [(method, path) for path in PATHS for method in UNDOCUMENTED_METHODS]
 
 
 def _shape(route_or_template: str) -> str:
-    """``api/v1/x/<int:pk>/`` and ``/api/v1/x/{id}/`` both become ``/api/v1/x/{}/``."""
+    """``api/v1/x/<id:pk>/`` and ``/api/v1/x/{id}/`` both become ``/api/v1/x/{}/``."""
     shape = re.sub(r"<(?:[^>:]+:)?[^>]+>", "{}", route_or_template)
     shape = re.sub(r"\{[^}]+\}", "{}", shape)
     return shape if shape.startswith("/") else "/" + shape
@@ -104,6 +123,57 @@ def api_schema(world: World, keep_connection_open: None) -> Any:
     return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
+def _cases(operation: Any, positive: list[Any]) -> Any:
+    """Requests that match the schema (checked with ``positive``) and that break it
+    (checked for no server error only), as ``(case, checks)``."""
+    return st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: (case, positive)),
+        operation.as_strategy(GenerationMode.NEGATIVE).map(lambda case: (case, NO_SERVER_ERROR)),
+    )
+
+
+def _send(
+    api_schema: Any,
+    world: World,
+    method: str,
+    path: str,
+    role: str,
+    positive: list[Any],
+    configure: Callable[[Any], Any],
+) -> None:
+    """Send the operation's generated requests (``configure`` sets Hypothesis up) as
+    ``role``, each in a savepoint rolled back afterwards. OPTIONS and HEAD, which the
+    schema does not list, reuse the requests generated for another method of the URL."""
+    undocumented = method in UNDOCUMENTED_METHODS
+    operations = api_schema[path]
+    operation = operations[method] if not undocumented else next(iter(operations.values()))
+    names = re.findall(r"\{([^}]+)\}", path)
+    values = real_parameters(world).get(_shape(path))
+    real = dict(zip(names, values, strict=True)) if values else None
+    headers = {} if role == SIGNED_OUT else {"X-Session-Token": world.session_keys[role]}
+
+    @configure
+    @given(case_and_checks=_cases(operation, positive), use_real_ids=st.booleans())
+    def run(case_and_checks: tuple[Any, list[Any]], use_real_ids: bool) -> None:
+        case, checks = case_and_checks
+        if use_real_ids and real and case.path_parameters:
+            case.path_parameters = {**case.path_parameters, **real}
+        with transaction.atomic():
+            if undocumented:
+                case.method = method
+                if method == "HEAD":
+                    case.body = None
+                response = case.call(headers=headers)
+                assert response.status_code < 500, (
+                    f"{method} {case.formatted_path} answered {response.status_code}"
+                )
+            else:
+                case.call_and_validate(headers=headers, checks=checks)
+            transaction.set_rollback(True)
+
+    run()
+
+
 def test_every_api_url_is_in_the_schema() -> None:
     """Schemathesis can only test what the schema documents."""
     documented = {_shape(path) for _, path in OPERATIONS}
@@ -114,37 +184,60 @@ def test_every_api_url_is_in_the_schema() -> None:
     assert not missing, f"API URLs missing from /api/schema/: {missing}"
 
 
+DERANDOMISED = settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # report the first failure, unshrunk
+    suppress_health_check=list(HealthCheck),
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_operation_conforms_to_the_schema(
     api_schema: Any, world: World, method: str, path: str, role: str
 ) -> None:
-    operation = api_schema[path][method]
-    names = re.findall(r"\{([^}]+)\}", path)
-    values = real_parameters(world).get(_shape(path))
-    real = dict(zip(names, values, strict=True)) if values else None
-    token = world.session_keys[role]
-    cases = st.one_of(
-        operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: (case, CONFORMANCE)),
-        operation.as_strategy(GenerationMode.NEGATIVE).map(lambda case: (case, NO_SERVER_ERROR)),
-    )
+    _send(api_schema, world, method, path, role, CONFORMANCE, DERANDOMISED)
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        phases=[Phase.explicit, Phase.generate],  # report the first failure, unshrunk
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case_and_checks=cases, use_real_ids=st.booleans())
-    def run(case_and_checks: tuple[Any, list[Any]], use_real_ids: bool) -> None:
-        case, checks = case_and_checks
-        if use_real_ids and real and case.path_parameters:
-            case.path_parameters = {**case.path_parameters, **real}
-        with transaction.atomic():
-            case.call_and_validate(headers={"X-Session-Token": token}, checks=checks)
-            transaction.set_rollback(True)
 
-    run()
+def _fuzzing(examples: int) -> Callable[[Any], Any]:
+    """Random generation from this run's seed (``LEARNHUB_FUZZ_SEED`` replays it)."""
+
+    def configure(test: Any) -> Any:
+        configured = settings(
+            max_examples=examples,
+            derandomize=False,
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],  # the first failure, unshrunk: the seed replays it
+            suppress_health_check=list(HealthCheck),
+        )(test)
+        return seed(FUZZ_SEED)(configured)
+
+    return configure
+
+
+FUZZED = OPERATIONS + UNDOCUMENTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [True, False], ids=["party", "signed-out"])
+@pytest.mark.parametrize(("method", "path"), FUZZED, ids=[f"{m} {p}" for m, p in FUZZED])
+def test_no_input_makes_a_server_error(
+    api_schema: Any, world: World, method: str, path: str, signed_in: bool
+) -> None:
+    role = FUZZ_ROLE if signed_in else SIGNED_OUT
+    # Signed out every request stops at authentication, and OPTIONS and HEAD read only the
+    # URL: half as many requests find as much there.
+    full = signed_in and method not in UNDOCUMENTED_METHODS
+    examples = FUZZ_EXAMPLES if full else max(1, FUZZ_EXAMPLES // 2)
+    try:
+        _send(api_schema, world, method, path, role, NO_SERVER_ERROR, _fuzzing(examples))
+    except BaseException as failure:
+        failure.add_note(
+            f"Fuzzing seed {FUZZ_SEED} as {role}: replay with {FUZZ_SEED_VARIABLE}={FUZZ_SEED}."
+        )
+        raise
