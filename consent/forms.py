@@ -111,7 +111,7 @@ class ChallengePermissionForm(forms.Form):
 class LearningModeProposeForm(forms.Form):
     """Propose switching how the partnership learns (the other mode is the only choice)."""
 
-    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    party = FormIdField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why switch? (optional)",
         required=False,
@@ -124,7 +124,7 @@ class LearningModeProposeForm(forms.Form):
 class LearningModeAnswerForm(forms.Form):
     """Agree or object to the open proposal."""
 
-    party = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    party = FormIdField(required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label="Does your organisation agree?",
         choices=[("agree", "Yes, we agree"), ("object", "No, we object")],
