@@ -5,13 +5,10 @@ gets a 403 page that says why; the services decide and write, the forms only par
 Withdrawing consent goes through a "check your answers" page first.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
+from accounts.identity import request_user
 from consent.access import CHALLENGE, LEARNING_MODE, access_consent, access_consent_party
 from consent.forms import (
     CHANNEL_HINTS,
@@ -51,9 +48,10 @@ from consent.selectors import (
     question_texts,
 )
 from consent.services import NoticeChanged, challenge_record, consent_record
-from learnhub.errors import Conflict, Forbidden, LearnHubError
+from learnhub.errors import Conflict, LearnHubError
 from learnhub.forms import form_add_service_errors
 from learnhub.inputs import as_id
+from learnhub.pages import refusal_page
 from partnerships.models import Partnership, Party, ResearchQuestion
 
 # The partnership's tabs are defined with its pages; the Consent tab is one of them.
@@ -71,31 +69,9 @@ RECENT_RECORDS = 10
 HISTORY_PAGE_SIZE = 50
 EVERYTHING = "Everything"
 
-View = Callable[..., HttpResponse]
 
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def consent_page(view: View) -> View:
-    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as refusal:
-            partnership_pk = kwargs.get("partnership_pk")
-            return render(
-                request,
-                f"{T}forbidden.html",
-                {"reason": refusal.message, "partnership_pk": partnership_pk},
-                status=403,
-            )
-
-    return wrapper
+#: Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why.
+consent_page = refusal_page(f"{T}forbidden.html")
 
 
 def _render(
@@ -188,7 +164,7 @@ def _purpose_cards(party_consent: Any) -> list[dict[str, Any]]:
 @consent_page
 @require_safe
 def consent_overview(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
     current = consent_current(partnership=partnership)
     administered = {p.pk for p in consent_parties_administered(user=user, partnership=partnership)}
@@ -236,7 +212,7 @@ def consent_overview(request: HttpRequest, partnership_pk: int) -> HttpResponse:
 @require_POST
 def consent_give(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     """The "Give consent" button of one purpose: no confirmation, the notice is beside it."""
-    user = _user(request)
+    user = request_user(request)
     access_consent(user=user, partnership_pk=partnership_pk)
     try:
         party = access_consent_party(
@@ -275,7 +251,7 @@ def consent_give(request: HttpRequest, partnership_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, partnership_pk: int, purpose: str) -> HttpResponse:
     """Check your answers, then withdraw (or decline, when never given) one purpose."""
-    user = _user(request)
+    user = request_user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
     if purpose not in PURPOSES:
         raise Http404("No such consent.")
@@ -356,7 +332,7 @@ def _challenge_questions(partnership: Partnership, parties: list[Party]) -> list
 @consent_page
 @require_http_methods(["GET", "POST"])
 def challenge_permission_decide(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
     parties = list(consent_parties_administered(user=user, partnership=partnership))
     if not parties:
@@ -420,7 +396,7 @@ def challenge_permission_decide(request: HttpRequest, partnership_pk: int) -> Ht
 @consent_page
 @require_safe
 def consent_history_page(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
     mine = {
         p.pk
@@ -456,7 +432,7 @@ def learning_mode_page(request: HttpRequest, partnership_pk: int) -> HttpRespons
     POST takes ``action``: ``propose``, ``answer`` or ``withdraw``. Each goes through the
     gateway (admins of an accepted party decide for it) and one service.
     """
-    user = _user(request)
+    user = request_user(request)
     partnership = access_consent(user=user, partnership_pk=partnership_pk)
     administered = list(consent_parties_administered(user=user, partnership=partnership))
     propose_form = LearningModeProposeForm()

@@ -1,10 +1,13 @@
-"""Shared REST framework pieces: pagination and the one exception handler."""
+"""Shared REST framework pieces: pagination, the one exception handler, and the error
+answers every API module documents in the OpenAPI schema."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -17,6 +20,20 @@ class DetailSerializer(serializers.Serializer[Any]):
     """The body of every 401/403/404/409 (and some 400) answer, for the OpenAPI schema."""
 
     detail = serializers.CharField(help_text="What went wrong, in plain words.")
+
+
+def refusal(description: str, serializer: Any = DetailSerializer) -> OpenApiResponse:
+    """An error answer (401/403/404/409) for the schema: ``{"detail": ...}`` described by
+    ``description``, what it means for that endpoint."""
+    return OpenApiResponse(serializer, description=description)
+
+
+#: 400: the fields that were wrong, each with its messages.
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
+#: 403: a party may see the object but not do this.
+FORBIDDEN = refusal("You may see this but not do it.")
+#: 409: the object's state does not allow it now.
+CONFLICT = refusal("Not possible in the current state.")
 
 
 class Pagination(PageNumberPagination):

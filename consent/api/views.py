@@ -7,7 +7,7 @@ DELETE answer 405 on the collections and on each record.
 """
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -20,7 +20,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.identity import request_user
 from consent.access import (
     CHALLENGE,
     CONSENT,
@@ -60,21 +60,16 @@ from consent.selectors import (
     learning_mode_changes_of,
 )
 from consent.services import challenge_record, consent_record
-from learnhub.api import DetailSerializer
+from learnhub.api import BAD_INPUT, refusal
 from learnhub.inputs import MAX_ID, as_id
 from partnerships.selectors import learning_mode_needs_agreement
 
-NOT_FOUND = OpenApiResponse(
-    DetailSerializer, description="No such partnership or record, or you are not a party to it."
-)
-FORBIDDEN = OpenApiResponse(
-    DetailSerializer,
+NOT_FOUND = refusal("No such partnership or record, or you are not a party to it.")
+FORBIDDEN = refusal(
     description="You are in the partnership but may not do this; `detail` says why "
     "(for example: only admins of the party can give or withdraw its consent).",
 )
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
-CONFLICT = OpenApiResponse(
-    DetailSerializer,
+CONFLICT = refusal(
     description="The notice has changed since it was read (read it again), the party is not "
     "taking part, or the partnership is closed (only withdrawals are possible).",
 )
@@ -84,10 +79,6 @@ PARTY_FILTER = OpenApiParameter(
     description="Only this party's records (a party id).",
     required=False,
 )
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _party_filter(request: Request) -> int | None:
@@ -102,7 +93,7 @@ def _party_filter(request: Request) -> int | None:
 
 def _deciding_party(request: Request, partnership_pk: int, what: str) -> Any:
     """The party the caller decides for: 404/403 before the rest of the input is judged."""
-    user = _user(request)
+    user = request_user(request)
     access_consent(user=user, partnership_pk=partnership_pk)
     acting = ActingPartySerializer(data=request.data)
     acting.is_valid(raise_exception=True)
@@ -128,7 +119,7 @@ class ConsentListView(GenericAPIView[ConsentRecord]):
         description="The consent history of every party, newest first.",
     )
     def get(self, request: Request, partnership_pk: int) -> Response:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         records = consent_history(partnership=partnership, party=_party_filter(request))
         page = self.paginate_queryset(records)
         return self.get_paginated_response(ConsentRecordSerializer(page, many=True).data)
@@ -156,7 +147,7 @@ class ConsentListView(GenericAPIView[ConsentRecord]):
             decision=data["decision"],
             note=data.get("note", ""),
             notice_version=data.get("notice_version"),
-            by=_user(request),
+            by=request_user(request),
         )
         return Response(ConsentRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -171,7 +162,7 @@ class ConsentDetailView(GenericAPIView[ConsentRecord]):
     )
     def get(self, request: Request, partnership_pk: int, record_pk: int) -> Response:
         record = access_consent_record(
-            user=_user(request), partnership_pk=partnership_pk, record_pk=record_pk
+            user=request_user(request), partnership_pk=partnership_pk, record_pk=record_pk
         )
         return Response(ConsentRecordSerializer(record).data)
 
@@ -188,7 +179,7 @@ class ConsentCurrentView(GenericAPIView[Any]):
         "history (the last decision per purpose wins; never decided means not given).",
     )
     def get(self, request: Request, partnership_pk: int) -> Response:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         return Response(
             PartyConsentSerializer(consent_current(partnership=partnership), many=True).data
         )
@@ -201,8 +192,7 @@ class ConsentReceiptView(GenericAPIView[Any]):
         operation_id="consents_receipt",
         responses={
             200: ConsentReceiptSerializer,
-            403: OpenApiResponse(
-                DetailSerializer,
+            403: refusal(
                 description="The record belongs to another party: only its own people may "
                 "download its receipt.",
             ),
@@ -213,7 +203,7 @@ class ConsentReceiptView(GenericAPIView[Any]):
     )
     def get(self, request: Request, partnership_pk: int, record_pk: int) -> Response:
         record = access_consent_receipt(
-            user=_user(request), partnership_pk=partnership_pk, record_pk=record_pk
+            user=request_user(request), partnership_pk=partnership_pk, record_pk=record_pk
         )
         return Response(consent_receipt(record))
 
@@ -253,7 +243,7 @@ class ConsentExportView(GenericAPIView[Any]):
         description="The whole history as CSV (every party sees every party's history).",
     )
     def get(self, request: Request, partnership_pk: int) -> HttpResponse:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         party = _party_filter(request)
         body = history_csv(
             consent_history(partnership=partnership, party=party),
@@ -281,7 +271,7 @@ class ChallengeListView(GenericAPIView[ChallengeRecord]):
         description="The permission-to-challenge history of every party, newest first.",
     )
     def get(self, request: Request, partnership_pk: int) -> Response:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         records = challenge_history(partnership=partnership, party=_party_filter(request))
         page = self.paginate_queryset(records)
         return self.get_paginated_response(ChallengeRecordSerializer(page, many=True).data)
@@ -311,7 +301,7 @@ class ChallengeListView(GenericAPIView[ChallengeRecord]):
             channels=data["channels"],
             conditions=data.get("conditions", ""),
             notice_version=data.get("notice_version"),
-            by=_user(request),
+            by=request_user(request),
         )
         return Response(ChallengeRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -326,7 +316,7 @@ class ChallengeDetailView(GenericAPIView[ChallengeRecord]):
     )
     def get(self, request: Request, partnership_pk: int, record_pk: int) -> Response:
         record = access_challenge_record(
-            user=_user(request), partnership_pk=partnership_pk, record_pk=record_pk
+            user=request_user(request), partnership_pk=partnership_pk, record_pk=record_pk
         )
         return Response(ChallengeRecordSerializer(record).data)
 
@@ -343,15 +333,14 @@ class ChallengeCurrentView(GenericAPIView[Any]):
         "pair, with the conditions of the grant that gave it.",
     )
     def get(self, request: Request, partnership_pk: int) -> Response:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         current = challenge_current(partnership=partnership)
         return Response(PartyChallengeSerializer(current, many=True).data)
 
 
 # --- Learning mode changes -----------------------------------------------------------------
 
-MODE_CONFLICT = OpenApiResponse(
-    DetailSerializer,
+MODE_CONFLICT = refusal(
     description="Already learning that way, another change is waiting for answers, nothing is "
     "waiting for an answer, the party is not taking part, or the partnership is closed.",
 )
@@ -367,7 +356,7 @@ class LearningModeView(GenericAPIView[LearningModeChange]):
         "and every earlier proposal.",
     )
     def get(self, request: Request, partnership_pk: int) -> Response:
-        partnership = access_consent(user=_user(request), partnership_pk=partnership_pk)
+        partnership = access_consent(user=request_user(request), partnership_pk=partnership_pk)
         history = list(learning_mode_changes_of(partnership=partnership))
         current = next((c for c in history if c.outcome == LearningModeChange.Outcome.OPEN), None)
         return Response(
@@ -403,7 +392,7 @@ class LearningModeView(GenericAPIView[LearningModeChange]):
             party=party,
             learning_mode=incoming.validated_data["learning_mode"],
             reason=incoming.validated_data.get("reason", ""),
-            by=_user(request),
+            by=request_user(request),
         )
         change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
         return Response(LearningModeChangeSerializer(change).data, status=status.HTTP_201_CREATED)
@@ -433,7 +422,7 @@ class LearningModeAnswerView(GenericAPIView[LearningModeChange]):
             party=party,
             decision=incoming.validated_data["decision"],
             comment=incoming.validated_data.get("comment", ""),
-            by=_user(request),
+            by=request_user(request),
         )
         change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
         return Response(LearningModeChangeSerializer(change).data)
@@ -456,7 +445,7 @@ class LearningModeWithdrawView(GenericAPIView[LearningModeChange]):
     )
     def post(self, request: Request, partnership_pk: int) -> Response:
         party = _deciding_party(request, partnership_pk, LEARNING_MODE)
-        change = learning_mode_withdraw(party=party, by=_user(request))
+        change = learning_mode_withdraw(party=party, by=request_user(request))
         change = learning_mode_changes_of(partnership=party.partnership).get(pk=change.pk)
         return Response(LearningModeChangeSerializer(change).data)
 

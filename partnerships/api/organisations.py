@@ -1,17 +1,17 @@
 """API v1: the signed-in person, organisations, members and organisation invitations."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.identity import request_user
 from accounts.models import User
-from learnhub.api import DetailSerializer
+from learnhub.api import BAD_INPUT, FORBIDDEN, refusal
 from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import OrganisationAction, access_organisation
 from partnerships.models import Membership, Organisation, OrganisationInvitation
@@ -107,13 +107,7 @@ class InvitationSerializer(serializers.ModelSerializer[OrganisationInvitation]):
         fields = ("id", "email", "role", "token", "expires_at", "organisation", "created_at")
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)
-
-
-NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such organisation for you.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="You may see this but not do it.")
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
+NOT_FOUND = refusal("No such organisation for you.")
 
 
 # --- Views ------------------------------------------------------------------------
@@ -124,7 +118,7 @@ class MeView(GenericAPIView[Any]):
 
     @extend_schema(operation_id="me_retrieve", responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = {
             "id": user.pk,
             "email": user.email,
@@ -144,7 +138,7 @@ class MyInvitationsView(GenericAPIView[Any]):
         operation_id="me_invitations_list", responses={200: InvitationSerializer(many=True)}
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(invitations_pending_for_user(user=_user(request)))
+        page = self.paginate_queryset(invitations_pending_for_user(user=request_user(request)))
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
 
@@ -179,7 +173,7 @@ class OrganisationListView(GenericAPIView[Organisation]):
             name=incoming.validated_data["name"],
             kind=incoming.validated_data["kind"],
             identifier=incoming.validated_data.get("identifier", ""),
-            by=_user(request),
+            by=request_user(request),
         )
         return Response(OrganisationSerializer(organisation).data, status=status.HTTP_201_CREATED)
 
@@ -194,7 +188,7 @@ class OrganisationDetailView(GenericAPIView[Organisation]):
     )
     def get(self, request: Request, pk: int) -> Response:
         organisation = access_organisation(
-            user=_user(request), pk=pk, action=OrganisationAction.VIEW
+            user=request_user(request), pk=pk, action=OrganisationAction.VIEW
         )
         return Response(OrganisationSerializer(organisation).data)
 
@@ -209,7 +203,7 @@ class OrganisationMembersView(GenericAPIView[Any]):
     )
     def get(self, request: Request, pk: int) -> Response:
         organisation = access_organisation(
-            user=_user(request), pk=pk, action=OrganisationAction.VIEW_MEMBERS
+            user=request_user(request), pk=pk, action=OrganisationAction.VIEW_MEMBERS
         )
         page = self.paginate_queryset(organisation_members(organisation=organisation))
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
@@ -227,7 +221,7 @@ class OrganisationInvitationsView(GenericAPIView[Any]):
     )
     def get(self, request: Request, pk: int) -> Response:
         organisation = access_organisation(
-            user=_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
+            user=request_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
         )
         invitations = organisation_invitations_pending(organisation=organisation)
         page = self.paginate_queryset(invitations.select_related("organisation"))
@@ -246,7 +240,7 @@ class OrganisationInvitationsView(GenericAPIView[Any]):
     )
     def post(self, request: Request, pk: int) -> Response:
         organisation = access_organisation(
-            user=_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
+            user=request_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
         )
         incoming = InvitationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -254,7 +248,7 @@ class OrganisationInvitationsView(GenericAPIView[Any]):
             organisation=organisation,
             email=incoming.validated_data["email"],
             role=incoming.validated_data["role"],
-            by=_user(request),
+            by=request_user(request),
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -267,17 +261,13 @@ class InvitationAcceptView(GenericAPIView[Membership]):
         request=None,
         responses={
             200: MembershipSerializer,
-            403: OpenApiResponse(
-                DetailSerializer, description="The invitation was sent to another address."
-            ),
-            404: OpenApiResponse(DetailSerializer, description="No such invitation."),
-            409: OpenApiResponse(
-                DetailSerializer, description="The invitation has expired or was already used."
-            ),
+            403: refusal("The invitation was sent to another address."),
+            404: refusal("No such invitation."),
+            409: refusal("The invitation has expired or was already used."),
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        membership = invitation_accept(token=token, by=_user(request))
+        membership = invitation_accept(token=token, by=request_user(request))
         return Response(MembershipSerializer(membership).data)
 
 

@@ -4,18 +4,17 @@ Each endpoint calls one gateway first (so outsiders get 404 before anything else
 for bad input), then parses the input, then calls one service or selector.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
-from learnhub.api import DetailSerializer
+from accounts.identity import request_user
+from learnhub.api import BAD_INPUT, CONFLICT, FORBIDDEN, refusal
 from learnhub.throttles import THROTTLED, WriteRateThrottle
 from partnerships.access import (
     PartnershipAction,
@@ -71,20 +70,11 @@ from partnerships.services import (
     question_respond,
 )
 
-NOT_FOUND = OpenApiResponse(
-    DetailSerializer, description="No such partnership, or you are not a party to it."
-)
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="You may see this but not do it.")
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
-CONFLICT = OpenApiResponse(DetailSerializer, description="Not possible in the current state.")
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
+NOT_FOUND = refusal("No such partnership, or you are not a party to it.")
 
 
 def _detail(request: Request, partnership: Partnership) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     context = {
         "my_parties": my_parties_in(user=user, partnership=partnership),
         "my_permissions": partnership_permissions_for(user=user, partnership=partnership),
@@ -104,7 +94,7 @@ class PartnershipListView(GenericAPIView[Partnership]):
         responses={200: PartnershipSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(partnerships_for_user(user=_user(request)))
+        page = self.paginate_queryset(partnerships_for_user(user=request_user(request)))
         return self.get_paginated_response(PartnershipSerializer(page, many=True).data)
 
     @extend_schema(
@@ -115,9 +105,9 @@ class PartnershipListView(GenericAPIView[Partnership]):
     def post(self, request: Request) -> Response:
         incoming = PartnershipCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        created = partnership_create(**incoming.validated_data, by=_user(request))
+        created = partnership_create(**incoming.validated_data, by=request_user(request))
         partnership = access_partnership(
-            user=_user(request), pk=created.pk, action=PartnershipAction.VIEW
+            user=request_user(request), pk=created.pk, action=PartnershipAction.VIEW
         )
         return Response(_detail(request, partnership), status=status.HTTP_201_CREATED)
 
@@ -131,7 +121,7 @@ class PartnershipDetailView(GenericAPIView[Partnership]):
     )
     def get(self, request: Request, pk: int) -> Response:
         partnership = access_partnership(
-            user=_user(request), pk=pk, action=PartnershipAction.VIEW_INVITATION
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW_INVITATION
         )
         return Response(_detail(request, partnership))
 
@@ -147,7 +137,7 @@ class PartnershipDetailView(GenericAPIView[Partnership]):
         },
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE)
         incoming = PartnershipUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -174,7 +164,7 @@ class PartnershipStatusView(GenericAPIView[Partnership]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE_STATUS)
         incoming = PartnershipStatusSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -205,7 +195,9 @@ class PartyListView(GenericAPIView[Party]):
         responses={200: PartySerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        partnership = access_partnership(
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+        )
         page = self.paginate_queryset(parties_of(partnership=partnership))
         return self.get_paginated_response(PartySerializer(page, many=True).data)
 
@@ -222,7 +214,7 @@ class PartyListView(GenericAPIView[Party]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
         incoming = PartyInviteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -233,7 +225,7 @@ class PartyListView(GenericAPIView[Party]):
 _PARTY_RESPONSES = {
     200: PartySerializer,
     403: FORBIDDEN,
-    404: OpenApiResponse(DetailSerializer, description="No such party for you."),
+    404: refusal("No such party for you."),
     409: CONFLICT,
 }
 
@@ -245,7 +237,7 @@ class PartyAcceptView(GenericAPIView[Party]):
         operation_id="partnerships_parties_accept", request=None, responses=_PARTY_RESPONSES
     )
     def post(self, request: Request, pk: int, party_pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         party = access_invitation(user=user, partnership_pk=pk, party_pk=party_pk)
         return Response(PartySerializer(party_accept(party=party, by=user)).data)
 
@@ -257,7 +249,7 @@ class PartyDeclineView(GenericAPIView[Party]):
         operation_id="partnerships_parties_decline", request=None, responses=_PARTY_RESPONSES
     )
     def post(self, request: Request, pk: int, party_pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         party = access_invitation(user=user, partnership_pk=pk, party_pk=party_pk)
         return Response(PartySerializer(party_decline(party=party, by=user)).data)
 
@@ -272,7 +264,7 @@ class PartyRemoveView(GenericAPIView[Party]):
         description="A funder admin removes a party or withdraws its invitation.",
     )
     def post(self, request: Request, pk: int, party_pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         party = access_party(
             user=user, partnership_pk=pk, party_pk=party_pk, action=PartnershipAction.REMOVE_PARTY
         )
@@ -289,7 +281,7 @@ class PartyLeaveView(GenericAPIView[Party]):
         description="An admin of a party takes its organisation out of the partnership.",
     )
     def post(self, request: Request, pk: int, party_pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         party = access_party_to_leave(user=user, partnership_pk=pk, party_pk=party_pk)
         return Response(PartySerializer(party_leave(party=party, by=user)).data)
 
@@ -305,7 +297,9 @@ class DiscoveryBriefView(GenericAPIView[Any]):
         responses={200: DiscoveryBriefSerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        partnership = access_partnership(
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+        )
         return Response(DiscoveryBriefSerializer(discovery_brief_of(partnership=partnership)).data)
 
     @extend_schema(
@@ -320,7 +314,7 @@ class DiscoveryBriefView(GenericAPIView[Any]):
         },
     )
     def put(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.LEAD_DISCOVERY)
         incoming = DiscoveryBriefInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -359,7 +353,7 @@ class DiscoveryAgreeView(GenericAPIView[Any]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.AGREE_DISCOVERY)
         incoming = ActingPartySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -389,7 +383,9 @@ class QuestionListView(GenericAPIView[ResearchQuestion]):
         responses={200: QuestionSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        partnership = access_partnership(
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+        )
         page = self.paginate_queryset(questions_with_status(partnership=partnership))
         data = QuestionSerializer(page, many=True, context=_question_context(partnership)).data
         return self.get_paginated_response(data)
@@ -406,7 +402,7 @@ class QuestionListView(GenericAPIView[ResearchQuestion]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CONTRIBUTE)
         incoming = QuestionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -438,7 +434,7 @@ class QuestionDetailView(GenericAPIView[ResearchQuestion]):
     )
     def get(self, request: Request, pk: int, question_pk: int) -> Response:
         question = access_question(
-            user=_user(request),
+            user=request_user(request),
             partnership_pk=pk,
             question_pk=question_pk,
             action=PartnershipAction.VIEW,
@@ -467,7 +463,7 @@ class QuestionResponsesView(GenericAPIView[ResearchQuestion]):
         "new status.",
     )
     def post(self, request: Request, pk: int, question_pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         question = access_question(
             user=user,
             partnership_pk=pk,
@@ -508,7 +504,9 @@ class ActivityListView(GenericAPIView[ActivityEvent]):
         responses={200: ActivityEventSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        partnership = access_partnership(
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+        )
         page = self.paginate_queryset(activity_of(partnership=partnership))
         return self.get_paginated_response(ActivityEventSerializer(page, many=True).data)
 

@@ -1,7 +1,5 @@
 """Web pages for the organisation directory, organisation pages and invitations."""
 
-from typing import cast
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,9 +13,9 @@ from django.urls import URLPattern, path
 from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
+from accounts.identity import request_user
 from learnhub.errors import Forbidden, LearnHubError
-from learnhub.forms import form_add_service_errors
+from learnhub.forms import form_add_service_errors, service_errors_to
 from partnerships.access import OrganisationAction, access_organisation
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 from partnerships.selectors import (
@@ -115,10 +113,6 @@ class InvitationForm(forms.Form):
         ].help_text = f"We will email them a link to join. It works for {days} days."
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _choice_explanations(
     field: forms.BoundField, explanations: dict[str, str]
 ) -> list[dict[str, object]]:
@@ -158,11 +152,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_create_view(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = organisation_create(by=_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
+        with service_errors_to(form) as call:
+            organisation = organisation_create(by=request_user(request), **form.cleaned_data)
+        if not call.failed:
             messages.success(request, f"You created {organisation.name}. You are its admin.")
             return redirect(organisation)
     return render(
@@ -178,7 +170,7 @@ def _detail(
     invite_form: InvitationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    membership = membership_of(user=_user(request), organisation=organisation)
+    membership = membership_of(user=request_user(request), organisation=organisation)
     is_admin = membership is not None and membership.role == Membership.Role.ADMIN
     context: dict[str, object] = {
         "organisation": organisation,
@@ -199,7 +191,9 @@ def _detail(
 @login_required
 @require_safe
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = access_organisation(user=_user(request), pk=pk, action=OrganisationAction.VIEW)
+    organisation = access_organisation(
+        user=request_user(request), pk=pk, action=OrganisationAction.VIEW
+    )
     return _detail(request, organisation)
 
 
@@ -208,7 +202,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         organisation = access_organisation(
-            user=_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
+            user=request_user(request), pk=pk, action=OrganisationAction.MANAGE_MEMBERS
         )
     except Forbidden as refusal:
         messages.error(request, refusal.message)
@@ -217,7 +211,7 @@ def organisation_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             invitation = organisation_invite(
-                organisation=organisation, by=_user(request), **form.cleaned_data
+                organisation=organisation, by=request_user(request), **form.cleaned_data
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -239,7 +233,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
         raise Http404("No such invitation.")
-    user = _user(request) if request.user.is_authenticated else None
+    user = request_user(request) if request.user.is_authenticated else None
     if request.method == "POST":
         if user is None:
             return redirect_to_login(request.get_full_path())

@@ -5,9 +5,7 @@ Every page calls one gateway first, so outsiders get 404 and a party without the
 gets a 403 page that says why; the services decide and write, the forms only parse.
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -20,10 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
-from learnhub.errors import Conflict, Forbidden
-from learnhub.forms import form_add_service_errors
+from accounts.identity import request_user
+from learnhub.errors import Conflict
+from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.inputs import as_id
+from learnhub.pages import refusal_page
 from partnerships.access import (
     PartnershipAction,
     access_acting_party,
@@ -97,25 +96,9 @@ ROLE_PHRASES: dict[str, str] = {
     Party.Role.LEARNING_PARTNER: "a learning partner",
 }
 
-View = Callable[..., HttpResponse]
 
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def partnership_page(view: View) -> View:
-    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as refusal:
-            return render(request, f"{T}forbidden.html", {"reason": refusal.message}, status=403)
-
-    return wrapper
+#: Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why.
+partnership_page = refusal_page(f"{T}forbidden.html")
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -136,7 +119,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     """A page of one partnership, with its header, tabs and what the person may do."""
-    user = _user(request)
+    user = request_user(request)
     perms = partnership_permissions_for(user=user, partnership=partnership)
     page: dict[str, Any] = {
         "partnership": partnership,
@@ -164,7 +147,7 @@ def _pk_of_party_field(form: forms.Form) -> int | None:
 @login_required
 @require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     page = Paginator(partnerships_for_user(user=user), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -191,15 +174,13 @@ def _details_context(form: PartnershipDetailsForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     funders = funder_organisations_for(user=user)
     form = PartnershipCreateForm(_posted(request), funders=funders)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             partnership = partnership_create(by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
+        if not call.failed:
             messages.success(
                 request,
                 f"You started “{partnership.title}”. Next, invite a learning partner to lead "
@@ -250,7 +231,7 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
 @partnership_page
 @require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW_INVITATION)
     my_parties = list(my_parties_in(user=user, partnership=partnership))
     if partnership.my_party_status != "accepted":  # type: ignore[attr-defined]
@@ -271,7 +252,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE)
     initial = {name: getattr(partnership, name) for name in PartnershipDetailsForm.base_fields}
     form = PartnershipDetailsForm(_posted(request), initial=initial)
@@ -302,7 +283,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_safe
 def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
     mine = {p.pk: p for p in my_parties_in(user=user, partnership=partnership)}
     rows = [
@@ -319,7 +300,7 @@ def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
     search_form = OrganisationSearchForm(request.GET or None)
     search = search_form.cleaned_data["search"] if search_form.is_valid() else ""
@@ -327,13 +308,9 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
         _posted(request), organisations=organisations_to_invite(partnership=partnership)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             party = party_invite(partnership=partnership, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-        else:
+        if not call.failed:
             messages.success(
                 request,
                 f"You invited {party.organisation.name} to join as "
@@ -364,7 +341,7 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_POST
 def party_accept_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     party = access_invitation(user=user, partnership_pk=pk, party_pk=party_pk)
     try:
         party_accept(party=party, by=user)
@@ -382,7 +359,7 @@ def party_accept_view(request: HttpRequest, pk: int, party_pk: int) -> HttpRespo
 @partnership_page
 @require_POST
 def party_decline_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     party = access_invitation(user=user, partnership_pk=pk, party_pk=party_pk)
     try:
         party_decline(party=party, by=user)
@@ -413,7 +390,7 @@ def _party_confirm(
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     party = access_party(
         user=user, partnership_pk=pk, party_pk=party_pk, action=PartnershipAction.REMOVE_PARTY
     )
@@ -430,7 +407,7 @@ def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpRespo
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def party_leave_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     party = access_party_to_leave(user=user, partnership_pk=pk, party_pk=party_pk)
     if request.method == "POST":
         try:
@@ -468,7 +445,7 @@ def _discovery_page(
     can_agree_as = [
         p
         for p in acting_parties_for(
-            user=_user(request),
+            user=request_user(request),
             partnership=partnership,
             codename=PartnershipPermission.AGREE_DISCOVERY,
         )
@@ -490,14 +467,16 @@ def _discovery_page(
 @partnership_page
 @require_safe
 def partnership_discovery(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+    partnership = access_partnership(
+        user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+    )
     return _discovery_page(request, partnership)
 
 
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.LEAD_DISCOVERY)
     brief = discovery_brief_of(partnership=partnership)
     initial: dict[str, Any] = {
@@ -521,7 +500,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_to(form) as call:
             party = access_acting_party(
                 user=user,
                 partnership=partnership,
@@ -544,11 +523,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 party=party,
                 by=user,
             )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-        else:
+        if not call.failed:
             messages.success(
                 request,
                 "You saved the discovery brief. Ask the funder and the learning partner’s "
@@ -566,7 +541,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_POST
 def discovery_agree(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.AGREE_DISCOVERY)
     form = AgreeForm(request.POST)
     form.add_party_field(
@@ -611,7 +586,7 @@ def _answers(question: ResearchQuestion, accepted: list[Party]) -> list[dict[str
 @partnership_page
 @require_safe
 def partnership_questions(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
     accepted = list(accepted_parties_of(partnership=partnership))
     questions = [
@@ -624,7 +599,7 @@ def partnership_questions(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CONTRIBUTE)
     form = QuestionForm(_posted(request))
     form.add_party_field(
@@ -633,7 +608,7 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             party = access_acting_party(
                 user=user,
                 partnership=partnership,
@@ -647,11 +622,7 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 by=user,
             )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-        else:
+        if not call.failed:
             messages.success(
                 request, "You proposed a research question. Every party will be asked to answer it."
             )
@@ -662,7 +633,7 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_page
 @require_http_methods(["GET", "POST"])
 def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     question = access_question(
         user=user, partnership_pk=pk, question_pk=question_pk, action=PartnershipAction.CONTRIBUTE
     )
@@ -682,7 +653,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
     form = ResponseForm(_posted(request), initial=initial)
     form.add_party_field(acting)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             party = access_acting_party(
                 user=user,
                 partnership=partnership,
@@ -696,11 +667,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
                 comment=form.cleaned_data["comment"],
                 by=user,
             )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-        else:
+        if not call.failed:
             messages.success(request, f"You answered for {party.organisation.name}.")
             return redirect("partnerships:partnership-questions", pk=pk)
     context = {
@@ -718,7 +685,9 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
 @partnership_page
 @require_safe
 def partnership_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+    partnership = access_partnership(
+        user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+    )
     page = Paginator(activity_of(partnership=partnership), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -732,7 +701,7 @@ def partnership_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_status_view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """Check your answers, then make the partnership active or close it."""
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE_STATUS)
     error, missing, status = "", [], 200
     if request.method == "POST":
