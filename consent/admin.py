@@ -13,19 +13,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from consent.models import ChallengeRecord, ChallengeState, ConsentRecord, ConsentState
+from learnhub.admin_readonly import ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     """List and view only: rows here are history (or derived from it)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}

@@ -412,7 +412,7 @@ def consent_current(*, partnership: Partnership) -> list[PartyConsent]:
     )
     result = []
     for party in parties:
-        by_purpose = {state.purpose: state for state in party.current_states}  # type: ignore[attr-defined]
+        by_purpose = {state.purpose: state for state in party.current_states}
         result.append(
             PartyConsent(
                 party=party,
@@ -450,7 +450,7 @@ def challenge_current(*, partnership: Partnership) -> list[PartyChallengePermiss
     result = []
     for party in parties:
         permissions = sorted(
-            party.current_permissions,  # type: ignore[attr-defined]
+            party.current_permissions,
             key=lambda s: (
                 s.question_id is not None,
                 s.question_id or 0,

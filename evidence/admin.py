@@ -14,20 +14,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from evidence.models import Evidence, EvidenceAttachment
+from learnhub.admin_readonly import ReadOnlyAdminMixin
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class AttachmentInline(admin.TabularInline[EvidenceAttachment, Evidence]):
     model = EvidenceAttachment
     extra = 0
     fields = ("content_type", "size", "sha256", "created_at")
@@ -39,7 +29,7 @@ class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(_ReadOnly):
+class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Evidence]):
     list_display = ("id", "partnership", "party", "kind", "valence", "occurred_on", "created_at")
     list_filter = ("kind", "valence", "attribution")
     list_select_related = ("partnership", "party__organisation")

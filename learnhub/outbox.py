@@ -133,7 +133,7 @@ def _broker_timeout() -> float:
 def _wait_after(attempts: int) -> timedelta:
     """How long a published row waits for its task to succeed before it is sent again."""
     base = timedelta(seconds=float(settings.LEARNHUB_OUTBOX_REDELIVER_SECONDS))
-    return min(base * 2 ** max(0, attempts - 1), LONGEST_WAIT)
+    return min(base * (1 << max(0, attempts - 1)), LONGEST_WAIT)
 
 
 def _publish(rows: Sequence[OutboxMessage], *, now: datetime | None = None) -> int:

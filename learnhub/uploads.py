@@ -71,7 +71,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         return None if self.received > max_file_bytes() else raw_data
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> UploadedFile[bytes] | None:
         if self.received <= max_file_bytes():
             return None  # the next handler's file is the upload
         oversized = SimpleUploadedFile(

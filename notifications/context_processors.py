@@ -13,6 +13,6 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "unread_notification_count": SimpleLazyObject(
-            lambda: notifications_for(user=user, unread_only=True).count()  # type: ignore[arg-type]
+            lambda: notifications_for(user=user, unread_only=True).count()
         )
     }

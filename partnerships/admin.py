@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from learnhub.admin_readonly import ReadOnlyAdminMixin
 from partnerships.models import (
     ActivityEvent,
     Membership,
@@ -24,7 +25,7 @@ from partnerships.models import (
 from partnerships.services import invitation_resend, membership_remove, membership_set
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 0
     fields = ("user", "role", "created_at")
@@ -35,7 +36,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "kind", "identifier", "created_at")
     list_filter = ("kind",)
     search_fields = ("name", "identifier")
@@ -81,7 +82,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationInvitation)
-class OrganisationInvitationAdmin(admin.ModelAdmin):
+class OrganisationInvitationAdmin(admin.ModelAdmin[OrganisationInvitation]):
     list_display = ("email", "organisation", "role", "expires_at", "accepted_at")
     list_filter = ("role", ("accepted_at", admin.EmptyFieldListFilter))
     search_fields = ("email", "organisation__name")
@@ -120,18 +121,7 @@ class OrganisationInvitationAdmin(admin.ModelAdmin):
 # the partnership services, which keep guardian permissions and history in step) ---------
 
 
-class _ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class PartyInline(_ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+class PartyInline(ReadOnlyAdminMixin, admin.TabularInline[Party, Partnership]):
     model = Party
     extra = 0
     fields = (
@@ -148,7 +138,7 @@ class PartyInline(_ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[typ
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(_ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PartnershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Partnership]):
     list_display = ("title", "funder", "status", "learning_mode", "brief_cadence", "created_at")
     list_filter = ("status", "learning_mode", "priority_audience", "brief_cadence")
     search_fields = ("title", "funder__name")
@@ -171,7 +161,7 @@ class PartnershipAdmin(_ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(_ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ActivityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ActivityEvent]):
     list_display = ("created_at", "partnership", "actor", "organisation", "verb", "summary")
     list_filter = ("verb",)
     search_fields = ("summary", "partnership__title", "actor__email", "organisation__name")

@@ -114,7 +114,7 @@ class PartnershipCreateForm(PartnershipDetailsForm):
 
     def __init__(self, *args: Any, funders: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["funder"]).queryset = funders
+        cast("forms.ModelChoiceField[Organisation]", self.fields["funder"]).queryset = funders
 
 
 class OrganisationSearchForm(forms.Form):
@@ -144,7 +144,9 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(
+            "forms.ModelChoiceField[Organisation]", self.fields["organisation"]
+        ).queryset = organisations
 
 
 class DiscoveryBriefForm(ActingPartyMixin, forms.Form):

@@ -6,8 +6,12 @@ filesystem transport for Celery. Production overrides live in ``production.py``.
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONCE, NONE, SELF
+
+# Generic Django classes subscriptable at run time (ModelAdmin[Organisation]), for mypy --strict.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

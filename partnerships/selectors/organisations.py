@@ -59,7 +59,9 @@ def invitations_pending_for_user(*, user: User) -> QuerySet[OrganisationInvitati
 
 def email_verified(*, user: User) -> bool:
     """Whether allauth has verified the address ``user`` signs in with."""
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return bool(
+        EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:

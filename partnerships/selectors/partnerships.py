@@ -110,9 +110,9 @@ def partnership_for_user(*, user: User, pk: int) -> Partnership | None:
     )
     if partnership is None:
         return None
-    if partnership.viewer_accepted:  # type: ignore[attr-defined]
+    if partnership.viewer_accepted:
         partnership.my_party_status = MY_PARTY_ACCEPTED  # type: ignore[attr-defined]
-    elif partnership.viewer_invited:  # type: ignore[attr-defined]
+    elif partnership.viewer_invited:
         partnership.my_party_status = MY_PARTY_INVITED  # type: ignore[attr-defined]
     else:
         return None
