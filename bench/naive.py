@@ -37,6 +37,7 @@ from consent.selectors import ROLE_ATTRIBUTION, SHARING_NEEDS
 from evidence import synthesis
 from evidence.models import Evidence, EvidenceAttachment, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
+from evidence.schema import FIELD_NAMES
 from evidence.selectors.briefs import action_done
 from learnhub.api import Pagination
 from notifications.services import notify
@@ -93,19 +94,7 @@ class NaiveEvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "id",
             "partnership",
             "party",
-            "kind",
-            "title",
-            "body",
-            "questions",
-            "valence",
-            "attribution",
-            "occurred_on",
-            "value",
-            "unit",
-            "baseline",
-            "period_start",
-            "period_end",
-            "prompts",
+            *FIELD_NAMES,
             "attachments",
             "submitted_by",
             "can_change",

@@ -18,6 +18,7 @@ from django.db import transaction
 from accounts.models import User
 from consent.models import ChallengeRecord, ConsentState
 from consent.services import challenge_record, consent_record
+from evidence.cleaning import clean_evidence
 from evidence.models import Evidence, InsightBrief
 from evidence.periods import Period, last_ended_period, london_today, period_containing
 from evidence.services.briefs import (
@@ -169,7 +170,8 @@ def _evidence(
             partnership=partnership, title=data["title"], occurred_on=data["occurred_on"]
         ).exists():
             continue
-        evidence_submit(partnership=partnership, party=party, by=by, data=data)
+        item = clean_evidence(data, partnership=partnership)
+        evidence_submit(partnership=partnership, party=party, by=by, item=item)
 
 
 @transaction.atomic

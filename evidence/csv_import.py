@@ -25,26 +25,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from evidence.cleaning import CleanEvidence, clean_evidence
 from evidence.kinds import ALL_PROMPT_KEYS, GUIDES
 from evidence.models import Evidence
+from evidence.schema import CSV_COLUMNS, CSV_REQUIRED_COLUMNS
 from learnhub.inputs import as_id
+from partnerships.models import Partnership
 
-COLUMNS: tuple[str, ...] = (
-    "kind",
-    "title",
-    "body",
-    "occurred_on",
-    "valence",
-    "attribution",
-    "questions",
-    "value",
-    "unit",
-    "baseline",
-    "period_start",
-    "period_end",
-    *ALL_PROMPT_KEYS,
-)
-REQUIRED_COLUMNS: tuple[str, ...] = ("kind", "title", "occurred_on", "valence")
+#: The evidence fields' columns (``evidence.schema``), the same both ways.
+COLUMNS: tuple[str, ...] = CSV_COLUMNS
+REQUIRED_COLUMNS: tuple[str, ...] = CSV_REQUIRED_COLUMNS
 EXPORT_ONLY_COLUMNS: tuple[str, ...] = (
     "id",
     "party",
@@ -342,6 +332,30 @@ def problems_from(row: int, error: ValidationError) -> list[RowProblem]:
         for field, messages in error.message_dict.items()
         for message in messages
     ]
+
+
+def clean_rows(upload: UploadedFile, *, partnership: Partnership) -> list[CleanEvidence]:
+    """Every row of an uploaded CSV file as clean evidence for ``partnership``, each
+    checked by ``clean_evidence`` exactly as the form and the API check one item.
+
+    Raises ``ImportRejected`` listing each problem with its row number if any row (or
+    the file) has one.
+    """
+    rows = read_rows(upload)
+    known = set(partnership.questions.values_list("pk", flat=True))
+    cleaned: list[CleanEvidence] = []
+    problems: list[RowProblem] = []
+    for row in rows:
+        problems.extend(row.problems)
+        try:
+            cleaned.append(
+                clean_evidence(row.data, partnership=partnership, partnership_questions=known)
+            )
+        except ValidationError as error:
+            problems.extend(p for p in problems_from(row.row, error) if p not in row.problems)
+    if problems:
+        raise ImportRejected(problems)
+    return cleaned
 
 
 # --- Writing ------------------------------------------------------------------------------

@@ -1,20 +1,32 @@
-"""Forms for the evidence pages. They only parse input: the services check and write.
+"""Forms for the evidence pages. They parse input and hand it to the one validator
+(``evidence.cleaning``); the services write.
 
-The "Add evidence" form is built for the kind chosen first: it asks that kind's prompts
-(``evidence.kinds``) and, for numbers and survey results, the figure, unit, baseline and
-period. Every label is a plain question.
+The "Add evidence" form is built for the kind chosen first from ``evidence.schema``: it
+asks that kind's prompts (``evidence.kinds``) and, for numbers and survey results, the
+figure, unit, baseline and period. Every label is a plain question.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from evidence.cleaning import CleanEvidence, clean_evidence
 from evidence.kinds import GUIDES, Prompt, guide_for, prompts_for
 from evidence.models import Evidence
-from evidence.services.items import BODY_MAX, PROMPT_MAX, TITLE_MAX, UNIT_MAX
-from partnerships.models import Party, ResearchQuestion
+from evidence.schema import (
+    BY_NAME,
+    DECIMAL_PLACES,
+    MAX_DIGITS,
+    PROMPT_MAX,
+    STORED_FIELD_NAMES,
+    EvidenceField,
+    FieldType,
+)
+from learnhub.forms import form_add_service_errors
+from partnerships.models import Partnership, Party, ResearchQuestion
 
 VALENCE_LABELS = {
     Evidence.Valence.WORKING: "Working",
@@ -39,11 +51,7 @@ ATTRIBUTION_HINTS: dict[str, str] = {
     Evidence.Attribution.NAMED: "Briefs may say it came from your organisation, but only "
     "while your organisation also gives the “Name us” consent.",
 }
-#: Kinds whose form asks for a figure (a number is required for ``statistic``).
-FIGURE_KINDS = (Evidence.Kind.STATISTIC, Evidence.Kind.SURVEY_RESULT)
-
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "Enter a real date, like 2025-03-31."}
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -80,104 +88,140 @@ def _question_label(question: ResearchQuestion) -> str:
     return f"Question {question.pk}: {question.text}{suffix}"
 
 
+#: The order the page (and its error summary) shows the evidence fields in; the
+#: kind's prompts come straight after the title.
+FORM_ORDER: tuple[str, ...] = (
+    "title",
+    "body",
+    "value",
+    "unit",
+    "baseline",
+    "period_start",
+    "period_end",
+    "occurred_on",
+    "questions",
+    "valence",
+    "attribution",
+)
+#: Fields the form does not show as a field of its own: the kind is chosen in step one,
+#: and the prompts are one field per prompt.
+NOT_FORM_FIELDS: tuple[str, ...] = ("kind", "prompts")
+_DECIMAL_WIDGET = {"inputmode": "decimal", "class": "input--short"}
+_CHOICE_LABELS: dict[str, dict[Any, str]] = {
+    "valence": VALENCE_LABELS,
+    "attribution": ATTRIBUTION_LABELS,
+}
+_TEXT_WIDGETS: dict[str, forms.Widget] = {
+    "body": forms.Textarea(attrs={"rows": 6}),
+    "unit": forms.TextInput(attrs={"class": "input--medium"}),
+}
+
+
+def _text_field(spec: EvidenceField) -> forms.Field:
+    messages = {"required": spec.messages["required"]} if spec.required else {}
+    if not spec.framework_length_words:
+        messages["max_length"] = spec.message("too_long")
+    return forms.CharField(
+        label=spec.label,
+        required=spec.required,
+        max_length=spec.max_length,
+        help_text=spec.help_text,
+        widget=_TEXT_WIDGETS.get(spec.name),
+        error_messages=messages,
+    )
+
+
+def _decimal_field(spec: EvidenceField) -> forms.Field:
+    return forms.DecimalField(
+        label=spec.label,
+        required=False,
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        help_text=spec.help_text,
+        widget=forms.TextInput(attrs=_DECIMAL_WIDGET),
+        error_messages={
+            "invalid": spec.message("invalid"),
+            "max_decimal_places": spec.message("places"),
+            "max_digits": spec.message("too_big"),
+            "max_whole_digits": spec.message("too_big"),
+        },
+    )
+
+
+def _date_field(spec: EvidenceField) -> forms.Field:
+    messages = {"invalid": spec.message("invalid")}
+    if spec.required:
+        messages["required"] = spec.message("form_required")
+    return forms.DateField(
+        label=spec.label,
+        required=spec.required,
+        help_text=spec.help_text,
+        widget=DATE_WIDGET,
+        error_messages=messages,
+    )
+
+
+def _choice_field_for(spec: EvidenceField) -> forms.Field:
+    """A radio choice; the page always asks it (a default is already ticked)."""
+    return forms.ChoiceField(
+        label=spec.label,
+        choices=list(_CHOICE_LABELS[spec.name].items()),
+        widget=forms.RadioSelect,
+        initial=spec.default or None,
+        error_messages={"required": spec.messages.get("form_required", spec.message("invalid"))},
+    )
+
+
+def _ids_field(spec: EvidenceField) -> forms.Field:
+    return forms.TypedMultipleChoiceField(
+        label=spec.label,
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": spec.message("not_listed")},
+    )
+
+
+_FORM_FIELDS: dict[FieldType, Callable[[EvidenceField], forms.Field]] = {
+    FieldType.TEXT: _text_field,
+    FieldType.DECIMAL: _decimal_field,
+    FieldType.DATE: _date_field,
+    FieldType.CHOICE: _choice_field_for,
+    FieldType.IDS: _ids_field,
+}
+
+
+def _prompt_field(prompt: Prompt) -> forms.Field:
+    return forms.CharField(
+        label=prompt.question,
+        help_text=prompt.hint,
+        required=False,
+        max_length=PROMPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": BY_NAME["prompts"].message("form_too_long")},
+    )
+
+
+def _field_for_kind(spec: EvidenceField, kind: str) -> forms.Field:
+    """``spec``'s form field, required (and labelled) as ``kind`` needs it."""
+    field = _FORM_FIELDS[spec.type](spec)
+    if kind in spec.required_for:
+        field.required = True
+        field.error_messages["required"] = spec.message("required")
+    elif "optional_label" in spec.extra:
+        field.label = spec.extra["optional_label"]
+    return field
+
+
 class EvidenceForm(forms.Form):
-    """Step two: the evidence itself, shaped by its kind."""
+    """Step two: the evidence itself, shaped by its kind (its fields come from
+    ``evidence.schema``); a valid form holds the checked ``item`` for the services."""
 
     party = forms.TypedChoiceField(
         label="Who are you adding this for?",
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which organisation you are adding this for."},
-    )
-    title = forms.CharField(
-        label="Title",
-        max_length=TITLE_MAX,
-        help_text="A few words so people can find it in a list, like “Winter drop-in sessions”.",
-        error_messages={
-            "required": "Give it a short title, so people can find it in a list.",
-            "max_length": f"The title must be {TITLE_MAX} characters or fewer.",
-        },
-    )
-    body = forms.CharField(
-        required=False,
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"max_length": f"This must be {BODY_MAX:,} characters or fewer."},
-    )
-    value = forms.DecimalField(
-        label="The number",
-        required=False,
-        max_digits=20,
-        decimal_places=4,
-        help_text="Just the number, like 42 or 3.5.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
-        error_messages={
-            "invalid": "Enter a number, like 42 or 3.5.",
-            "max_decimal_places": "Use at most 4 decimal places.",
-            "max_digits": "Enter a smaller number.",
-            "max_whole_digits": "Enter a smaller number.",
-        },
-    )
-    unit = forms.CharField(
-        label="What does the number count?",
-        required=False,
-        max_length=UNIT_MAX,
-        help_text="For example “families”, “%” or “visits”.",
-        widget=forms.TextInput(attrs={"class": "input--medium"}),
-    )
-    baseline = forms.DecimalField(
-        label="What was it before? (optional)",
-        required=False,
-        max_digits=20,
-        decimal_places=4,
-        help_text="The number to compare with, like last year’s figure.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
-        error_messages={
-            "invalid": "Enter a number, like 42 or 3.5.",
-            "max_decimal_places": "Use at most 4 decimal places.",
-            "max_digits": "Enter a smaller number.",
-            "max_whole_digits": "Enter a smaller number.",
-        },
-    )
-    period_start = forms.DateField(
-        label="First day of the period it covers (optional)",
-        required=False,
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
-    )
-    period_end = forms.DateField(
-        label="Last day of the period it covers (optional)",
-        required=False,
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
-    )
-    occurred_on = forms.DateField(
-        label="When did this happen?",
-        help_text="For a number, the day it was measured.",
-        widget=DATE_WIDGET,
-        error_messages={"required": "Enter the date it happened.", **DATE_ERRORS},
-    )
-    questions = forms.TypedMultipleChoiceField(
-        label="Which research questions does it help answer? (optional)",
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose from the research questions listed."},
-    )
-    valence = forms.ChoiceField(
-        label="Does it show something working or not working?",
-        choices=list(VALENCE_LABELS.items()),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Say whether it shows something working, not working, mixed or unclear."
-        },
-    )
-    attribution = forms.ChoiceField(
-        label="May a brief name your organisation with it?",
-        choices=list(ATTRIBUTION_LABELS.items()),
-        widget=forms.RadioSelect,
-        initial=Evidence.Attribution.ANONYMOUS,
-        error_messages={"required": "Choose whether it may be named or kept anonymous."},
     )
     attachment = forms.FileField(
         label="Attach a file (optional)",
@@ -190,64 +234,30 @@ class EvidenceForm(forms.Form):
         self,
         *args: Any,
         kind: str,
+        partnership: Partnership,
         questions: Iterable[ResearchQuestion],
         parties: Iterable[Party] = (),
-        editing: bool = False,
+        evidence: Evidence | None = None,
         max_upload_bytes: int,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.partnership = partnership
+        self.evidence = evidence
+        self.item: CleanEvidence | None = None
         self.guide = guide_for(kind)
         self.prompts: tuple[Prompt, ...] = prompts_for(kind)
-        self.editing = editing
+        editing = evidence is not None
 
         parties = list(parties)
         if len(parties) > 1 and not editing:
             _choice_field(self, "party").choices = [(p.pk, p.organisation.name) for p in parties]
         else:
             del self.fields["party"]
-
+        self.fields = self._fields_for_kind(kind)  # type: ignore[assignment]
         self.fields["body"].label = self.guide.body_label
         self.fields["body"].help_text = self.guide.body_hint
-        if not self.prompts and kind not in FIGURE_KINDS and kind != Evidence.Kind.DOCUMENT:
-            self.fields["body"].required = True
-            self.fields["body"].error_messages["required"] = "Write what you found."
-
-        prompt_fields = {}
-        for prompt in self.prompts:
-            prompt_fields[prompt_field_name(prompt.key)] = forms.CharField(
-                label=prompt.question,
-                help_text=prompt.hint,
-                required=False,
-                max_length=PROMPT_MAX,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                error_messages={
-                    "max_length": f"This answer must be {PROMPT_MAX:,} characters or fewer."
-                },
-            )
-        # The prompts come straight after the title, in the order the kind asks them.
-        ordered = {}
-        for name, field in self.fields.items():
-            ordered[name] = field
-            if name == "title":
-                ordered.update(prompt_fields)
-        self.fields = ordered  # type: ignore[assignment]
-
-        if kind in FIGURE_KINDS:
-            if kind == Evidence.Kind.STATISTIC:
-                self.fields["value"].required = True
-                self.fields["value"].error_messages["required"] = "Enter the number."
-                self.fields["unit"].required = True
-                self.fields["unit"].error_messages["required"] = (
-                    "Say what the number counts, for example “families”, “%” or “visits”."
-                )
-            else:
-                self.fields["value"].label = "The main figure (optional)"
-                self.fields["unit"].label = "What does the figure count? (optional)"
-        else:
-            for name in ("value", "unit", "baseline", "period_start", "period_end"):
-                del self.fields[name]
 
         _choice_field(self, "questions").choices = [(q.pk, _question_label(q)) for q in questions]
         if not _choice_field(self, "questions").choices:
@@ -261,6 +271,19 @@ class EvidenceForm(forms.Form):
         ].help_text += f" Files can be up to {max_upload_bytes // (1024 * 1024)} MB."
         if not self.is_bound and "occurred_on" not in self.initial:
             self.initial["occurred_on"] = timezone.localdate()
+
+    def _fields_for_kind(self, kind: str) -> dict[str, forms.Field]:
+        """The party, the evidence fields ``kind`` asks (its prompts after the title), in
+        the page's order, then the file."""
+        fields = {"party": self.fields["party"]} if "party" in self.fields else {}
+        for name in FORM_ORDER:
+            spec = BY_NAME[name]
+            if spec.kinds is None or kind in spec.kinds:
+                fields[name] = _field_for_kind(spec, kind)
+            if name == "title":
+                fields.update({prompt_field_name(p.key): _prompt_field(p) for p in self.prompts})
+        fields["attachment"] = self.fields["attachment"]
+        return fields
 
     @property
     def prompt_fields(self) -> list[forms.BoundField]:
@@ -279,41 +302,48 @@ class EvidenceForm(forms.Form):
         return [{"box": box, "hint": ""} for box in self["questions"]]
 
     def evidence_data(self) -> dict[str, Any]:
-        """The cleaned answers as evidence fields, for the services."""
+        """The parsed answers as evidence fields (``evidence.schema``'s names)."""
         data = self.cleaned_data
-        fields: dict[str, Any] = {
-            "kind": self.kind,
-            "title": data["title"],
-            "body": data.get("body", ""),
-            "valence": data["valence"],
-            "attribution": data["attribution"],
-            "occurred_on": data["occurred_on"],
-            "questions": data.get("questions", []),
-            "prompts": {
-                prompt.key: data.get(prompt_field_name(prompt.key), "") for prompt in self.prompts
-            },
-        }
-        if self.kind in FIGURE_KINDS:
-            for name in ("value", "unit", "baseline", "period_start", "period_end"):
+        fields: dict[str, Any] = {"kind": self.kind}
+        for name in FORM_ORDER:
+            if name in self.fields:
                 fields[name] = data.get(name)
+        fields["body"] = data.get("body", "")
+        fields["questions"] = data.get("questions", [])
+        fields["prompts"] = {
+            prompt.key: data.get(prompt_field_name(prompt.key), "") for prompt in self.prompts
+        }
         return fields
+
+    def clean(self) -> dict[str, Any] | None:
+        """Once every field parses, the whole item is checked by the one validator (as
+        it would be after the change, when editing)."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.item = clean_evidence(
+                self.evidence_data(),
+                partnership=self.partnership,
+                current=self.evidence,
+                attachment=self.cleaned_data.get("attachment"),
+            )
+        except ValidationError as error:
+            form_add_service_errors(self, error, self.field_for_error)
+        return cleaned
+
+    def checked_item(self) -> CleanEvidence:
+        """The checked item of a valid form."""
+        if self.item is None:
+            raise ValueError("The form has not been checked, or has problems.")
+        return self.item
 
     @classmethod
     def initial_for(cls, evidence: Evidence) -> dict[str, Any]:
         initial: dict[str, Any] = {
             name: getattr(evidence, name)
-            for name in (
-                "title",
-                "body",
-                "valence",
-                "attribution",
-                "occurred_on",
-                "value",
-                "unit",
-                "baseline",
-                "period_start",
-                "period_end",
-            )
+            for name in STORED_FIELD_NAMES
+            if name not in NOT_FORM_FIELDS
         }
         initial["questions"] = [q.pk for q in evidence.questions.all()]
         for key, answer in (evidence.prompts or {}).items():
@@ -321,7 +351,7 @@ class EvidenceForm(forms.Form):
         return initial
 
     def field_for_error(self, name: str) -> str | None:
-        """Which form field shows a service error about ``name``."""
+        """Which form field shows a validator error about ``name``."""
         if name == "prompts":
             return prompt_field_name(self.prompts[0].key) if self.prompts else None
         return name if name in self.fields else None

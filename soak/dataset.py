@@ -35,6 +35,7 @@ def build(password: str, partnerships: int, grantees: int) -> dict[str, Any]:
 
     from accounts.models import User
     from consent.services import consent_record
+    from evidence.cleaning import clean_evidence
     from evidence.models import Evidence
     from evidence.periods import london_today
     from evidence.services.items import evidence_submit
@@ -188,23 +189,26 @@ def build(password: str, partnerships: int, grantees: int) -> dict[str, Any]:
                         partnership=partnership,
                         party=party,
                         by=admin,
-                        data={
-                            "kind": rng.choice(["quote", "story", "statistic"]),
-                            "title": f"seeded {partnership.pk}-{party.pk}-{k}",
-                            "body": rng.choice(
-                                [
-                                    "People came back because the adviser remembered them.",
-                                    "The queue was too long and people left before help.",
-                                    "Evening sessions filled up; mornings stayed empty.",
-                                ]
-                            ),
-                            "value": rng.randrange(5, 60),
-                            "unit": "people",
-                            "valence": rng.choice(["working", "not_working", "mixed"]),
-                            "attribution": rng.choice(["named", "anonymous"]),
-                            "questions": [rng.choice(questions).pk],
-                            "occurred_on": day.isoformat(),
-                        },
+                        item=clean_evidence(
+                            {
+                                "kind": rng.choice(["quote", "story", "statistic"]),
+                                "title": f"seeded {partnership.pk}-{party.pk}-{k}",
+                                "body": rng.choice(
+                                    [
+                                        "People came back because the adviser remembered them.",
+                                        "The queue was too long and people left before help.",
+                                        "Evening sessions filled up; mornings stayed empty.",
+                                    ]
+                                ),
+                                "value": rng.randrange(5, 60),
+                                "unit": "people",
+                                "valence": rng.choice(["working", "not_working", "mixed"]),
+                                "attribution": rng.choice(["named", "anonymous"]),
+                                "questions": [rng.choice(questions).pk],
+                                "occurred_on": day.isoformat(),
+                            },
+                            partnership=partnership,
+                        ),
                     )
         if probe_party is not None:
             probe = {

@@ -1,8 +1,10 @@
 """Serializers for evidence items: they parse input and shape output, nothing more.
 
-Input serializers only turn JSON or multipart into Python values; every rule (kinds,
-prompts, questions of the same partnership, a unit for every figure) is checked by
-``evidence.services``, so the API, the pages and the CSV import say the same thing.
+The evidence fields are built from ``evidence.schema``. Input serializers turn JSON or
+multipart into Python values and hand them to the one validator
+(``evidence.cleaning.clean_evidence``: kinds, prompts, questions of the same partnership,
+a unit for every figure, ...), so the API, the pages and the CSV import say the same
+thing; ``validated_data["item"]`` is the ``CleanEvidence`` the services take.
 """
 
 import json
@@ -16,8 +18,18 @@ from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from accounts.models import User
+from evidence.cleaning import clean_evidence
 from evidence.kinds import ALL_PROMPT_KEYS
 from evidence.models import Evidence, EvidenceAttachment
+from evidence.schema import (
+    BY_NAME,
+    DECIMAL_PLACES,
+    FIELD_NAMES,
+    FIELDS,
+    MAX_DIGITS,
+    EvidenceField,
+    FieldType,
+)
 from evidence.selectors import EvidenceLinks
 from learnhub.inputs import IdField
 from partnerships.models import Organisation, Party, ResearchQuestion
@@ -26,16 +38,20 @@ PARTY_HELP = (
     "The id of the party you add this for. Needed only when you belong to more than one "
     "party of this partnership."
 )
-PROMPTS_HELP = (
-    "Answers to the prompts of the kind: after_action_review: planned, happened, "
-    "why_different, do_differently; learning_log: learned, patterns; reflection: "
-    "what_we_did, what_happened, what_it_means. Other kinds take none; an unknown key is a "
-    "400. In multipart, send a JSON object as text, or one field per answer "
-    "(prompts.planned)."
+KIND_ERROR = BY_NAME["kind"].message("invalid")
+VALENCE_ERROR = BY_NAME["valence"].message("invalid")
+#: What ``EvidenceSerializer`` shows of each item: its fields, wrapped in these.
+ITEM_OUTPUT_FIELDS: tuple[str, ...] = (
+    "id",
+    "partnership",
+    "party",
+    *FIELD_NAMES,
+    "attachments",
+    "submitted_by",
+    "can_change",
+    "created_at",
+    "updated_at",
 )
-KIND_ERROR = "Choose what kind of evidence this is: " + ", ".join(Evidence.Kind.values) + "."
-VALENCE_ERROR = "Say whether it shows something working, not working, mixed or unclear."
-DECIMAL_ERRORS: dict[str, Any] = {"invalid": "Enter a number, like 42 or 3.5."}
 
 
 class EvidenceDetailSerializer(serializers.Serializer[Any]):
@@ -82,8 +98,8 @@ class PromptsField(serializers.Field):  # type: ignore[type-arg]
     """A JSON object of prompt answers; in multipart also JSON text or ``prompts.<key>``."""
 
     default_error_messages = {
-        "invalid": "Send the prompt answers as an object of question: answer.",
-        "not_text": "Each answer must be text.",
+        "invalid": BY_NAME["prompts"].message("invalid"),
+        "not_text": BY_NAME["prompts"].message("any_not_text"),
     }
 
     def get_value(self, dictionary: Any) -> Any:
@@ -113,81 +129,108 @@ class PromptsField(serializers.Field):  # type: ignore[type-arg]
         return value
 
 
+def _required_messages(spec: EvidenceField, *keys: str) -> dict[str, Any]:
+    return dict.fromkeys(keys, spec.message("required")) if spec.required else {}
+
+
+def _text_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    optional = not spec.required
+    return serializers.CharField(
+        required=spec.required,
+        allow_blank=optional,
+        allow_null=optional,
+        max_length=spec.max_length if spec.parser_length else None,
+        error_messages=_required_messages(spec, "required", "blank"),
+    )
+
+
+def _choice_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    invalid = spec.message("invalid")
+    return serializers.ChoiceField(
+        choices=list(spec.choices),
+        required=spec.required,
+        help_text=spec.api_help or None,
+        error_messages={
+            "invalid_choice": invalid,
+            **({"required": invalid} if spec.required else {}),
+        },
+    )
+
+
+def _date_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    return serializers.DateField(
+        required=spec.required,
+        allow_null=not spec.required,
+        help_text=spec.api_help or None,
+        error_messages=_required_messages(spec, "required"),
+    )
+
+
+def _decimal_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    return serializers.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        coerce_to_string=False,
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": spec.message("invalid")},
+    )
+
+
+def _ids_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    return serializers.ListField(child=IdField(), required=False, help_text=spec.api_help)
+
+
+def _prompts_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+    return PromptsField(required=False, help_text=spec.api_help)
+
+
+_INPUT_FIELDS = {
+    FieldType.TEXT: _text_field,
+    FieldType.CHOICE: _choice_field,
+    FieldType.DATE: _date_field,
+    FieldType.DECIMAL: _decimal_field,
+    FieldType.IDS: _ids_field,
+    FieldType.PROMPTS: _prompts_field,
+}
+
+
+def evidence_input_fields() -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    """The parsers of the evidence fields, one per field of ``evidence.schema``."""
+    return {spec.name: _INPUT_FIELDS[spec.type](spec) for spec in FIELDS}
+
+
 class EvidenceInputSerializer(serializers.Serializer[Any]):
     """A new evidence item (JSON, or multipart with ``attachment``)."""
 
+    # Needs context["partnership"]; validated_data["item"] is the checked CleanEvidence.
+
     party = IdField(required=False, help_text=PARTY_HELP)
-    kind = serializers.ChoiceField(
-        choices=Evidence.Kind.choices,
-        error_messages={"invalid_choice": KIND_ERROR, "required": KIND_ERROR},
-    )
-    title = serializers.CharField(
-        max_length=200,
-        error_messages={
-            "required": "Give it a short title, so people can find it in a list.",
-            "blank": "Give it a short title, so people can find it in a list.",
-        },
-    )
-    body = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    questions = serializers.ListField(
-        child=IdField(),
-        required=False,
-        help_text="Ids of research questions of this partnership.",
-    )
-    valence = serializers.ChoiceField(
-        choices=Evidence.Valence.choices,
-        error_messages={"invalid_choice": VALENCE_ERROR, "required": VALENCE_ERROR},
-    )
-    attribution = serializers.ChoiceField(
-        choices=Evidence.Attribution.choices,
-        required=False,
-        help_text="May a brief name your organisation with this item (with `attribute` "
-        "consent)? Default anonymous.",
-        error_messages={"invalid_choice": "Choose named or anonymous."},
-    )
-    occurred_on = serializers.DateField(
-        error_messages={"required": "Enter the date it happened, like 2025-03-31."}
-    )
-    value = serializers.DecimalField(
-        max_digits=20,
-        decimal_places=4,
-        coerce_to_string=False,
-        required=False,
-        allow_null=True,
-        error_messages=DECIMAL_ERRORS,
-    )
-    unit = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
-    baseline = serializers.DecimalField(
-        max_digits=20,
-        decimal_places=4,
-        coerce_to_string=False,
-        required=False,
-        allow_null=True,
-        error_messages=DECIMAL_ERRORS,
-    )
-    period_start = serializers.DateField(
-        required=False, allow_null=True, help_text="For a figure: the first day it covers."
-    )
-    period_end = serializers.DateField(
-        required=False, allow_null=True, help_text="For a figure: the last day it covers."
-    )
-    prompts = PromptsField(required=False, help_text=PROMPTS_HELP)
     attachment = serializers.FileField(
         required=False,
         help_text="A PDF, image, office document or CSV file (multipart only).",
     )
 
-    def evidence_data(self) -> dict[str, Any]:
-        """The evidence fields given, for the services (no party, no file)."""
-        return {
-            name: value
-            for name, value in self.validated_data.items()
-            if name not in ("party", "attachment")
-        }
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        declared = super().get_fields()
+        fields = {"party": declared.pop("party")} if "party" in declared else {}
+        return {**fields, **evidence_input_fields(), **declared}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        data = {name: value for name, value in attrs.items() if name in FIELD_NAMES}
+        item = clean_evidence(
+            data,
+            partnership=self.context["partnership"],
+            current=self.context.get("evidence"),
+            attachment=attrs.get("attachment"),
+        )
+        return {"party": attrs.get("party"), "item": item}
 
 
 class EvidenceUpdateSerializer(EvidenceInputSerializer):
     """Changes to an item: any field; ``attachment`` adds one more file."""
+
+    # Needs context["evidence"] too: the item is checked as it would be after the change.
 
     party = None  # type: ignore[assignment]
 
@@ -196,10 +239,16 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     party = EvidencePartySerializer()
     questions = serializers.SerializerMethodField()
     value = serializers.DecimalField(
-        max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        coerce_to_string=False,
+        allow_null=True,
     )
     baseline = serializers.DecimalField(
-        max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        coerce_to_string=False,
+        allow_null=True,
     )
     prompts = PromptsField()
     attachments = EvidenceAttachmentSerializer(many=True)
@@ -212,29 +261,7 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
     class Meta:
         model = Evidence
-        fields = (
-            "id",
-            "partnership",
-            "party",
-            "kind",
-            "title",
-            "body",
-            "questions",
-            "valence",
-            "attribution",
-            "occurred_on",
-            "value",
-            "unit",
-            "baseline",
-            "period_start",
-            "period_end",
-            "prompts",
-            "attachments",
-            "submitted_by",
-            "can_change",
-            "created_at",
-            "updated_at",
-        )
+        fields = ITEM_OUTPUT_FIELDS
         read_only_fields = fields
 
     def get_questions(self, evidence: Evidence) -> list[int]:
@@ -259,12 +286,33 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
-_NUMBER = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+_NUMBER = serializers.DecimalField(
+    max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, coerce_to_string=False
+)
 _ATTACHMENT = EvidenceAttachmentSerializer()
+#: How the list writes each evidence field's value (as-is when not named here).
+_SHOWN_AS: dict[FieldType, serializers.Field] = {  # type: ignore[type-arg]
+    FieldType.DATE: _DATE,
+    FieldType.DECIMAL: _NUMBER,
+}
+_LISTED_FIELDS = tuple((spec.name, spec.type, _SHOWN_AS.get(spec.type)) for spec in FIELDS)
 
 
 def _or_none(field: serializers.Field, value: Any) -> Any:  # type: ignore[type-arg]
     return None if value is None else field.to_representation(value)
+
+
+def _listed_fields(row: Mapping[str, Any], links: EvidenceLinks) -> dict[str, Any]:
+    """The evidence fields of one row (``evidence.schema``), as the serializer shows them."""
+    fields: dict[str, Any] = {}
+    for name, kind, shown_as in _LISTED_FIELDS:
+        if kind == FieldType.IDS:
+            fields[name] = links.questions.get(row["id"], [])
+        elif shown_as is not None:
+            fields[name] = _or_none(shown_as, row[name])
+        else:
+            fields[name] = row[name]
+    return fields
 
 
 def listed_evidence(
@@ -301,19 +349,7 @@ def listed_evidence(
                     },
                     "role": row["party__role"],
                 },
-                "kind": row["kind"],
-                "title": row["title"],
-                "body": row["body"],
-                "questions": links.questions.get(row["id"], []),
-                "valence": row["valence"],
-                "attribution": row["attribution"],
-                "occurred_on": _DATE.to_representation(row["occurred_on"]),
-                "value": _or_none(_NUMBER, row["value"]),
-                "unit": row["unit"],
-                "baseline": _or_none(_NUMBER, row["baseline"]),
-                "period_start": _or_none(_DATE, row["period_start"]),
-                "period_end": _or_none(_DATE, row["period_end"]),
-                "prompts": row["prompts"],
+                **_listed_fields(row, links),
                 "attachments": [
                     _ATTACHMENT.to_representation(attachment)
                     for attachment in links.attachments.get(row["id"], [])

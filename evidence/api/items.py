@@ -40,7 +40,7 @@ from evidence.api.item_serializers import (
     ImportResultSerializer,
     listed_evidence,
 )
-from evidence.csv_import import ImportRejected, export_rows, template_csv
+from evidence.csv_import import ImportRejected, clean_rows, export_rows, template_csv
 from evidence.http import attachment_response, csv_response
 from evidence.models import Evidence
 from evidence.selectors import (
@@ -142,14 +142,15 @@ class EvidenceListView(GenericAPIView[Evidence]):
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
         contribution = _contribution(request, pk)
-        incoming = EvidenceInputSerializer(data=request.data)
+        incoming = EvidenceInputSerializer(
+            data=request.data, context={"partnership": contribution.partnership}
+        )
         incoming.is_valid(raise_exception=True)
         evidence = evidence_submit(
             partnership=contribution.partnership,
             party=contribution.party,
             by=user,
-            data=incoming.evidence_data(),
-            attachment=incoming.validated_data.get("attachment"),
+            item=incoming.validated_data["item"],
         )
         return Response(_one(request, evidence.pk), status=status.HTTP_201_CREATED)
 
@@ -182,14 +183,13 @@ class EvidenceDetailView(GenericAPIView[Evidence]):
     def patch(self, request: Request, pk: int) -> Response:
         user = _user(request)
         evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
-        incoming = EvidenceUpdateSerializer(data=request.data, partial=True)
-        incoming.is_valid(raise_exception=True)
-        evidence_update(
-            evidence=evidence,
-            by=user,
-            changes=incoming.evidence_data(),
-            attachment=incoming.validated_data.get("attachment"),
+        incoming = EvidenceUpdateSerializer(
+            data=request.data,
+            partial=True,
+            context={"partnership": evidence.partnership, "evidence": evidence},
         )
+        incoming.is_valid(raise_exception=True)
+        evidence_update(evidence=evidence, by=user, item=incoming.validated_data["item"])
         return Response(_one(request, pk))
 
     @extend_schema(
@@ -333,11 +333,8 @@ class ImportView(GenericAPIView[Evidence]):
         incoming = ImportInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            created = evidence_import(
-                partnership=contribution.partnership,
-                party=contribution.party,
-                by=user,
-                upload=incoming.validated_data["file"],
+            items = clean_rows(
+                incoming.validated_data["file"], partnership=contribution.partnership
             )
         except ImportRejected as rejected:
             count = len(rejected.problems)
@@ -351,6 +348,9 @@ class ImportView(GenericAPIView[Evidence]):
                 ],
             }
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        created = evidence_import(
+            partnership=contribution.partnership, party=contribution.party, by=user, items=items
+        )
         return Response(
             {"created": len(created), "ids": [evidence.pk for evidence in created]},
             status=status.HTTP_201_CREATED,

@@ -36,6 +36,7 @@ from consent.selectors import (
     evidence_visible_to,
 )
 from evidence.models import SEARCH_CONFIG, Evidence, EvidenceAttachment, evidence_search_vector
+from evidence.schema import STORED_FIELD_NAMES
 from learnhub.errors import Forbidden
 from partnerships.models import (
     Partnership,
@@ -202,7 +203,8 @@ def evidence_list(
     return with_details(_listed(user=user, partnership=partnership, filters=filters), user=user)
 
 
-#: The columns of each row of ``evidence_list_rows``.
+#: The columns of each row of ``evidence_list_rows`` (the item's own fields are
+#: ``evidence.schema``'s).
 ROW_COLUMNS: tuple[str, ...] = (
     "id",
     "partnership_id",
@@ -211,18 +213,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "party__organisation_id",
     "party__organisation__name",
     "party__organisation__kind",
-    "kind",
-    "title",
-    "body",
-    "valence",
-    "attribution",
-    "occurred_on",
-    "value",
-    "unit",
-    "baseline",
-    "period_start",
-    "period_end",
-    "prompts",
+    *STORED_FIELD_NAMES,
     "submitted_by_id",
     "submitted_by__name",
     "submitted_by__email",

@@ -1,9 +1,7 @@
 """Every write in the evidence app. Import services from here."""
 
 from .items import (
-    CleanEvidence,
     attachment_delete,
-    clean_evidence,
     evidence_delete,
     evidence_import,
     evidence_submit,
@@ -11,9 +9,7 @@ from .items import (
 )
 
 __all__ = [
-    "CleanEvidence",
     "attachment_delete",
-    "clean_evidence",
     "evidence_delete",
     "evidence_import",
     "evidence_submit",

@@ -35,6 +35,7 @@ from evidence.csv_import import (
     MAX_ROWS,
     REQUIRED_COLUMNS,
     ImportRejected,
+    clean_rows,
     export_rows,
     template_csv,
 )
@@ -164,9 +165,10 @@ def _evidence_form(
         request.POST if bound else None,
         request.FILES if bound else None,
         kind=kind,
+        partnership=partnership,
         questions=questions,
         parties=parties or (),
-        editing=evidence is not None,
+        evidence=evidence,
         initial=EvidenceForm.initial_for(evidence) if evidence is not None else None,
         max_upload_bytes=_max_upload_bytes(),
     )
@@ -211,11 +213,7 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
             try:
                 evidence = evidence_submit(
-                    partnership=partnership,
-                    party=party,
-                    by=user,
-                    data=form.evidence_data(),
-                    attachment=form.cleaned_data.get("attachment"),
+                    partnership=partnership, party=party, by=user, item=form.checked_item()
                 )
             except ValidationError as error:
                 form_add_service_errors(form, error, form.field_for_error)
@@ -265,14 +263,7 @@ def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                evidence_update(
-                    evidence=evidence,
-                    by=user,
-                    changes=form.evidence_data(),
-                    attachment=form.cleaned_data.get("attachment"),
-                )
-            except ValidationError as error:
-                form_add_service_errors(form, error, form.field_for_error)
+                evidence_update(evidence=evidence, by=user, item=form.checked_item())
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:
@@ -348,8 +339,9 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             party_id = form.cleaned_data.get("party")
             party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
             try:
+                items = clean_rows(form.cleaned_data["file"], partnership=partnership)
                 created = evidence_import(
-                    partnership=partnership, party=party, by=user, upload=form.cleaned_data["file"]
+                    partnership=partnership, party=party, by=user, items=items
                 )
             except ImportRejected as rejected:
                 problems = rejected.problems

@@ -38,6 +38,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from consent.services import challenge_record, consent_record
+from evidence.cleaning import clean_evidence
 from evidence.services import evidence_submit
 from evidence.services.briefs import brief_draft, brief_request, learning_action_create
 from partnerships.models import (
@@ -337,15 +338,18 @@ def _build_evidence(world: World) -> None:
         partnership=world.partnership,
         party=world.grantee_party,
         by=world.people[GRANTEE],
-        data={
-            "kind": "story",
-            "title": "The Friday football club",
-            "body": "Three young people came back after a year away.",
-            "questions": [world.question.pk],
-            "valence": "working",
-            "occurred_on": "2026-10-02",
-        },
-        attachment=SimpleUploadedFile("photos.pdf", pdf, "application/pdf"),
+        item=clean_evidence(
+            {
+                "kind": "story",
+                "title": "The Friday football club",
+                "body": "Three young people came back after a year away.",
+                "questions": [world.question.pk],
+                "valence": "working",
+                "occurred_on": "2026-10-02",
+            },
+            partnership=world.partnership,
+            attachment=SimpleUploadedFile("photos.pdf", pdf, "application/pdf"),
+        ),
     )
     world.attachment = world.evidence.attachments.get()
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentState
 from consent.services import consent_record
+from evidence.cleaning import clean_evidence
 from evidence.models import Evidence
 from evidence.services import evidence_submit
 from partnerships.models import Membership, Partnership, Party, ResearchQuestion
@@ -363,8 +364,9 @@ def seed_demo_evidence() -> int:
             partnership=partnership,
             party=party,
             by=_submitter(party),
-            data=_data(item, questions),
-            attachment=attachment,
+            item=clean_evidence(
+                _data(item, questions), partnership=partnership, attachment=attachment
+            ),
         )
         added += 1
     return added
