@@ -35,6 +35,7 @@ class SignupRulesMixin:
 
     def validate_unique_email(self, value: str) -> str:
         try:
+            # allauth is untyped, so mypy sees no base with this method: the form's is it.
             return super().validate_unique_email(value)  # type: ignore[misc, no-any-return]
         except ValidationError:
             # allauth refuses a taken address outright unless verification is mandatory.
@@ -45,6 +46,7 @@ class SignupRulesMixin:
 
     def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
         if not self.account_already_exists:
+            # allauth is untyped (as above).
             return super().try_save(request)  # type: ignore[misc, no-any-return]
         # allauth's own enumeration answer (flows.signup.prevent_enumeration), run as
         # under mandatory verification whatever the setting: no user, the owner is emailed.

@@ -1,7 +1,7 @@
 """Forms for the consent pages. They only parse input: the services decide and write."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -91,7 +91,7 @@ class ChallengePermissionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = [  # type: ignore[attr-defined]
+        cast(forms.MultipleChoiceField, self.fields["areas"]).choices = [
             (ChallengeRecord.ALL_AREAS, EVERYTHING_LABEL),
             *((str(q.pk), q.text) for q in questions),
         ]

@@ -235,6 +235,7 @@ class _Areas:
 def _agreed_questions(partnership: Partnership) -> QuerySet[ResearchQuestion]:
     """The partnership's questions every accepted party has agreed (``status`` is derived)."""
     agreed = ResearchQuestion.Status.AGREED
+    # django-stubs cannot see the ``status`` annotation questions_with_status adds.
     return questions_with_status(partnership=partnership).filter(status=agreed)  # type: ignore[misc]
 
 

@@ -5,6 +5,7 @@ gets a 403 page that says why; the services decide and write, the forms only par
 Withdrawing consent goes through a "check your answers" page first.
 """
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -103,22 +104,33 @@ def _refusal_message(error: ValidationError) -> str:
 # --- Presentation helpers ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ChallengeRow:
+    """A permission-to-challenge record as the history table shows it."""
+
+    record: ChallengeRecord
+    area_labels: list[str]
+    channel_labels: list[str]
+
+
 def _label_challenge_records(
     records: list[ChallengeRecord], partnership: Partnership
-) -> list[ChallengeRecord]:
-    """Give each record readable ``area_labels`` and ``channel_labels``."""
+) -> list[ChallengeRow]:
+    """Each record with readable labels for its areas and channels."""
     texts = question_texts(partnership=partnership)
-    for record in records:
-        record.area_labels = [  # type: ignore[attr-defined]
-            EVERYTHING
-            if area == ChallengeRecord.ALL_AREAS
-            else texts.get(int(area), f"A question that no longer exists ({area})")
-            for area in record.areas
-        ]
-        record.channel_labels = [  # type: ignore[attr-defined]
-            ChallengeRecord.Channel(channel).label for channel in record.channels
-        ]
-    return records
+    return [
+        ChallengeRow(
+            record=record,
+            area_labels=[
+                EVERYTHING
+                if area == ChallengeRecord.ALL_AREAS
+                else texts.get(int(area), f"A question that no longer exists ({area})")
+                for area in record.areas
+            ],
+            channel_labels=[ChallengeRecord.Channel(channel).label for channel in record.channels],
+        )
+        for record in records
+    ]
 
 
 def _challenge_by_area(current: list[PartyChallengePermission]) -> list[dict[str, Any]]:
@@ -406,10 +418,8 @@ def consent_history_page(request: HttpRequest, partnership_pk: int) -> HttpRespo
     consents = Paginator(consent_history(partnership=partnership), HISTORY_PAGE_SIZE)
     challenges = Paginator(challenge_history(partnership=partnership), HISTORY_PAGE_SIZE)
     challenge_page = challenges.get_page(request.GET.get("challenge_page"))
-    challenge_page.object_list = _label_challenge_records(
-        list(challenge_page.object_list), partnership
-    )
     context = {
+        "challenge_rows": _label_challenge_records(list(challenge_page.object_list), partnership),
         "consent_page": consents.get_page(request.GET.get("page")),
         "challenge_page": challenge_page,
         "my_party_ids": mine,

@@ -17,6 +17,7 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         return 'Session-Token header="X-Session-Token"'
 
 
+# drf-spectacular's extension registry (__init_subclass__) is untyped.
 class SessionTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """Documents the ``X-Session-Token`` header in the OpenAPI schema."""
 

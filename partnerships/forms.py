@@ -48,13 +48,15 @@ DECISION_HINTS: dict[str, str] = {
 class ActingPartyMixin:
     """Adds a required "party" choice when the person could act for several parties."""
 
+    fields: dict[str, forms.Field]
+
     acting_party_label = "Which organisation are you acting for?"
 
     def add_party_field(self, parties: Iterable[Party]) -> None:
         parties = list(parties)
         if len(parties) < 2:  # with one party, it acts without asking
             return
-        self.fields["party"] = forms.TypedChoiceField(  # type: ignore[attr-defined]
+        self.fields["party"] = forms.TypedChoiceField(
             label=self.acting_party_label,
             choices=[(p.pk, p.organisation.name) for p in parties],
             coerce=int,

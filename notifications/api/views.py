@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -5,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.identity import request_user
 from learnhub.inputs import IdField
 from notifications.models import Notification
 from notifications.selectors import notifications_for
@@ -27,11 +29,11 @@ class NotificationList(generics.ListAPIView[Notification]):
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the caller
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        return notifications_for(user=self.request.user, unread_only=unread)  # type: ignore[arg-type]
+        return notifications_for(user=request_user(self.request), unread_only=unread)
 
 
 class NotificationMarkRead(APIView):
@@ -46,7 +48,7 @@ class NotificationMarkRead(APIView):
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         marked = notification_mark_read(
-            recipient=request.user,  # type: ignore[arg-type]
+            recipient=request_user(request),
             ids=serializer.validated_data.get("ids"),
         )
         return Response({"marked": marked})

@@ -81,7 +81,7 @@ def access_partnership(*, user: User, pk: int, action: PartnershipAction) -> Par
     partnership = partnership_for_user(user=user, pk=pk)
     if partnership is None:
         raise Http404("No such partnership.")
-    accepted = partnership.my_party_status == MY_PARTY_ACCEPTED  # type: ignore[attr-defined]
+    accepted = partnership.my_party_status == MY_PARTY_ACCEPTED  # type: ignore[attr-defined]  # selector-set attribute
     if action == PartnershipAction.VIEW_INVITATION:
         return partnership
     if not accepted:

@@ -312,7 +312,7 @@ class QuestionSerializer(serializers.ModelSerializer[ResearchQuestion]):
 
     @extend_schema_field(PartySummarySerializer(many=True))
     def get_waiting_for(self, question: ResearchQuestion) -> Any:
-        answered = {response.party_id for response in question.current_responses}  # type: ignore[attr-defined]
+        answered = {response.party_id for response in question.current_responses}  # type: ignore[attr-defined]  # selector-set attribute
         waiting = [p for p in self.context["accepted_parties"] if p.pk not in answered]
         return PartySummarySerializer(waiting, many=True).data
 

@@ -111,9 +111,9 @@ def partnership_for_user(*, user: User, pk: int) -> Partnership | None:
     if partnership is None:
         return None
     if partnership.viewer_accepted:
-        partnership.my_party_status = MY_PARTY_ACCEPTED  # type: ignore[attr-defined]
+        partnership.my_party_status = MY_PARTY_ACCEPTED  # type: ignore[attr-defined]  # selector-set attribute
     elif partnership.viewer_invited:
-        partnership.my_party_status = MY_PARTY_INVITED  # type: ignore[attr-defined]
+        partnership.my_party_status = MY_PARTY_INVITED  # type: ignore[attr-defined]  # selector-set attribute
     else:
         return None
     return partnership
@@ -231,7 +231,7 @@ def funder_organisations_for(*, user: User) -> QuerySet[Organisation]:
 def discovery_brief_of(*, partnership: Partnership) -> DiscoveryBrief:
     """The partnership's brief with the agreements to its current version prefetched."""
     brief = DiscoveryBrief.objects.select_related("updated_by").get(partnership=partnership)
-    brief.current_agreements = list(  # type: ignore[attr-defined]
+    brief.current_agreements = list(  # type: ignore[attr-defined]  # selector-set attribute
         DiscoveryAgreement.objects.filter(
             brief=brief, version=brief.version, party__status=Party.Status.ACCEPTED
         ).select_related("party__organisation", "agreed_by")

@@ -1,5 +1,7 @@
 """Web pages for the organisation directory, organisation pages and invitations."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -105,8 +107,8 @@ class InvitationForm(forms.Form):
         error_messages={"required": "Choose admin or member."},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         days = settings.LEARNHUB_INVITATION_DAYS
         self.fields[
             "email"

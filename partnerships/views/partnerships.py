@@ -234,7 +234,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW_INVITATION)
     my_parties = list(my_parties_in(user=user, partnership=partnership))
-    if partnership.my_party_status != "accepted":  # type: ignore[attr-defined]
+    if partnership.my_party_status != "accepted":  # type: ignore[attr-defined]  # selector-set attribute
         return render(
             request,
             f"{T}invitation.html",
@@ -290,7 +290,7 @@ def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "party": party,
             "mine": party.pk in mine,
-            "i_am_admin": party.pk in mine and mine[party.pk].i_am_admin,  # type: ignore[attr-defined]
+            "i_am_admin": party.pk in mine and mine[party.pk].i_am_admin,  # type: ignore[attr-defined]  # selector-set attribute
         }
         for party in parties_of(partnership=partnership)
     ]
@@ -425,7 +425,7 @@ def party_leave_view(request: HttpRequest, pk: int, party_pk: int) -> HttpRespon
 
 
 def _agreement_gaps(partnership: Partnership, brief: DiscoveryBrief) -> list[str]:
-    agreed = brief.current_agreements  # type: ignore[attr-defined]
+    agreed = brief.current_agreements  # type: ignore[attr-defined]  # selector-set attribute
     gaps = []
     if not any(a.party.is_commissioner for a in agreed):
         gaps.append(f"the commissioning funder ({partnership.funder.name})")
@@ -441,7 +441,7 @@ def _discovery_page(
     status: int = 200,
 ) -> HttpResponse:
     brief = discovery_brief_of(partnership=partnership)
-    agreed_party_ids = {a.party_id for a in brief.current_agreements}  # type: ignore[attr-defined]
+    agreed_party_ids = {a.party_id for a in brief.current_agreements}  # type: ignore[attr-defined]  # selector-set attribute
     can_agree_as = [
         p
         for p in acting_parties_for(
@@ -579,7 +579,7 @@ def discovery_agree(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answers(question: ResearchQuestion, accepted: list[Party]) -> list[dict[str, object]]:
     """Every accepted party with its current answer (or none yet), so tensions stay visible."""
-    by_party = {r.party_id: r for r in question.current_responses}  # type: ignore[attr-defined]
+    by_party = {r.party_id: r for r in question.current_responses}  # type: ignore[attr-defined]  # selector-set attribute
     return [{"party": party, "response": by_party.get(party.pk)} for party in accepted]
 
 
@@ -643,7 +643,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
             user=user, partnership=partnership, codename=PartnershipPermission.CONTRIBUTE
         )
     )
-    current = {r.party_id: r for r in question.current_responses}  # type: ignore[attr-defined]
+    current = {r.party_id: r for r in question.current_responses}  # type: ignore[attr-defined]  # selector-set attribute
     initial = {}
     if len(acting) == 1 and acting[0].pk in current:
         initial = {

@@ -345,6 +345,7 @@ def seed_demo_evidence() -> int:
     }
     questions = list(
         questions_with_status(partnership=partnership).filter(
+            # django-stubs cannot see the ``status`` annotation questions_with_status adds.
             status=ResearchQuestion.Status.AGREED  # type: ignore[misc]
         )
     )
