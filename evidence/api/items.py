@@ -5,7 +5,7 @@ for bad input), then parses the input, then calls one service or selector.
 """
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.urls import URLPattern, path, reverse
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +17,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access import (
     Contribution,
     EvidenceAction,
@@ -51,24 +51,20 @@ from evidence.selectors import (
     parties_left_with_evidence,
 )
 from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
+from learnhub.api import BAD_INPUT, refusal
 from learnhub.inputs import JSONParser, as_id
 
-NOT_FOUND = OpenApiResponse(
-    EvidenceDetailSerializer,
+NOT_FOUND = refusal(
+    serializer=EvidenceDetailSerializer,
     description="No such partnership or item, or it is not shared with you.",
 )
-FORBIDDEN = OpenApiResponse(
-    EvidenceDetailSerializer,
+FORBIDDEN = refusal(
+    serializer=EvidenceDetailSerializer,
     description="You may see this but not do it; `detail` says why (for example, which "
     "consent is missing and who can give it).",
 )
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
-CONFLICT = OpenApiResponse(EvidenceDetailSerializer, description="The partnership is closed.")
+CONFLICT = refusal(serializer=EvidenceDetailSerializer, description="The partnership is closed.")
 CSV_FILE = OpenApiResponse(OpenApiTypes.STR, description="A CSV file (UTF-8).")
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class CSVRenderer(BaseRenderer):
@@ -95,13 +91,13 @@ def _party_param(request: Request) -> int | None:
 
 def _contribution(request: Request, pk: int) -> Contribution:
     """Outsiders 404, parties that may not add evidence 403 — before the body is read."""
-    user = _user(request)
+    user = request_user(request)
     access_contribution_choices(user=user, partnership_pk=pk)
     return access_contribution(user=user, partnership_pk=pk, party_id=_party_param(request))
 
 
 def _one(request: Request, pk: int) -> dict[str, Any]:
-    evidence = access_evidence(user=_user(request), pk=pk, action=EvidenceAction.VIEW)
+    evidence = access_evidence(user=request_user(request), pk=pk, action=EvidenceAction.VIEW)
     return EvidenceSerializer(evidence).data
 
 
@@ -116,7 +112,7 @@ class EvidenceListView(GenericAPIView[Evidence]):
         responses={200: EvidenceSerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_evidence_partnership(user=user, partnership_pk=pk)
         filters = EvidenceFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -140,7 +136,7 @@ class EvidenceListView(GenericAPIView[Evidence]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         contribution = _contribution(request, pk)
         incoming = EvidenceInputSerializer(
             data=request.data, context={"partnership": contribution.partnership}
@@ -181,7 +177,7 @@ class EvidenceDetailView(GenericAPIView[Evidence]):
         },
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
         incoming = EvidenceUpdateSerializer(
             data=request.data,
@@ -197,7 +193,7 @@ class EvidenceDetailView(GenericAPIView[Evidence]):
         responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
         evidence_delete(evidence=evidence, by=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -219,7 +215,7 @@ class AttachmentView(GenericAPIView[Evidence]):
     )
     def get(self, request: Request, pk: int, attachment_pk: int) -> Any:
         attachment = access_attachment(
-            user=_user(request),
+            user=request_user(request),
             evidence_pk=pk,
             attachment_pk=attachment_pk,
             action=EvidenceAction.VIEW,
@@ -235,7 +231,7 @@ class CoverageView(GenericAPIView[Evidence]):
         responses={200: CoverageSerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_evidence_partnership(user=user, partnership_pk=pk)
         return Response(
             CoverageSerializer(evidence_coverage(user=user, partnership=partnership)).data
@@ -253,7 +249,7 @@ class ExportView(GenericAPIView[Evidence]):
         responses={(200, "text/csv"): CSV_FILE, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Any:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_own_evidence(user=user, partnership_pk=pk)
         items = evidence_own(user=user, partnership=partnership)
         return csv_response(export_rows(items.iterator(chunk_size=200)), f"evidence-{pk}.csv")
@@ -291,7 +287,7 @@ class LeftPartnershipsView(GenericAPIView[Any]):
         responses={200: LeftPartnershipSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(parties_left_with_evidence(user=_user(request)))
+        page = self.paginate_queryset(parties_left_with_evidence(user=request_user(request)))
         return self.get_paginated_response(LeftPartnershipSerializer(page, many=True).data)
 
 
@@ -304,7 +300,7 @@ class ImportTemplateView(GenericAPIView[Evidence]):
         responses={(200, "text/csv"): CSV_FILE, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Any:
-        access_evidence_partnership(user=_user(request), partnership_pk=pk)
+        access_evidence_partnership(user=request_user(request), partnership_pk=pk)
         return csv_response([template_csv()], "evidence-template.csv")
 
 
@@ -328,7 +324,7 @@ class ImportView(GenericAPIView[Evidence]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         contribution = _contribution(request, pk)
         incoming = ImportInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -8,12 +8,10 @@ gets a 403 page that says why; the services check and write, the forms only pars
 """
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -21,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access import (
     EvidenceAction,
     access_attachment,
@@ -58,8 +56,9 @@ from evidence.services import (
     evidence_submit,
     evidence_update,
 )
-from learnhub.errors import Conflict, Forbidden
-from learnhub.forms import form_add_service_errors
+from learnhub.errors import Conflict
+from learnhub.forms import form_add_service_errors, service_errors_to
+from learnhub.pages import refusal_page
 from partnerships.models import Partnership, Party
 
 # The partnership's tabs are defined with its pages; Evidence is one of them.
@@ -71,32 +70,12 @@ LIST_PAGE_SIZE = 25
 View = Callable[..., HttpResponseBase]
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def evidence_page(view: View) -> View:
-    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as refusal:
-            partnership_pk = kwargs.get("partnership_pk")
-            return render(
-                request,
-                f"{T}forbidden.html",
-                {
-                    "reason": refusal.message,
-                    "partnership_pk": partnership_pk,
-                    "consent_missing": isinstance(refusal, ParticipationMissing),
-                },
-                status=403,
-            )
-
-    return wrapper
+#: Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why, pointing
+#: to the Consent page when what is missing is the party's consent to take part.
+evidence_page = refusal_page(
+    f"{T}forbidden.html",
+    context=lambda refusal: {"consent_missing": isinstance(refusal, ParticipationMissing)},
+)
 
 
 def _render(
@@ -121,7 +100,7 @@ def _max_upload_bytes() -> int:
 @evidence_page
 @require_GET
 def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
     question_rows, parties = evidence_filter_choices(partnership=partnership)
     questions = list(question_rows)
@@ -191,7 +170,7 @@ def _form_context(form: EvidenceForm, *, editing: bool) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     """Step one (no ``kind``): what kind of evidence? Step two: that kind's form."""
-    user = _user(request)
+    user = request_user(request)
     choices = access_contribution_choices(user=user, partnership_pk=partnership_pk)
     partnership = choices.partnership
     kind = request.GET.get("kind", "")
@@ -211,15 +190,11 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
         if form.is_valid():
             party_id = form.cleaned_data.get("party")
             party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
-            try:
+            with service_errors_to(form, where=form.field_for_error) as call:
                 evidence = evidence_submit(
                     partnership=partnership, party=party, by=user, item=form.checked_item()
                 )
-            except ValidationError as error:
-                form_add_service_errors(form, error, form.field_for_error)
-            except Conflict as conflict:
-                form.add_error(None, conflict.message)
-            else:
+            if not call.failed:
                 messages.success(request, f"You added “{evidence.title}”.")
                 return redirect(evidence)
         status = 400
@@ -234,7 +209,7 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
 @evidence_page
 @require_GET
 def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = access_evidence(user=_user(request), pk=pk, action=EvidenceAction.VIEW)
+    evidence = access_evidence(user=request_user(request), pk=pk, action=EvidenceAction.VIEW)
     prompts = [
         {"question": prompt.question, "answer": (evidence.prompts or {}).get(prompt.key, "")}
         for prompt in PROMPTS.get(evidence.kind, ())
@@ -256,7 +231,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @evidence_page
 @require_http_methods(["GET", "POST"])
 def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
     form = _evidence_form(request, evidence.partnership, evidence.kind, evidence=evidence)
     status = 200
@@ -283,7 +258,7 @@ def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Check before deleting; the POST deletes."""
-    user = _user(request)
+    user = request_user(request)
     evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.CHANGE)
     if request.method == "POST":
         partnership_pk = evidence.partnership_id
@@ -298,7 +273,10 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     attachment = access_attachment(
-        user=_user(request), evidence_pk=pk, attachment_pk=attachment_pk, action=EvidenceAction.VIEW
+        user=request_user(request),
+        evidence_pk=pk,
+        attachment_pk=attachment_pk,
+        action=EvidenceAction.VIEW,
     )
     return attachment_response(attachment)
 
@@ -306,7 +284,7 @@ def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) 
 @evidence_page
 @require_POST
 def attachment_delete_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     attachment = access_attachment(
         user=user, evidence_pk=pk, attachment_pk=attachment_pk, action=EvidenceAction.CHANGE
     )
@@ -325,7 +303,7 @@ def attachment_delete_view(request: HttpRequest, pk: int, attachment_pk: int) ->
 @evidence_page
 @require_http_methods(["GET", "POST"])
 def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     choices = access_contribution_choices(user=user, partnership_pk=partnership_pk)
     partnership = choices.partnership
     bound = request.method == "POST"
@@ -390,14 +368,14 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
 @evidence_page
 @require_GET
 def evidence_import_template_view(request: HttpRequest, partnership_pk: int) -> HttpResponseBase:
-    access_evidence_partnership(user=_user(request), partnership_pk=partnership_pk)
+    access_evidence_partnership(user=request_user(request), partnership_pk=partnership_pk)
     return csv_response([template_csv()], "evidence-template.csv")
 
 
 @evidence_page
 @require_GET
 def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_own_evidence(user=user, partnership_pk=partnership_pk)
     items = evidence_own(user=user, partnership=partnership)
     return csv_response(
@@ -408,7 +386,7 @@ def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
 @evidence_page
 @require_GET
 def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_evidence_partnership(user=user, partnership_pk=partnership_pk)
     coverage = evidence_coverage(user=user, partnership=partnership)
     return _render(
