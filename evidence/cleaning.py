@@ -61,6 +61,7 @@ class CleanEvidence:
     questions: tuple[int, ...]
     valence: str
     attribution: str
+    speaker: str
     occurred_on: datetime.date
     value: Decimal | None
     unit: str
@@ -292,6 +293,7 @@ def _fields(
     body = run.body()
     valence = run.choice("valence")
     attribution = run.choice("attribution")
+    speaker = run.choice("speaker")
     occurred_on = run.occurred_on()
     value = run.decimal("value")
     baseline = run.decimal("baseline")
@@ -311,6 +313,7 @@ def _fields(
         questions=questions,
         valence=valence,
         attribution=attribution,
+        speaker=speaker,
         occurred_on=occurred_on,
         value=value,
         unit=unit,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from evidence.cleaning import CleanEvidence, clean_evidence
 from evidence.kinds import ALL_PROMPT_KEYS, GUIDES
 from evidence.models import Evidence
-from evidence.schema import CSV_COLUMNS, CSV_REQUIRED_COLUMNS
+from evidence.schema import BY_NAME, CSV_COLUMNS, CSV_REQUIRED_COLUMNS
 from learnhub.inputs import as_id
 from partnerships.models import Partnership
 
@@ -106,13 +106,13 @@ for _guide in GUIDES.values():
     _KIND_WORDS[_normalise(_guide.label.split(" ", 1)[-1])] = _guide.kind
 _KIND_WORDS.update({"interview_notes": Evidence.Kind.INTERVIEW_NOTE, "number": "statistic"})
 
-_VALENCE_WORDS = {
-    **{_normalise(v): v for v in Evidence.Valence.values},
-    **{_normalise(str(label)): v for v, label in Evidence.Valence.choices},
-}
-_ATTRIBUTION_WORDS = {
-    **{_normalise(v): v for v in Evidence.Attribution.values},
-    **{_normalise(str(label)): v for v, label in Evidence.Attribution.choices},
+#: The words a cell may use for each choice field (its values or its labels), by field.
+_CHOICE_WORDS: dict[str, dict[str, str]] = {
+    name: {
+        **{_normalise(value): value for value in BY_NAME[name].values if value},
+        **{_normalise(str(label)): value for value, label in BY_NAME[name].choices if value},
+    }
+    for name in ("valence", "attribution", "speaker")
 }
 
 
@@ -166,10 +166,9 @@ def _row_data(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str,
     data["kind"] = _KIND_WORDS.get(_normalise(kind_cell), kind_cell)
     data["title"] = cells.get("title", "")
     data["body"] = cells.get("body", "")
-    valence_cell = cells.get("valence", "")
-    data["valence"] = _VALENCE_WORDS.get(_normalise(valence_cell), valence_cell)
-    attribution_cell = cells.get("attribution", "")
-    data["attribution"] = _ATTRIBUTION_WORDS.get(_normalise(attribution_cell), attribution_cell)
+    for name, words in _CHOICE_WORDS.items():
+        cell = cells.get(name, "")
+        data[name] = words.get(_normalise(cell), cell)
     for name in ("occurred_on", "period_start", "period_end"):
         cell = cells.get(name, "")
         data[name] = _parse_date(cell) if cell else None
@@ -410,6 +409,7 @@ def export_rows(items: Iterable[Evidence]) -> Iterator[str]:
             "occurred_on": item.occurred_on.isoformat(),
             "valence": item.valence,
             "attribution": item.attribution,
+            "speaker": item.speaker,
             "questions": "; ".join(str(q.pk) for q in item.questions.all()),
             "value": _number(item.value),
             "unit": item.unit,

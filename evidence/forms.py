@@ -102,6 +102,7 @@ FORM_ORDER: tuple[str, ...] = (
     "questions",
     "valence",
     "attribution",
+    "speaker",
 )
 #: Fields the form does not show as a field of its own: the kind is chosen in step one,
 #: and the prompts are one field per prompt.
@@ -110,6 +111,7 @@ _DECIMAL_WIDGET = {"inputmode": "decimal", "class": "input--short"}
 _CHOICE_LABELS: dict[str, dict[Any, str]] = {
     "valence": VALENCE_LABELS,
     "attribution": ATTRIBUTION_LABELS,
+    "speaker": {"": "Not said", **dict(Evidence.Speaker.choices)},
 }
 _TEXT_WIDGETS: dict[str, forms.Widget] = {
     "body": forms.Textarea(attrs={"rows": 6}),
@@ -162,9 +164,12 @@ def _date_field(spec: EvidenceField) -> forms.Field:
 
 
 def _choice_field_for(spec: EvidenceField) -> forms.Field:
-    """A radio choice; the page always asks it (a default is already ticked)."""
+    """A radio choice: asked when the item needs it (a default is already ticked), else
+    optional (left unticked: not said)."""
     return forms.ChoiceField(
         label=spec.label,
+        required=spec.required or "form_required" in spec.messages,
+        help_text=spec.help_text,
         choices=list(_CHOICE_LABELS[spec.name].items()),
         widget=forms.RadioSelect,
         initial=spec.default or None,
@@ -290,7 +295,9 @@ class EvidenceForm(forms.Form):
         return [self[prompt_field_name(prompt.key)] for prompt in self.prompts]
 
     def radio_choices(self, name: str) -> list[dict[str, object]]:
-        hints: dict[str, str] = VALENCE_HINTS if name == "valence" else ATTRIBUTION_HINTS
+        hints: dict[str, str] = {"valence": VALENCE_HINTS, "attribution": ATTRIBUTION_HINTS}.get(
+            name, {}
+        )
         return [
             {"radio": radio, "hint": hints.get(str(radio.data["value"]), "")}
             for radio in self[name]

@@ -47,6 +47,16 @@ class Evidence(TimeStampedModel):
         NAMED = "named", "Named"
         ANONYMOUS = "anonymous", "Anonymous"
 
+    class Speaker(models.TextChoices):
+        """Whose words or view an item gives: briefs attribute quotes by this role."""
+
+        STAFF = "staff", "Staff"
+        VOLUNTEER = "volunteer", "A volunteer"
+        SERVICE_USER = "service_user", "Someone using the service"
+        PARTNER_ORGANISATION = "partner_organisation", "A partner organisation"
+        FUNDER = "funder", "The funder"
+        OTHER = "other", "Someone else"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="evidence")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="evidence")
     submitted_by = models.ForeignKey(
@@ -63,6 +73,8 @@ class Evidence(TimeStampedModel):
     attribution = models.CharField(
         max_length=20, choices=Attribution.choices, default=Attribution.ANONYMOUS
     )
+    #: Whose words or view this is (optional; blank when not said).
+    speaker = models.CharField(max_length=30, choices=Speaker.choices, blank=True, default="")
     occurred_on = models.DateField()
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     unit = models.CharField(max_length=50, blank=True)

@@ -177,6 +177,20 @@ FIELDS: tuple[EvidenceField, ...] = (
         },
     ),
     EvidenceField(
+        "speaker",
+        FieldType.CHOICE,
+        label="Whose words or views are these? (optional)",
+        choices=(("", "Not said"), *Evidence.Speaker.choices),
+        default="",
+        help_text="Briefs say who said it by role, like “a volunteer”, never by name.",
+        api_help="Whose words or views the item gives: "
+        + ", ".join(f"`{value}`" for value in Evidence.Speaker.values)
+        + ". Empty or left out: not said.",
+        messages={
+            "invalid": "Choose who is speaking: " + ", ".join(Evidence.Speaker.values) + ".",
+        },
+    ),
+    EvidenceField(
         "occurred_on",
         FieldType.DATE,
         label="When did this happen?",
@@ -285,6 +299,7 @@ CSV_FIELD_ORDER: tuple[str, ...] = (
     "occurred_on",
     "valence",
     "attribution",
+    "speaker",
     "questions",
     "value",
     "unit",

@@ -163,6 +163,7 @@ def _form_context(form: EvidenceForm, *, editing: bool) -> dict[str, Any]:
         "heading": "Change evidence" if editing else f"Add {label[0].lower()}{label[1:]}",
         "valence_choices": form.radio_choices("valence"),
         "attribution_choices": form.radio_choices("attribution"),
+        "speaker_choices": form.radio_choices("speaker"),
     }
 
 
