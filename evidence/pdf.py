@@ -61,9 +61,15 @@ def _fetcher() -> Any:
     return StaticOnlyURLFetcher()
 
 
+#: PDF/UA-1: a tagged PDF (headings, paragraphs, lists and tables marked up, the document's
+#: language and title set), which screen readers can read in order.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html: str) -> bytes:
-    """``html`` printed to PDF; the only resources it may load are our static files."""
+    """``html`` printed to a tagged PDF (PDF/UA); the only resources it may load are our
+    static files."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=_fetcher())
-    return bytes(document.write_pdf())
+    return bytes(document.write_pdf(pdf_variant=PDF_VARIANT))

@@ -1,6 +1,7 @@
 """PDFs fetch nothing but LearnHub's own static files: no network, no file:// paths."""
 
 import struct
+import subprocess
 import threading
 import zlib
 from collections.abc import Iterator
@@ -142,3 +143,22 @@ def test_evidence_and_brief_text_with_markup_fetch_nothing_in_the_pdf_export(bai
     assert pdf.content.startswith(b"%PDF")
     assert hits == []
     assert b"/Image" not in pdf.content
+
+
+def test_a_pdf_is_tagged_for_screen_readers(tmp_path):
+    pdf = html_to_pdf(
+        '<html lang="en-GB"><head><title>Insight brief</title></head>'
+        "<body><h1>Insight brief</h1><p>What we learned.</p></body></html>"
+    )
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(pdf)
+
+    info = subprocess.run(  # noqa: S603 - our own file
+        ["pdfinfo", str(path)],  # noqa: S607 - poppler-utils, on PATH
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert fields["Tagged"].strip() == "yes"
+    assert fields["Title"].strip() == "Insight brief"
