@@ -47,9 +47,8 @@ from evidence.services.briefs import (
     brief_redraft,
     brief_request,
     brief_update,
-    learning_action_create,
-    learning_action_update,
 )
+from evidence.services.learning_actions import learning_action_create, learning_action_update
 from learnhub.api import DetailSerializer
 from learnhub.inputs import IdField
 from learnhub.throttles import THROTTLED, WriteRateThrottle

@@ -54,10 +54,9 @@ from evidence.services.briefs import (
     brief_redraft,
     brief_request,
     brief_update,
-    learning_action_create,
-    learning_action_update,
     unpermitted_challenges,
 )
+from evidence.services.learning_actions import learning_action_create, learning_action_update
 from learnhub.errors import Conflict, Forbidden
 from learnhub.forms import form_add_service_errors
 from learnhub.inputs import as_id

@@ -39,7 +39,8 @@ from django.http import HttpRequest
 from accounts.models import User
 from consent.services import challenge_record, consent_record
 from evidence.services import evidence_submit
-from evidence.services.briefs import brief_draft, brief_request, learning_action_create
+from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.learning_actions import learning_action_create
 from partnerships.models import (
     Membership,
     Organisation,

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
-from evidence.services.briefs import brief_draft, brief_request, learning_action_create
+from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.learning_actions import learning_action_create
 from notifications.models import Notification
 from tests.evidence.briefs_scene import (
     OCTOBER,
@@ -570,7 +571,7 @@ def test_a_batch_that_fails_is_drafted_brief_by_brief(
             raise ValueError("cannot draft this one")
         return compose(briefs, **kwargs)
 
-    monkeypatch.setattr("evidence.services.briefs.briefs_compose", failing_for_bad)
+    monkeypatch.setattr("evidence.services.briefs.drafting.briefs_compose", failing_for_bad)
 
     # The batch fails, so each brief gets a task of its own: tests run tasks at once, so
     # the bad brief's own task fails here, as a worker would report it, after the good
