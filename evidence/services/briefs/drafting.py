@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,14 +21,6 @@ from .shared import Status, brief_url, period_words
 
 CitedThrough = InsightBrief.cited_evidence.through
 ComparedThrough = InsightBrief.compared_evidence.through
-
-
-def _pause_for_tests() -> None:
-    """Tests of a worker killed mid-draft set ``LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS`` so
-    there is time to kill it while it holds the lock. Zero everywhere else."""
-    delay = float(getattr(settings, "LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS", 0) or 0)
-    if delay > 0:
-        time.sleep(delay)
 
 
 def store(brief: InsightBrief, draft: synthesis.Draft) -> None:
@@ -101,7 +91,6 @@ def briefs_draft(*, brief_ids: Sequence[int]) -> list[InsightBrief]:
         drafting = [brief for brief in briefs if brief.status == Status.DRAFTING]
         if not drafting:
             return briefs
-        _pause_for_tests()
         drafts = briefs_compose(drafting, stage="draft")
         now = timezone.now()
         cited: list[Any] = []
