@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
+from evidence.sections import BriefData, Statistic
 from evidence.selectors.briefs import BriefReading
 from partnerships.models import Party, ResearchQuestion
 
@@ -50,7 +51,7 @@ VALENCE_WORDS = {
 # --- Output as data (API and JSON export) ----------------------------------------------------
 
 
-def brief_data(reading: BriefReading) -> dict[str, Any]:
+def brief_data(reading: BriefReading) -> BriefData:
     """The brief as the API contract shapes it (plus ``stories``, ``themes``,
     ``what_changed`` and ``drafted_at`` in each section or at the top)."""
     brief = reading.brief
@@ -90,7 +91,7 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
-def statistic_chart(statistic: dict[str, Any], *, chart_id: str) -> SafeString:
+def statistic_chart(statistic: Statistic, *, chart_id: str) -> SafeString:
     """A horizontal bar chart of a measure: baseline (hatched), the previous period and
     each value this period (solid), each bar labelled with its value and unit in text."""
     points = [p for p in statistic.get("points", []) if _decimal(p.get("value")) is not None]
@@ -156,7 +157,7 @@ class Document:
     sections: list[dict[str, Any]]
     challenges: list[dict[str, Any]]
     redactions: list[dict[str, Any]]
-    what_changed: list[dict[str, Any]]
+    what_changed: list[Mapping[str, Any]]
     evidence_url: Callable[[int], str | None]
     audience: str
 
@@ -228,7 +229,7 @@ def document(
     ]
     link = evidence_linker(reading, absolute=absolute_links)
 
-    def linked(entry: dict[str, Any]) -> dict[str, Any]:
+    def linked(entry: Mapping[str, Any]) -> dict[str, Any]:
         return {**entry, "link": link(entry["evidence"])}
 
     sections = []
@@ -262,7 +263,7 @@ def document(
         {**r, "when": _when(r.get("at", "")), "sentence": redaction_sentence(r)}
         for r in reading.redactions
     ]
-    what_changed = [
+    what_changed: list[Mapping[str, Any]] = [
         {**action, "done_on": date.fromisoformat(action["done_on"])}
         if isinstance(action.get("done_on"), str)
         else action
@@ -471,7 +472,7 @@ def render_export(reading: BriefReading, fmt: str, *, nonce: str = "") -> tuple[
     )
 
 
-def redaction_sentence(redaction: dict[str, Any]) -> str:
+def redaction_sentence(redaction: Mapping[str, Any]) -> str:
     when = redaction.get("when") or _when(redaction.get("at", ""))
     count = redaction.get("items_removed", 0)
     items = "piece" if count == 1 else "pieces"

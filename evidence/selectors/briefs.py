@@ -40,6 +40,7 @@ from consent.selectors import (
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
+from evidence.sections import ActionChange, Challenge, Redaction, Section
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import my_parties_in, questions_with_status_in
 
@@ -337,10 +338,10 @@ class BriefReading:
     evidence that may no longer be shown, so it was computed again at read time."""
 
     brief: InsightBrief
-    sections: list[dict[str, Any]]
-    what_changed: list[dict[str, Any]]
+    sections: list[Section]
+    what_changed: list[ActionChange]
     cited: list[int]
-    redactions: list[dict[str, Any]]
+    redactions: list[Redaction]
     recomputed: bool = False
     visible_evidence: set[int] = field(default_factory=set)
     left_out: int = 0  # draft evidence a published version would leave out (previews)
@@ -350,11 +351,11 @@ class BriefReading:
     partial: bool = False
 
     @property
-    def challenges(self) -> list[dict[str, Any]]:
+    def challenges(self) -> list[Challenge]:
         return list(self.brief.challenges or [])
 
 
-def snapshot_ids(sections: list[dict[str, Any]] | None) -> set[int]:
+def snapshot_ids(sections: Sequence[Section] | None) -> set[int]:
     """The evidence stored sections counted (the overall section counts everything)."""
     if sections and isinstance(sections[0], dict):
         return set(sections[0].get("counts", {}).get("evidence", []))

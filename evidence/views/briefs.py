@@ -40,6 +40,7 @@ from evidence.http import brief_export_response
 from evidence.models import InsightBrief
 from evidence.periods import Period, last_ended_period, london_today, period_containing
 from evidence.rendering import FORMATS, document
+from evidence.sections import Challenge
 from evidence.selectors.briefs import (
     PUBLIC,
     brief_preview,
@@ -268,7 +269,7 @@ def _edit_forms(request: HttpRequest, brief: InsightBrief) -> tuple[BriefEditFor
     return form, formset
 
 
-def _challenges_from(formset: Any) -> list[dict[str, Any]]:
+def _challenges_from(formset: Any) -> list[Challenge]:
     return [
         {
             "party": f.cleaned_data["party"],

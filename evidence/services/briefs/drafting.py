@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evidence import synthesis
 from evidence.models import InsightBrief
+from evidence.sections import PlainLanguageReport, Section
 from evidence.selectors.briefs import briefs_compose
 from notifications.services import MembersMessage, notify_members
 from partnerships.models import ActivityEvent, Party
@@ -24,6 +25,7 @@ ComparedThrough = InsightBrief.compared_evidence.through
 
 
 def store(brief: InsightBrief, draft: synthesis.Draft) -> None:
+    """Put ``draft`` into ``brief`` (the caller saves it)."""
     brief.sections = draft.sections
     brief.what_changed = draft.what_changed
     brief.plain_language = plain_language_of(brief, draft.sections)
@@ -31,7 +33,8 @@ def store(brief: InsightBrief, draft: synthesis.Draft) -> None:
     brief.compared_evidence.set(draft.compared)
 
 
-def plain_language_of(brief: InsightBrief, sections: list[dict[str, Any]]) -> dict[str, Any]:
+def plain_language_of(brief: InsightBrief, sections: Sequence[Section]) -> PlainLanguageReport:
+    """The plain-language report of ``brief``'s own words with ``sections``."""
     return synthesis.plain_language_report(
         so_what=brief.so_what,
         recommendations=brief.recommendations,

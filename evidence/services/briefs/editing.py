@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
 from evidence.models import InsightBrief
+from evidence.sections import Challenge
 from learnhub.errors import Conflict
 from learnhub.inputs import as_id
 from partnerships.models import Partnership, Party, ResearchQuestion
@@ -32,7 +33,7 @@ CHALLENGE_TEXT_MAX = 2_000
 CHALLENGES_MAX = 20
 
 
-def clean_challenges(*, partnership: Partnership, challenges: object) -> list[dict[str, Any]]:
+def clean_challenges(*, partnership: Partnership, challenges: object) -> list[Challenge]:
     """Challenges as stored: ``[{"party": id, "area": question id or "*", "text"}]``.
 
     Each names an accepted party of the partnership other than a learning partner (the
@@ -54,7 +55,7 @@ def clean_challenges(*, partnership: Partnership, challenges: object) -> list[di
     questions = set(
         ResearchQuestion.objects.filter(partnership=partnership).values_list("pk", flat=True)
     )
-    cleaned = []
+    cleaned: list[Challenge] = []
     messages: list[str] = []
     for number, raw in enumerate(challenges, start=1):
         if not isinstance(raw, dict):
@@ -77,7 +78,8 @@ def clean_challenges(*, partnership: Partnership, challenges: object) -> list[di
         if problems:
             messages.append(f"Challenge {number}: " + "; ".join(problems) + ".")
             continue
-        cleaned.append({"party": party, "area": area, "text": text})
+        # Both were checked above: party is one of ``parties``, area "*" or a question.
+        cleaned.append({"party": cast(int, party), "area": cast(int | str, area), "text": text})
     if messages:
         raise ValidationError({"challenges": messages})
     return cleaned
