@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
+from evidence.redactions import RedactionShown, redaction_shown
 from evidence.sections import BriefData, Statistic
 from evidence.selectors.briefs import BriefReading
 from partnerships.models import Party, ResearchQuestion
@@ -156,7 +157,7 @@ class Document:
     period: str
     sections: list[dict[str, Any]]
     challenges: list[dict[str, Any]]
-    redactions: list[dict[str, Any]]
+    redactions: list[RedactionShown]
     what_changed: list[Mapping[str, Any]]
     evidence_url: Callable[[int], str | None]
     audience: str
@@ -168,13 +169,6 @@ class Document:
     @property
     def partial(self) -> bool:
         return self.reading.partial
-
-
-def _when(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _evidence_path(pk: int) -> str | None:
@@ -259,10 +253,7 @@ def document(
                 "number": number,
             }
         )
-    redactions = [
-        {**r, "when": _when(r.get("at", "")), "sentence": redaction_sentence(r)}
-        for r in reading.redactions
-    ]
+    redactions = [redaction_shown(note) for note in reading.redactions]
     what_changed: list[Mapping[str, Any]] = [
         {**action, "done_on": date.fromisoformat(action["done_on"])}
         if isinstance(action.get("done_on"), str)
@@ -352,7 +343,7 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     elif brief.published_at:
         out += [f"Published {brief.published_at:%-d %B %Y}.", ""]
     for redaction in doc.redactions:
-        out += [f"> **Evidence removed.** {redaction_sentence(redaction)}", ""]
+        out += [f"> **Evidence removed.** {redaction['sentence']}", ""]
     out += ["## So what?", "", _md_paragraphs(brief.so_what) or "Not written yet.", ""]
     if brief.recommendations:
         out += ["## Recommendations", "", _md_paragraphs(brief.recommendations), ""]
@@ -469,15 +460,4 @@ def render_export(reading: BriefReading, fmt: str, *, nonce: str = "") -> tuple[
         render_html(reading, nonce=nonce).encode("utf-8"),
         CONTENT_TYPES["html"],
         export_filename(brief, "html"),
-    )
-
-
-def redaction_sentence(redaction: Mapping[str, Any]) -> str:
-    when = redaction.get("when") or _when(redaction.get("at", ""))
-    count = redaction.get("items_removed", 0)
-    items = "piece" if count == 1 else "pieces"
-    day = f"On {when:%-d %B %Y}" if when else "Since it was published"
-    return (
-        f"{day}, {count} {items} of evidence {'was' if count == 1 else 'were'} removed from "
-        "this brief because consent to use them was withdrawn."
     )

@@ -40,6 +40,7 @@ from consent.selectors import (
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
+from evidence.redactions import redaction_note
 from evidence.sections import ActionChange, Challenge, Redaction, Section
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import my_parties_in, questions_with_status_in
@@ -428,9 +429,14 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
         )
         draft = brief_compose(brief, stage=stage_of(brief), basis=basis)
         redactions = list(brief.redactions or [])
-        removed = len(snapshot_ids(brief.sections) - set(draft.cited))
-        if brief.status == InsightBrief.Status.PUBLISHED and removed:
-            redactions.append({"at": timezone.now().isoformat(), "items_removed": removed})
+        pending = redaction_note(
+            published=brief.status == InsightBrief.Status.PUBLISHED,
+            shown=snapshot_ids(brief.sections),
+            still_shown=draft.cited,
+            at=timezone.now(),
+        )
+        if pending is not None:
+            redactions.append(pending)
         readings[brief.pk] = BriefReading(
             brief=brief,
             sections=draft.sections,

@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from evidence.models import Evidence, InsightBrief
-from evidence.selectors.briefs import Basis, brief_compose, stage_of
+from evidence.redactions import redaction_note
+from evidence.selectors.briefs import Basis, brief_compose, snapshot_ids, stage_of
 from partnerships.models import Party
 from partnerships.services import activity_record
 
@@ -42,23 +43,22 @@ def brief_rerender(*, brief_id: int) -> bool:
                 previous=set(brief.compared_evidence.values_list("pk", flat=True)),
             )
             draft = brief_compose(brief, stage=stage_of(brief), basis=basis)
-        snapshot = (
-            set(before_sections[0].get("counts", {}).get("evidence", []) if before_sections else [])
-            | before_cited
-        )
         if draft.sections == before_sections and set(draft.cited) == before_cited:
             return False
-        removed = len(snapshot - set(draft.cited))
+        note = redaction_note(
+            published=brief.status == Status.PUBLISHED,
+            shown=snapshot_ids(before_sections) | before_cited,
+            still_shown=draft.cited,
+            at=timezone.now(),
+        )
         fields = ["sections", "what_changed", "plain_language", "updated_at"]
-        if brief.status == Status.PUBLISHED and removed:
-            brief.redactions = [
-                *(brief.redactions or []),
-                {"at": timezone.now().isoformat(), "items_removed": removed},
-            ]
+        if note is not None:
+            brief.redactions = [*(brief.redactions or []), note]
             fields.append("redactions")
         store(brief, draft)
         brief.save(update_fields=fields)
-        if brief.status == Status.PUBLISHED and removed:
+        if note is not None:
+            removed = note["items_removed"]
             items = "item" if removed == 1 else "items"
             activity_record(
                 partnership=brief.partnership,
