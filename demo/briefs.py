@@ -26,9 +26,9 @@ from evidence.services.briefs import (
     brief_publish,
     brief_request,
     brief_update,
-    learning_action_create,
 )
 from evidence.services.items import evidence_submit
+from evidence.services.learning_actions import learning_action_create
 from partnerships.models import Membership, Partnership, Party, ResearchQuestion
 
 PURPOSES_BY_ROLE = {

@@ -1,10 +1,14 @@
 """Forms for the evidence pages. They parse input and hand it to the one validator
 (``evidence.cleaning``); the services write.
 
+Evidence items' forms come first, then those of insight briefs and learning actions.
+
 The "Add evidence" form is built for the kind chosen first from ``evidence.schema``: it
 asks that kind's prompts (``evidence.kinds``) and, for numbers and survey results, the
 figure, unit, baseline and period. Every label is a plain question.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -15,7 +19,8 @@ from django.utils import timezone
 
 from evidence.cleaning import CleanEvidence, clean_evidence
 from evidence.kinds import GUIDES, Prompt, guide_for, prompts_for
-from evidence.models import Evidence
+from evidence.models import Evidence, InsightBrief, LearningAction
+from evidence.periods import Period
 from evidence.schema import (
     BY_NAME,
     DECIMAL_PLACES,
@@ -25,6 +30,7 @@ from evidence.schema import (
     EvidenceField,
     FieldType,
 )
+from evidence.services.briefs import CHALLENGES_MAX
 from learnhub.forms import form_add_service_errors
 from partnerships.models import Partnership, Party, ResearchQuestion
 
@@ -435,3 +441,140 @@ class ImportForm(forms.Form):
             _choice_field(self, "party").choices = [(p.pk, p.organisation.name) for p in parties]
         else:
             del self.fields["party"]
+
+
+# --- Insight briefs and learning actions ----------------------------------------------------
+
+
+class BriefRequestForm(forms.Form):
+    period_start = forms.DateField(
+        label="First day of the period",
+        help_text="For example, 2026-10-01",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day of the period.",
+            "invalid": "Enter the first day as a real date, like 2026-10-01.",
+        },
+    )
+    period_end = forms.DateField(
+        label="Last day of the period",
+        help_text="For example, 2026-10-31",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day of the period.",
+            "invalid": "Enter the last day as a real date, like 2026-10-31.",
+        },
+    )
+
+
+class BriefEditForm(forms.Form):
+    so_what = forms.CharField(
+        label="So what?",
+        help_text="What does this evidence mean for the partnership? Use plain words.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendations = forms.CharField(
+        label="Recommendations",
+        help_text="What should each party do next?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ChallengeForm(forms.Form):
+    party = forms.TypedChoiceField(label="Who is challenged", required=False, coerce=int)
+    area = forms.ChoiceField(label="About", required=False)
+    text = forms.CharField(
+        label="The challenge", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remove = forms.BooleanField(label="Remove this challenge", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[tuple[int, str]],
+        areas: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        party_field = cast(forms.TypedChoiceField, self.fields["party"])
+        party_field.choices = [("", "Choose a party"), *parties]
+        cast(forms.ChoiceField, self.fields["area"]).choices = areas
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not data.get("text") and not data.get("party")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("remove") or (not data.get("text") and not data.get("party")):
+            return data
+        if not data.get("party"):
+            self.add_error("party", "Choose who this challenge is for.")
+        if not (data.get("text") or "").strip():
+            self.add_error("text", "Write the challenge, or tick “Remove this challenge”.")
+        return data
+
+
+ChallengeFormSet = forms.formset_factory(ChallengeForm, extra=0, max_num=CHALLENGES_MAX)
+
+
+def challenge_formset_with_blanks(blanks: int) -> type[forms.BaseFormSet[ChallengeForm]]:
+    """``ChallengeFormSet`` with ``blanks`` empty rows to fill in (a page's first view)."""
+    return forms.formset_factory(ChallengeForm, extra=max(blanks, 0), max_num=CHALLENGES_MAX)
+
+
+class LearningActionForm(forms.Form):
+    party = forms.TypedChoiceField(
+        label="Which organisation will change something",
+        coerce=int,
+        error_messages={"required": "Choose the organisation."},
+    )
+    brief = forms.TypedChoiceField(
+        label="Because of which brief (optional)", coerce=int, required=False, empty_value=None
+    )
+    description = forms.CharField(
+        label="What we will change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you will change."},
+    )
+    status = forms.ChoiceField(
+        label="Where it is up to",
+        choices=LearningAction.Status.choices,
+        initial=LearningAction.Status.PLANNED,
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.CharField(
+        label="What changed",
+        help_text="Once you have done it: what difference did it make?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[Party],
+        briefs: list[InsightBrief],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["party"]).choices = [
+            ("", "Choose an organisation"),
+            *[(p.pk, p.organisation.name) for p in parties],
+        ]
+        cast(forms.TypedChoiceField, self.fields["brief"]).choices = [
+            ("", "Not linked to a brief"),
+            *[
+                (b.pk, f"Insight brief: {Period(b.period_start, b.period_end).describe()}")
+                for b in briefs
+            ],
+        ]
+
+
+class LearningActionEditForm(forms.Form):
+    description = LearningActionForm.base_fields["description"]
+    status = LearningActionForm.base_fields["status"]
+    outcome = LearningActionForm.base_fields["outcome"]

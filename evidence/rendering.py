@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from django.utils.safestring import SafeString, mark_safe
 from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
+from evidence.redactions import RedactionShown, redaction_shown
+from evidence.sections import BriefData, Statistic
 from evidence.selectors.briefs import BriefReading
 from partnerships.models import Party, ResearchQuestion
 
@@ -50,7 +52,7 @@ VALENCE_WORDS = {
 # --- Output as data (API and JSON export) ----------------------------------------------------
 
 
-def brief_data(reading: BriefReading) -> dict[str, Any]:
+def brief_data(reading: BriefReading) -> BriefData:
     """The brief as the API contract shapes it (plus ``stories``, ``themes``,
     ``what_changed`` and ``drafted_at`` in each section or at the top)."""
     brief = reading.brief
@@ -90,7 +92,7 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
-def statistic_chart(statistic: dict[str, Any], *, chart_id: str) -> SafeString:
+def statistic_chart(statistic: Statistic, *, chart_id: str) -> SafeString:
     """A horizontal bar chart of a measure: baseline (hatched), the previous period and
     each value this period (solid), each bar labelled with its value and unit in text."""
     points = [p for p in statistic.get("points", []) if _decimal(p.get("value")) is not None]
@@ -155,8 +157,8 @@ class Document:
     period: str
     sections: list[dict[str, Any]]
     challenges: list[dict[str, Any]]
-    redactions: list[dict[str, Any]]
-    what_changed: list[dict[str, Any]]
+    redactions: list[RedactionShown]
+    what_changed: list[Mapping[str, Any]]
     evidence_url: Callable[[int], str | None]
     audience: str
 
@@ -167,13 +169,6 @@ class Document:
     @property
     def partial(self) -> bool:
         return self.reading.partial
-
-
-def _when(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _evidence_path(pk: int) -> str | None:
@@ -228,7 +223,7 @@ def document(
     ]
     link = evidence_linker(reading, absolute=absolute_links)
 
-    def linked(entry: dict[str, Any]) -> dict[str, Any]:
+    def linked(entry: Mapping[str, Any]) -> dict[str, Any]:
         return {**entry, "link": link(entry["evidence"])}
 
     sections = []
@@ -258,11 +253,8 @@ def document(
                 "number": number,
             }
         )
-    redactions = [
-        {**r, "when": _when(r.get("at", "")), "sentence": redaction_sentence(r)}
-        for r in reading.redactions
-    ]
-    what_changed = [
+    redactions = [redaction_shown(note) for note in reading.redactions]
+    what_changed: list[Mapping[str, Any]] = [
         {**action, "done_on": date.fromisoformat(action["done_on"])}
         if isinstance(action.get("done_on"), str)
         else action
@@ -351,7 +343,7 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     elif brief.published_at:
         out += [f"Published {brief.published_at:%-d %B %Y}.", ""]
     for redaction in doc.redactions:
-        out += [f"> **Evidence removed.** {redaction_sentence(redaction)}", ""]
+        out += [f"> **Evidence removed.** {redaction['sentence']}", ""]
     out += ["## So what?", "", _md_paragraphs(brief.so_what) or "Not written yet.", ""]
     if brief.recommendations:
         out += ["## Recommendations", "", _md_paragraphs(brief.recommendations), ""]
@@ -468,15 +460,4 @@ def render_export(reading: BriefReading, fmt: str, *, nonce: str = "") -> tuple[
         render_html(reading, nonce=nonce).encode("utf-8"),
         CONTENT_TYPES["html"],
         export_filename(brief, "html"),
-    )
-
-
-def redaction_sentence(redaction: dict[str, Any]) -> str:
-    when = redaction.get("when") or _when(redaction.get("at", ""))
-    count = redaction.get("items_removed", 0)
-    items = "piece" if count == 1 else "pieces"
-    day = f"On {when:%-d %B %Y}" if when else "Since it was published"
-    return (
-        f"{day}, {count} {items} of evidence {'was' if count == 1 else 'were'} removed from "
-        "this brief because consent to use them was withdrawn."
     )

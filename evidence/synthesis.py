@@ -29,6 +29,24 @@ from typing import Any
 from textstat.textstat import textstatistics
 
 from evidence.plain_words import JARGON, WELL_KNOWN_ACRONYMS
+from evidence.sections import (
+    Acronym,
+    ActionChange,
+    Counts,
+    Gap,
+    Jargon,
+    KindCount,
+    LongSentence,
+    PlainLanguageReport,
+    Point,
+    Quote,
+    Section,
+    Statistic,
+    StatisticPoint,
+    Story,
+    Theme,
+    ValenceCount,
+)
 
 # Labels (plural) of evidence kinds and valences, as a brief prints them.
 KIND_LABELS: dict[str, str] = {
@@ -123,10 +141,10 @@ class Period:
 class Draft:
     """What the engine computed for one brief."""
 
-    sections: list[dict[str, Any]]
+    sections: list[Section]
     cited: list[int]
     compared: list[int]
-    what_changed: list[dict[str, Any]] = field(default_factory=list)
+    what_changed: list[ActionChange] = field(default_factory=list)
 
 
 # --- Numbers ------------------------------------------------------------------------------
@@ -160,12 +178,12 @@ def _excerpt(text: str, limit: int) -> str:
 # --- Counts -------------------------------------------------------------------------------
 
 
-def _counts(current: Sequence[Item], previous: Sequence[Item]) -> dict[str, Any]:
+def _counts(current: Sequence[Item], previous: Sequence[Item]) -> Counts:
     kinds_now = Counter(item.kind for item in current)
     kinds_before = Counter(item.kind for item in previous)
     valences_now = Counter(item.valence for item in current)
     valences_before = Counter(item.valence for item in previous)
-    by_kind = [
+    by_kind: list[KindCount] = [
         {
             "kind": kind,
             "label": label,
@@ -176,7 +194,7 @@ def _counts(current: Sequence[Item], previous: Sequence[Item]) -> dict[str, Any]
         for kind, label in KIND_LABELS.items()
         if kinds_now[kind] or kinds_before[kind]
     ]
-    by_valence = [
+    by_valence: list[ValenceCount] = [
         {
             "valence": valence,
             "label": VALENCE_LABELS[valence],
@@ -207,7 +225,7 @@ def _latest(items: Iterable[Item]) -> Item:
     return max(items, key=lambda item: (item.occurred_on, item.id))
 
 
-def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[dict[str, Any]]:
+def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[Statistic]:
     """The latest value of each measure (title and unit), with baseline and change."""
     measures: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in current:
@@ -219,7 +237,7 @@ def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[dict[
         if item.value is not None:
             earlier[_measure_key(item)].append(item)
 
-    statistics = []
+    statistics: list[Statistic] = []
     for key, items in measures.items():
         items.sort(key=lambda item: (item.occurred_on, item.id))
         latest = items[-1]
@@ -227,7 +245,7 @@ def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[dict[
         baseline_item = next((i for i in reversed(items) if i.baseline is not None), None)
         baseline = baseline_item.baseline if baseline_item else None
         before = _latest(earlier[key]) if earlier.get(key) else None
-        points: list[dict[str, Any]] = []
+        points: list[StatisticPoint] = []
         if baseline is not None and baseline_item is not None:
             points.append(
                 {
@@ -301,7 +319,7 @@ def representative(items: Sequence[Item], limit: int) -> list[Item]:
     return chosen
 
 
-def _quote(item: Item) -> dict[str, Any]:
+def _quote(item: Item) -> Quote:
     return {
         "text": _excerpt(item.body or item.title, QUOTE_CHARS),
         "attribution": item.attribution,
@@ -311,7 +329,7 @@ def _quote(item: Item) -> dict[str, Any]:
     }
 
 
-def _story(item: Item) -> dict[str, Any]:
+def _story(item: Item) -> Story:
     return {
         "title": " ".join(item.title.split()),
         "text": _excerpt(item.body or item.extra_text, STORY_CHARS),
@@ -323,7 +341,7 @@ def _story(item: Item) -> dict[str, Any]:
     }
 
 
-def _points(items: Sequence[Item], valence: str) -> list[dict[str, Any]]:
+def _points(items: Sequence[Item], valence: str) -> list[Point]:
     matching = [item for item in items if item.valence == valence]
     picked = representative(matching, MAX_POINTS)
     return [
@@ -466,7 +484,7 @@ def factorise(texts: Sequence[str]) -> tuple[Any, Any, list[str]] | None:
     return weights, topics, vocabulary
 
 
-def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
+def themes(items: Sequence[Item]) -> list[Theme]:
     """Themes in the items' text by TF-IDF and non-negative matrix factorisation
     (scikit-learn), each with the evidence behind it. Deterministic for the same input.
 
@@ -485,7 +503,7 @@ def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
         strongest = int(weights[row].argmax())
         if weights[row][strongest] > 0:
             members[strongest].append(item.id)
-    found = []
+    found: list[Theme] = []
     for index, topic in enumerate(topics):
         if not members.get(index):
             continue
@@ -515,8 +533,8 @@ def themes(items: Sequence[Item]) -> list[dict[str, Any]]:
 # --- Sections -----------------------------------------------------------------------------
 
 
-def _question_gaps(question: Question, items: Sequence[Item]) -> list[dict[str, Any]]:
-    gaps: list[dict[str, Any]] = []
+def _question_gaps(question: Question, items: Sequence[Item]) -> list[Gap]:
+    gaps: list[Gap] = []
     if not items:
         gaps.append(
             {
@@ -551,8 +569,8 @@ def _section(
     question: Question | None,
     current: Sequence[Item],
     previous: Sequence[Item],
-    gaps: list[dict[str, Any]],
-) -> dict[str, Any]:
+    gaps: list[Gap],
+) -> Section:
     quotes = representative([i for i in current if i.kind in QUOTE_KINDS], MAX_QUOTES)
     stories = representative([i for i in current if i.kind in STORY_KINDS], MAX_STORIES)
     return {
@@ -583,9 +601,9 @@ def synthesise(
     may be cited (only they are named as not having contributed, so a party that
     withdrew consent is never singled out).
     """
-    sections = []
-    question_sections = []
-    all_question_gaps: list[dict[str, Any]] = []
+    sections: list[Section] = []
+    question_sections: list[Section] = []
+    all_question_gaps: list[Gap] = []
     for question in questions:
         now = [item for item in current if question.id in item.questions]
         before = [item for item in previous if question.id in item.questions]
@@ -596,7 +614,7 @@ def synthesise(
         )
 
     contributed = {item.party_id for item in current}
-    party_gaps = [
+    party_gaps: list[Gap] = [
         {
             "kind": "party",
             "party": party.id,
@@ -612,7 +630,7 @@ def synthesise(
         )
     sections.append(_section(question=None, current=current, previous=previous, gaps=overall_gaps))
     sections.extend(question_sections)
-    what_changed = [
+    what_changed: list[ActionChange] = [
         {
             "action": action.id,
             "description": action.description,
@@ -649,11 +667,12 @@ def evidence_ids_in(value: Any) -> set[int]:
     return found
 
 
-def named_evidence_in(sections: Sequence[dict[str, Any]]) -> dict[int, bool]:
+def named_evidence_in(sections: Sequence[Section]) -> dict[int, bool]:
     """For each quote and story in ``sections``: whether it was attributed by name."""
     named: dict[int, bool] = {}
     for section in sections:
-        for entry in [*section.get("quotes", []), *section.get("stories", [])]:
+        entries: list[Quote | Story] = [*section.get("quotes", []), *section.get("stories", [])]
+        for entry in entries:
             named[entry["evidence"]] = bool(entry.get("named"))
     return named
 
@@ -690,7 +709,7 @@ def reading_ease_label(score: float | None) -> str:
     return "Very hard to read"
 
 
-def _acronyms(text: str) -> list[dict[str, Any]]:
+def _acronyms(text: str) -> list[Acronym]:
     found: dict[str, int] = {}
     for match in _ACRONYM.finditer(text):
         term = match.group(0)
@@ -698,7 +717,7 @@ def _acronyms(text: str) -> list[dict[str, Any]]:
         if stem in WELL_KNOWN_ACRONYMS or len(stem) < 2:
             continue
         found[stem] = found.get(stem, 0) + 1
-    unexplained = []
+    unexplained: list[Acronym] = []
     for term, count in found.items():
         explained = re.search(rf"\({re.escape(term)}s?\)", text) or re.search(
             rf"\b{re.escape(term)}s?\s*\((?!\s*[A-Z]{{2,}}\))[^)]{{3,}}\)", text
@@ -708,9 +727,9 @@ def _acronyms(text: str) -> list[dict[str, Any]]:
     return unexplained
 
 
-def _jargon(text: str) -> list[dict[str, Any]]:
+def _jargon(text: str) -> list[Jargon]:
     lowered = text.casefold()
-    found = []
+    found: list[Jargon] = []
     for term, instead in JARGON.items():
         count = len(re.findall(rf"\b{re.escape(term)}\b", lowered))
         if count:
@@ -723,8 +742,8 @@ def plain_language_report(
     so_what: str,
     recommendations: str,
     challenge_texts: Sequence[str],
-    sections: Sequence[dict[str, Any]],
-) -> dict[str, Any]:
+    sections: Sequence[Section],
+) -> PlainLanguageReport:
     """How readable the learning partner's words are, and what the brief still lacks.
 
     Reads the so-what, recommendations and challenges (people's quotes are theirs, not
@@ -739,7 +758,7 @@ def plain_language_report(
     score = (
         round(min(100.0, max(0.0, float(_reading.flesch_reading_ease(text)))), 1) if words else None
     )
-    long_sentences = []
+    long_sentences: list[LongSentence] = []
     for sentence in _sentences(text):
         count = len(sentence.split())
         if count > LONG_SENTENCE_WORDS:

@@ -5,11 +5,12 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, items
+from evidence.views import briefs, items, learning_actions
 
 app_name = "evidence"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
+    *learning_actions.urlpatterns,
 ]

@@ -220,11 +220,13 @@ class Stack:
         process = self.processes.get(name) or self._add(
             name,
             [
-                sys.executable, "-m", "celery", "--app", "learnhub", "worker",
+                # LearnHub's worker with its drafting slowed (tests/slow_drafting.py),
+                # so a worker killed mid-task is often killed mid-draft.
+                sys.executable, "-m", "tests.slow_drafting", "worker",
                 "--loglevel", "INFO", "--hostname", f"{name}@soak", "--pool", "prefork",
                 "--concurrency", "2", "--without-gossip", "--without-mingle",
             ],
-            LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS=str(self.draft_delay),
+            SLOW_DRAFTING_SECONDS=str(self.draft_delay),
         )  # fmt: skip
         process.start()
 

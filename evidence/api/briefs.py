@@ -1,4 +1,5 @@
-"""API v1: insight briefs (ask for, read, edit, publish, export) and learning actions.
+"""API v1: insight briefs (ask for, read, edit, publish, export); learning actions are
+``evidence.api.learning_actions``.
 
 Each endpoint calls one gateway first (outsiders get 404 before anything else, even for
 bad input), then parses the input, then calls one service or selector. Brief bodies come
@@ -25,35 +26,26 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from evidence.access.briefs import (
-    ActionAccess,
     BriefAction,
-    access_action_party,
     access_brief,
-    access_learning_action,
     access_partnership_briefs,
 )
 from evidence.http import brief_export_response
-from evidence.models import InsightBrief, LearningAction
+from evidence.models import InsightBrief
 from evidence.rendering import FORMATS, brief_data
 from evidence.selectors.briefs import (
     brief_reading_for,
     brief_readings_for,
-    briefs_for_actions,
     briefs_visible_to,
-    learning_actions_of,
 )
 from evidence.services.briefs import (
     brief_publish,
     brief_redraft,
     brief_request,
     brief_update,
-    learning_action_create,
-    learning_action_update,
 )
 from learnhub.api import DetailSerializer
-from learnhub.inputs import IdField
 from learnhub.throttles import THROTTLED, WriteRateThrottle
-from partnerships.access import PartnershipAction, access_partnership
 
 NOT_FOUND = OpenApiResponse(
     DetailSerializer, description="No such brief, or you may not read it (not a party, or a draft)."
@@ -143,48 +135,6 @@ class BriefSerializer(serializers.Serializer[Any]):
     partial_view = serializers.BooleanField(
         help_text="A draft shown without evidence that its parties have not shared with you."
     )
-
-
-class LearningActionSerializer(serializers.ModelSerializer[LearningAction]):
-    class Meta:
-        model = LearningAction
-        fields = (
-            "id",
-            "partnership",
-            "party",
-            "brief",
-            "description",
-            "status",
-            "outcome",
-            "done_at",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = fields
-
-
-class LearningActionCreateSerializer(serializers.Serializer[Any]):
-    description = serializers.CharField(trim_whitespace=False, allow_blank=True)
-    party = IdField()
-    brief = IdField(required=False, allow_null=True)
-    status = serializers.ChoiceField(
-        choices=LearningAction.Status.choices, default=LearningAction.Status.PLANNED
-    )
-    outcome = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-
-
-class LearningActionUpdateSerializer(serializers.Serializer[Any]):
-    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    status = serializers.ChoiceField(choices=LearningAction.Status.choices, required=False)
-    outcome = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field cannot be changed."] for name in sorted(unknown)}
-            )
-        return attrs
 
 
 # --- Briefs -----------------------------------------------------------------------------------
@@ -354,83 +304,6 @@ class BriefExportView(GenericAPIView[InsightBrief]):
         return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
 
 
-# --- Learning actions ---------------------------------------------------------------------------
-
-
-class PartnershipActionListView(GenericAPIView[LearningAction]):
-    serializer_class = LearningActionSerializer
-    filter_backends: list[Any] = []
-
-    @extend_schema(
-        operation_id="partnerships_actions_list",
-        responses={200: LearningActionSerializer(many=True), 404: NOT_FOUND},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
-        page = self.paginate_queryset(learning_actions_of(partnership=partnership))
-        return self.get_paginated_response(LearningActionSerializer(page, many=True).data)
-
-    @extend_schema(
-        operation_id="partnerships_actions_create",
-        request=LearningActionCreateSerializer,
-        responses={201: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
-        partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
-        incoming = LearningActionCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        party = access_action_party(user=user, partnership=partnership, party_id=data["party"])
-        brief = None
-        if data.get("brief") is not None:
-            brief = (
-                briefs_for_actions(user=user, partnership=partnership)
-                .filter(pk=data["brief"])
-                .first()
-            )
-            if brief is None:
-                return Response(
-                    {"brief": ["Choose a brief of this partnership that you can read."]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-        action = learning_action_create(
-            partnership=partnership,
-            party=party,
-            by=user,
-            description=data["description"],
-            status=data["status"],
-            outcome=data.get("outcome", ""),
-            brief=brief,
-        )
-        return Response(LearningActionSerializer(action).data, status=status.HTTP_201_CREATED)
-
-
-class LearningActionDetailView(GenericAPIView[LearningAction]):
-    serializer_class = LearningActionSerializer
-
-    @extend_schema(
-        operation_id="actions_retrieve",
-        responses={200: LearningActionSerializer, 404: NOT_FOUND},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        action = access_learning_action(user=_user(request), pk=pk, action=ActionAccess.VIEW)
-        return Response(LearningActionSerializer(action).data)
-
-    @extend_schema(
-        operation_id="actions_partial_update",
-        request=LearningActionUpdateSerializer,
-        responses={200: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
-        action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
-        incoming = LearningActionUpdateSerializer(data=request.data, partial=True)
-        incoming.is_valid(raise_exception=True)
-        action = learning_action_update(action=action, by=user, **incoming.validated_data)
-        return Response(LearningActionSerializer(action).data)
-
-
 _P = "partnerships/<id:pk>/"
 _B = "briefs/<id:pk>/"
 
@@ -440,6 +313,4 @@ urlpatterns: list[URLPattern] = [
     path(f"{_B}publish/", BriefPublishView.as_view(), name="brief-publish"),
     path(f"{_B}redraft/", BriefRedraftView.as_view(), name="brief-redraft"),
     path(f"{_B}export/", BriefExportView.as_view(), name="brief-export"),
-    path(f"{_P}actions/", PartnershipActionListView.as_view(), name="partnership-actions"),
-    path("actions/<id:pk>/", LearningActionDetailView.as_view(), name="action-detail"),
 ]

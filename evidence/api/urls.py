@@ -2,9 +2,10 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, items
+from evidence.api import briefs, items, learning_actions
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
+    *learning_actions.urlpatterns,
 ]

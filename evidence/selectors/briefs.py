@@ -40,6 +40,8 @@ from consent.selectors import (
 from evidence import synthesis
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
+from evidence.redactions import redaction_note
+from evidence.sections import ActionChange, Challenge, Redaction, Section
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import my_parties_in, questions_with_status_in
 
@@ -337,10 +339,10 @@ class BriefReading:
     evidence that may no longer be shown, so it was computed again at read time."""
 
     brief: InsightBrief
-    sections: list[dict[str, Any]]
-    what_changed: list[dict[str, Any]]
+    sections: list[Section]
+    what_changed: list[ActionChange]
     cited: list[int]
-    redactions: list[dict[str, Any]]
+    redactions: list[Redaction]
     recomputed: bool = False
     visible_evidence: set[int] = field(default_factory=set)
     left_out: int = 0  # draft evidence a published version would leave out (previews)
@@ -350,11 +352,11 @@ class BriefReading:
     partial: bool = False
 
     @property
-    def challenges(self) -> list[dict[str, Any]]:
+    def challenges(self) -> list[Challenge]:
         return list(self.brief.challenges or [])
 
 
-def snapshot_ids(sections: list[dict[str, Any]] | None) -> set[int]:
+def snapshot_ids(sections: Sequence[Section] | None) -> set[int]:
     """The evidence stored sections counted (the overall section counts everything)."""
     if sections and isinstance(sections[0], dict):
         return set(sections[0].get("counts", {}).get("evidence", []))
@@ -427,9 +429,14 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
         )
         draft = brief_compose(brief, stage=stage_of(brief), basis=basis)
         redactions = list(brief.redactions or [])
-        removed = len(snapshot_ids(brief.sections) - set(draft.cited))
-        if brief.status == InsightBrief.Status.PUBLISHED and removed:
-            redactions.append({"at": timezone.now().isoformat(), "items_removed": removed})
+        pending = redaction_note(
+            published=brief.status == InsightBrief.Status.PUBLISHED,
+            shown=snapshot_ids(brief.sections),
+            still_shown=draft.cited,
+            at=timezone.now(),
+        )
+        if pending is not None:
+            redactions.append(pending)
         readings[brief.pk] = BriefReading(
             brief=brief,
             sections=draft.sections,

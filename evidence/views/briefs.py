@@ -1,11 +1,11 @@
-"""Web pages of insight briefs and learning actions.
+"""Web pages of insight briefs (learning actions: ``evidence.views.learning_actions``).
 
 The briefs tab lists the briefs a person may read and lets the learning partner ask for
 one; a brief's page shows it (with downloads, and for the learning partner the
 plain-language report); the learning partner edits it, previews it as each party or the
 public would see it once published, and publishes it after checking the answers.
-Learning actions have a page of their own. Views stay thin: a gateway, then one service
-or selector; refusals come back as the same plain messages the API gives.
+Views stay thin: a gateway, then one service or selector; refusals come back as the
+same plain messages the API gives.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,23 +25,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from evidence.access.briefs import (
-    ActionAccess,
     BriefAction,
-    access_action_party,
     access_brief,
-    access_learning_action,
     access_partnership_briefs,
     parties_user_may_record_for,
 )
+from evidence.forms import (
+    BriefEditForm,
+    BriefRequestForm,
+    ChallengeFormSet,
+    challenge_formset_with_blanks,
+)
 from evidence.http import brief_export_response
-from evidence.models import InsightBrief, LearningAction
+from evidence.models import InsightBrief
 from evidence.periods import Period, last_ended_period, london_today, period_containing
 from evidence.rendering import FORMATS, document
+from evidence.sections import Challenge
 from evidence.selectors.briefs import (
     PUBLIC,
     brief_preview,
     brief_reading_for,
-    briefs_for_actions,
     briefs_visible_to,
     is_learning_partner,
     learning_actions_of,
@@ -54,20 +56,15 @@ from evidence.services.briefs import (
     brief_redraft,
     brief_request,
     brief_update,
-    learning_action_create,
-    learning_action_update,
     unpermitted_challenges,
 )
 from learnhub.errors import Conflict, Forbidden
 from learnhub.forms import form_add_service_errors
-from learnhub.inputs import as_id
-from partnerships.access import PartnershipAction, access_partnership
 from partnerships.models import Partnership, Party
 from partnerships.navigation import TABS
 from partnerships.selectors import accepted_parties_of, questions_with_status
 
 T = "evidence/briefs/"
-A = "evidence/actions/"
 BLANK_CHALLENGE_ROWS = 2
 
 View = Callable[..., HttpResponseBase]
@@ -96,7 +93,7 @@ def brief_page(view: View) -> View:
     return wrapper
 
 
-def _render(
+def render_page(
     request: HttpRequest,
     template: str,
     partnership: Partnership,
@@ -105,6 +102,7 @@ def _render(
     tab: str = "briefs",
     status: int = 200,
 ) -> HttpResponse:
+    """A page under the partnership's ``tab`` (briefs, or learning actions)."""
     page: dict[str, Any] = {
         "partnership": partnership,
         "tab": tab,
@@ -116,27 +114,6 @@ def _render(
 
 
 # --- The briefs tab ------------------------------------------------------------------------------
-
-
-class BriefRequestForm(forms.Form):
-    period_start = forms.DateField(
-        label="First day of the period",
-        help_text="For example, 2026-10-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day of the period.",
-            "invalid": "Enter the first day as a real date, like 2026-10-01.",
-        },
-    )
-    period_end = forms.DateField(
-        label="Last day of the period",
-        help_text="For example, 2026-10-31",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day of the period.",
-            "invalid": "Enter the last day as a real date, like 2026-10-31.",
-        },
-    )
 
 
 def _suggested_period(partnership: Partnership) -> Period:
@@ -157,7 +134,7 @@ def _brief_list(
     request: HttpRequest, partnership: Partnership, form: BriefRequestForm, status: int = 200
 ) -> HttpResponse:
     current = period_containing(london_today(), partnership.brief_cadence)
-    return _render(
+    return render_page(
         request,
         f"{T}list.html",
         partnership,
@@ -225,7 +202,7 @@ def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_record_action"] = bool(
         parties_user_may_record_for(user=_user(request), partnership=brief.partnership)
     )
-    return _render(request, f"{T}detail.html", brief.partnership, context)
+    return render_page(request, f"{T}detail.html", brief.partnership, context)
 
 
 @brief_page
@@ -252,60 +229,6 @@ def brief_redraft_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Editing --------------------------------------------------------------------------------------
-
-
-class BriefEditForm(forms.Form):
-    so_what = forms.CharField(
-        label="So what?",
-        help_text="What does this evidence mean for the partnership? Use plain words.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    recommendations = forms.CharField(
-        label="Recommendations",
-        help_text="What should each party do next?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-
-
-class ChallengeForm(forms.Form):
-    party = forms.TypedChoiceField(label="Who is challenged", required=False, coerce=int)
-    area = forms.ChoiceField(label="About", required=False)
-    text = forms.CharField(
-        label="The challenge", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    remove = forms.BooleanField(label="Remove this challenge", required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        parties: list[tuple[int, str]],
-        areas: list[tuple[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        party_field = cast(forms.TypedChoiceField, self.fields["party"])
-        party_field.choices = [("", "Choose a party"), *parties]
-        cast(forms.ChoiceField, self.fields["area"]).choices = areas
-
-    @property
-    def is_blank(self) -> bool:
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return not data.get("text") and not data.get("party")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("remove") or (not data.get("text") and not data.get("party")):
-            return data
-        if not data.get("party"):
-            self.add_error("party", "Choose who this challenge is for.")
-        if not (data.get("text") or "").strip():
-            self.add_error("text", "Write the challenge, or tick “Remove this challenge”.")
-        return data
-
-
-ChallengeFormSet = forms.formset_factory(ChallengeForm, extra=0, max_num=CHALLENGES_MAX)
 
 
 def _challenge_choices(
@@ -340,13 +263,13 @@ def _edit_forms(request: HttpRequest, brief: InsightBrief) -> tuple[BriefEditFor
             for c in brief.challenges or []
         ]
         blanks = min(BLANK_CHALLENGE_ROWS, CHALLENGES_MAX - len(initial))
-        formset = forms.formset_factory(
-            ChallengeForm, extra=max(blanks, 0), max_num=CHALLENGES_MAX
-        )(initial=initial, prefix="challenge", form_kwargs={"parties": parties, "areas": areas})
+        formset = challenge_formset_with_blanks(blanks)(
+            initial=initial, prefix="challenge", form_kwargs={"parties": parties, "areas": areas}
+        )
     return form, formset
 
 
-def _challenges_from(formset: Any) -> list[dict[str, Any]]:
+def _challenges_from(formset: Any) -> list[Challenge]:
     return [
         {
             "party": f.cleaned_data["party"],
@@ -391,7 +314,7 @@ def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("next") == "publish":
                 return redirect("evidence:brief-publish", pk=brief.pk)
             return redirect("evidence:brief-detail", pk=brief.pk)
-    return _render(
+    return render_page(
         request,
         f"{T}edit.html",
         brief.partnership,
@@ -423,7 +346,7 @@ def brief_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         label = f"{chosen.organisation.name} ({chosen.get_role_display().lower()})"
     reading = brief_preview(brief=brief, audience=chosen if chosen is not None else PUBLIC)
-    return _render(
+    return render_page(
         request,
         f"{T}preview.html",
         brief.partnership,
@@ -492,155 +415,8 @@ def brief_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evidence:brief-detail", pk=brief.pk)
     context = _publish_context(brief)
     context["refused"] = refusal
-    return _render(
+    return render_page(
         request, f"{T}publish.html", brief.partnership, context, status=409 if refusal else 200
-    )
-
-
-# --- Learning actions ----------------------------------------------------------------------------
-
-
-class LearningActionForm(forms.Form):
-    party = forms.TypedChoiceField(
-        label="Which organisation will change something",
-        coerce=int,
-        error_messages={"required": "Choose the organisation."},
-    )
-    brief = forms.TypedChoiceField(
-        label="Because of which brief (optional)", coerce=int, required=False, empty_value=None
-    )
-    description = forms.CharField(
-        label="What we will change",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what you will change."},
-    )
-    status = forms.ChoiceField(
-        label="Where it is up to",
-        choices=LearningAction.Status.choices,
-        initial=LearningAction.Status.PLANNED,
-        widget=forms.RadioSelect,
-    )
-    outcome = forms.CharField(
-        label="What changed",
-        help_text="Once you have done it: what difference did it make?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        parties: list[Party],
-        briefs: list[InsightBrief],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["party"]).choices = [
-            ("", "Choose an organisation"),
-            *[(p.pk, p.organisation.name) for p in parties],
-        ]
-        cast(forms.TypedChoiceField, self.fields["brief"]).choices = [
-            ("", "Not linked to a brief"),
-            *[
-                (b.pk, f"Insight brief: {Period(b.period_start, b.period_end).describe()}")
-                for b in briefs
-            ],
-        ]
-
-
-class LearningActionEditForm(forms.Form):
-    description = LearningActionForm.base_fields["description"]
-    status = LearningActionForm.base_fields["status"]
-    outcome = LearningActionForm.base_fields["outcome"]
-
-
-@brief_page
-@require_http_methods(["GET", "POST"])
-def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
-    partnership = access_partnership(user=user, pk=partnership_pk, action=PartnershipAction.VIEW)
-    parties = parties_user_may_record_for(user=user, partnership=partnership)
-    briefs = list(briefs_for_actions(user=user, partnership=partnership))
-    initial: dict[str, Any] = {"status": LearningAction.Status.PLANNED}
-    if (brief_id := as_id(request.GET.get("brief"))) is not None:
-        initial["brief"] = brief_id
-    if len(parties) == 1:
-        initial["party"] = parties[0].pk
-    form = LearningActionForm(
-        request.POST if request.method == "POST" else None,
-        parties=parties,
-        briefs=briefs,
-        initial=initial,
-    )
-    if request.method == "POST":
-        if not parties:
-            raise Forbidden(
-                "Only people in a party of this partnership can record learning actions."
-            )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                party = access_action_party(
-                    user=user, partnership=partnership, party_id=data["party"]
-                )
-                brief = next((b for b in briefs if b.pk == data["brief"]), None)
-                learning_action_create(
-                    partnership=partnership,
-                    party=party,
-                    by=user,
-                    description=data["description"],
-                    status=data["status"],
-                    outcome=data["outcome"],
-                    brief=brief,
-                )
-            except ValidationError as error:
-                form_add_service_errors(form, error)
-            else:
-                messages.success(request, "The learning action is recorded.")
-                return redirect("evidence:action-list", partnership_pk=partnership.pk)
-    return _render(
-        request,
-        f"{A}list.html",
-        partnership,
-        {
-            "actions": list(learning_actions_of(partnership=partnership)),
-            "form": form,
-            "can_record": bool(parties),
-            "editable": {p.pk for p in parties},
-        },
-        tab="actions",
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@brief_page
-@require_http_methods(["GET", "POST"])
-def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
-    form = LearningActionEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "description": action.description,
-            "status": action.status,
-            "outcome": action.outcome,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            learning_action_update(action=action, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "The learning action is updated.")
-            return redirect("evidence:action-list", partnership_pk=action.partnership_id)
-    return _render(
-        request,
-        f"{A}edit.html",
-        action.partnership,
-        {"action": action, "form": form},
-        tab="actions",
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -653,10 +429,4 @@ urlpatterns: list[URLPattern] = [
     path("briefs/<id:pk>/publish/", brief_publish_view, name="brief-publish"),
     path("briefs/<id:pk>/redraft/", brief_redraft_view, name="brief-redraft"),
     path("briefs/<id:pk>/download/<str:fmt>/", brief_download_view, name="brief-download"),
-    path(
-        "partnerships/<id:partnership_pk>/learning-actions/",
-        action_list_view,
-        name="action-list",
-    ),
-    path("learning-actions/<id:pk>/edit/", action_edit_view, name="action-edit"),
 ]

@@ -367,10 +367,6 @@ LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES = env.int(
 # brief (see evidence.services.briefs.briefs_draft). 25 unless set.
 LEARNHUB_BRIEF_DRAFT_BATCH = env.int("LEARNHUB_BRIEF_DRAFT_BATCH", default=25)
 
-# Test-only: makes drafting pause while it holds the brief's lock, so a worker test can
-# kill the worker mid-draft. Zero (no pause) unless set.
-LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS = env.float("LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS", default=0.0)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -40,7 +40,8 @@ from accounts.models import User
 from consent.services import challenge_record, consent_record
 from evidence.cleaning import clean_evidence
 from evidence.services import evidence_submit
-from evidence.services.briefs import brief_draft, brief_request, learning_action_create
+from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.learning_actions import learning_action_create
 from partnerships.models import (
     Membership,
     Organisation,

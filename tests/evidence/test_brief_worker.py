@@ -59,7 +59,9 @@ class Workers:
     queue: str
     processes: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
 
-    def start(self, name: str, **env: str) -> subprocess.Popen[bytes]:
+    def start(self, name: str, *, slow_drafting: int = 0, **env: str) -> subprocess.Popen[bytes]:
+        """Start a worker; with ``slow_drafting``, one whose drafting sleeps that many
+        seconds while it holds the locks (``tests/slow_drafting.py``)."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED)}
         environment.update(
             DJANGO_SETTINGS_MODULE="learnhub.settings.local",
@@ -71,15 +73,17 @@ class Workers:
             REDIS_URL=_redis_url(),
             **env,
         )
+        # The product's own worker command, or the same worker with its drafting slowed.
+        program = ["tests.slow_drafting"] if slow_drafting else ["celery", "--app", "learnhub"]
+        if slow_drafting:
+            environment["SLOW_DRAFTING_SECONDS"] = str(slow_drafting)
         log = self.var_dir / f"{name}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603
                 [
                     sys.executable,
                     "-m",
-                    "celery",
-                    "--app",
-                    "learnhub",
+                    *program,
                     "worker",
                     "--loglevel",
                     "INFO",
@@ -260,9 +264,7 @@ def test_a_worker_killed_while_drafting_hands_the_brief_to_another(workers, clie
     brief = InsightBrief.objects.create(
         partnership=scene.partnership, period_start=period[0], period_end=period[1]
     )
-    slow = workers.start(
-        "slow", LEARNHUB_BRIEF_DRAFT_DELAY_SECONDS="60", LEARNHUB_REDIS_VISIBILITY_TIMEOUT="5"
-    )
+    slow = workers.start("slow", slow_drafting=60, LEARNHUB_REDIS_VISIBILITY_TIMEOUT="5")
     workers.wait_until_ready(slow)
 
     client.send_task("evidence.draft_brief", args=[brief.pk])

@@ -1,0 +1,204 @@
+"""The shapes of a brief's computed parts, as stored in its JSON fields and shown by the
+API: sections (counts, statistics, quotes, stories, points, themes, gaps), what changed,
+the plain-language report, challenges and redaction notes.
+
+Types only, so mypy checks every producer and reader against one description. This module
+imports nothing from the rest of ``evidence``: the drafting engine, the selectors, the
+rendering, the services and the API all use it. The dictionaries are built as before,
+key by key, so the stored JSON is unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+class KindCount(TypedDict):
+    kind: str
+    label: str
+    count: int
+    previous: int
+    change: int
+
+
+class ValenceCount(TypedDict):
+    valence: str
+    label: str
+    count: int
+    previous: int
+    change: int
+
+
+class Counts(TypedDict):
+    """How much evidence a section counts, and the ids it counts (``evidence``)."""
+
+    total: int
+    previous_total: int
+    change: int
+    by_kind: list[KindCount]
+    by_valence: list[ValenceCount]
+    evidence: list[int]
+
+
+class StatisticPoint(TypedDict):
+    """One bar of a statistic's chart."""
+
+    label: str
+    value: str | None
+    evidence: int
+    baseline: bool
+
+
+class Statistic(TypedDict):
+    """The latest value of a measure (numbers as text, as people write them)."""
+
+    measure: str
+    unit: str
+    value: str | None
+    occurred_on: str
+    evidence: int
+    baseline: str | None
+    change: str | None
+    previous_value: str | None
+    change_from_previous: str | None
+    previous_evidence: int | None
+    points: list[StatisticPoint]
+
+
+class Quote(TypedDict):
+    text: str
+    attribution: str
+    named: bool
+    valence: str
+    evidence: int
+
+
+class Story(TypedDict):
+    title: str
+    text: str
+    kind: str
+    attribution: str
+    named: bool
+    valence: str
+    evidence: int
+
+
+class Point(TypedDict):
+    """One item of what is working, or of what is not."""
+
+    text: str
+    kind: str
+    evidence: int
+
+
+class Theme(TypedDict):
+    label: str
+    terms: list[str]
+    evidence: list[int]
+
+
+class Gap(TypedDict):
+    """Something missing: ``kind`` is "question", "not_working", "party" or "period"."""
+
+    kind: str
+    text: str
+    question: NotRequired[int]
+    party: NotRequired[int]
+
+
+class Section(TypedDict):
+    """The partnership as a whole (``question`` None, always first), or one research
+    question."""
+
+    question: int | None
+    heading: str
+    counts: Counts
+    statistics: list[Statistic]
+    quotes: list[Quote]
+    stories: list[Story]
+    working: list[Point]
+    not_working: list[Point]
+    themes: list[Theme]
+    gaps: list[Gap]
+
+
+class ActionChange(TypedDict):
+    """A learning action done since the last brief (``what_changed``)."""
+
+    action: int
+    description: str
+    outcome: str
+    party: str
+    done_on: str
+
+
+# --- The plain-language report ---------------------------------------------------------------
+
+
+class LongSentence(TypedDict):
+    text: str
+    words: int
+
+
+class Acronym(TypedDict):
+    term: str
+    count: int
+
+
+class Jargon(TypedDict):
+    term: str
+    instead: str
+    count: int
+
+
+class PlainLanguageReport(TypedDict):
+    reading_ease: float | None
+    reading_ease_label: str
+    word_count: int
+    long_sentences: list[LongSentence]
+    acronyms: list[Acronym]
+    jargon: list[Jargon]
+    warnings: list[str]
+
+
+# --- What the learning partner adds, and what consent took away ------------------------------
+
+
+class Challenge(TypedDict):
+    """A challenge as stored: a party id, an area (a research question id, or "*" for
+    the party's work as a whole) and the text."""
+
+    party: int
+    area: int | str
+    text: str
+
+
+class Redaction(TypedDict):
+    """A redaction note as stored: when, and how many items left the brief (never whose)."""
+
+    at: str
+    items_removed: int
+
+
+# --- The brief as data (API and JSON export) ---------------------------------------------
+
+
+class BriefData(TypedDict):
+    id: int
+    partnership: int
+    period_start: str
+    period_end: str
+    status: str
+    sections: list[Section]
+    so_what: str
+    recommendations: str
+    challenges: list[Challenge]
+    cited_evidence: list[int]
+    redactions: list[Redaction]
+    plain_language: PlainLanguageReport | dict[str, object]
+    what_changed: list[ActionChange]
+    drafted_at: str | None
+    published_at: str | None
+    partial_view: bool

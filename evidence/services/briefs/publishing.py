@@ -1,0 +1,145 @@
+"""Publishing a draft: re-computed from evidence that also has ``publish`` consent, and
+refused while a challenge lacks its party's permission for published briefs."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from consent.models import ChallengeRecord
+from consent.selectors import ChallengeArea, challenges_publishable
+from evidence.models import InsightBrief
+from evidence.selectors.briefs import Basis, brief_compose
+from learnhub.errors import Conflict
+from notifications.services import notify
+from partnerships.models import Party, ResearchQuestion
+from partnerships.selectors import accepted_parties_of
+from partnerships.services import activity_record
+
+from .drafting import store
+from .shared import (
+    ALL_AREAS,
+    Status,
+    acting_organisation,
+    brief_url,
+    locked,
+    not_a_draft,
+    people_of,
+    period_words,
+    who,
+)
+
+
+class ChallengesNotPermitted(Conflict):
+    """Publishing refused: ``problems`` names each challenge whose party has not given
+    permission for its area in published briefs."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "This brief cannot be published yet. "
+            + " ".join(problems)
+            + " Remove or change these challenges, or ask the party for permission first."
+        )
+
+
+def unpermitted_challenges(brief: InsightBrief) -> list[str]:
+    """A plain sentence for each challenge whose party has not given the learning partner
+    permission to challenge it on that area in a published brief (one query)."""
+    challenges = list(brief.challenges or [])
+    if not challenges:
+        return []
+    areas = [
+        ChallengeArea(
+            party=int(c["party"]), question=None if c["area"] == ALL_AREAS else int(c["area"])
+        )
+        for c in challenges
+    ]
+    allowed = challenges_publishable(
+        partnership=brief.partnership,
+        challenges=areas,
+        channel=ChallengeRecord.Channel.PUBLISHED_BRIEF,
+    )
+    names = dict(
+        Party.objects.filter(pk__in={a.party for a in areas}).values_list(
+            "pk", "organisation__name"
+        )
+    )
+    questions = dict(
+        ResearchQuestion.objects.filter(
+            pk__in={a.question for a in areas if a.question is not None}
+        ).values_list("pk", "text")
+    )
+    problems = []
+    for number, area in enumerate(areas, start=1):
+        if allowed[area]:
+            continue
+        name = names.get(area.party, "A party that has left")
+        about = (
+            f"on “{questions.get(area.question, 'a question')}”"
+            if area.question is not None
+            else "on its work as a whole"
+        )
+        problems.append(
+            f"Challenge {number} names {name} {about}, but {name} has not given permission "
+            "to be challenged on this in a published brief."
+        )
+    return problems
+
+
+@transaction.atomic
+def brief_publish(*, brief: InsightBrief, by: User) -> InsightBrief:
+    """Publish a draft: re-computed from its evidence whose parties consent to both
+    ``participate`` and ``publish`` now, then every party is told.
+
+    Refused (``ChallengesNotPermitted``, a 409 naming each one) while any challenge lacks
+    its party's permission for that area in published briefs; refused while the brief
+    is being drafted or once published.
+    """
+    brief = locked(brief)
+    if brief.status != Status.DRAFT:
+        raise Conflict(not_a_draft(brief))
+    problems = unpermitted_challenges(brief)
+    if problems:
+        raise ChallengesNotPermitted(problems)
+    basis = Basis(
+        current=set(brief.cited_evidence.values_list("pk", flat=True)),
+        previous=set(brief.compared_evidence.values_list("pk", flat=True)),
+    )
+    store(brief, brief_compose(brief, stage="published", basis=basis))
+    brief.status = Status.PUBLISHED
+    brief.published_at = timezone.now()
+    brief.published_by = by
+    brief.save(
+        update_fields=[
+            "sections",
+            "what_changed",
+            "plain_language",
+            "status",
+            "published_at",
+            "published_by",
+            "updated_at",
+        ]
+    )
+    partnership = brief.partnership
+    activity_record(
+        partnership=partnership,
+        actor=by,
+        organisation=acting_organisation(by, partnership),
+        verb="brief_published",
+        summary=f"{who(by, partnership)} published the insight brief for {period_words(brief)}.",
+    )
+    notify(
+        recipients=people_of(accepted_parties_of(partnership=partnership)),
+        kind="brief_published",
+        subject=f"Insight brief published: {period_words(brief)}",
+        body=(
+            f"The insight brief for {period_words(brief)} in “{partnership.title}” has been "
+            "published. Read what the evidence says, download it, and record what you will "
+            "change."
+        ),
+        url=brief_url(brief),
+        partnership=partnership,
+    )
+    return brief
