@@ -7,6 +7,8 @@ take its ``CleanEvidence`` and check only what needs the database at write time 
 partnership, consent, the party).
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -45,7 +47,7 @@ from partnerships.models import Partnership
 class CleanFile:
     """An uploaded file that passed the content and size checks, ready to store."""
 
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     checked: CheckedFile
 
 
@@ -170,7 +172,8 @@ class _Cleaning:
         if not number.is_finite() or abs(number) >= DECIMAL_LIMIT:
             self.fail(name, "too_big")
             return None
-        if number.normalize().as_tuple().exponent < -DECIMAL_PLACES:  # type: ignore[operator]
+        exponent = number.normalize().as_tuple().exponent  # an int: the number is finite
+        if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
             self.fail(name, "places")
             return None
         return number
@@ -333,7 +336,7 @@ def clean_evidence(
     *,
     partnership: Partnership,
     current: Evidence | None = None,
-    attachment: UploadedFile | None = None,
+    attachment: UploadedFile[bytes] | None = None,
     partnership_questions: Collection[int] | None = None,
 ) -> CleanEvidence:
     """Check a whole evidence item for ``partnership``; every problem at once, by field.

@@ -11,6 +11,9 @@ Windows encoding, ";" or tab separators, "Not working" for ``not_working``, date
 problem, stops the whole import with a message per row.
 """
 
+from __future__ import annotations
+
+import _csv
 import csv
 import datetime
 import io
@@ -135,7 +138,7 @@ def _decode(data: bytes) -> str:
         ) from error
 
 
-def _reader(text: str) -> Iterator[list[str]]:
+def _reader(text: str) -> _csv.Reader:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -201,7 +204,7 @@ def _row_data(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str,
     return data, problems
 
 
-def read_rows(upload: UploadedFile) -> list[ParsedRow]:
+def read_rows(upload: UploadedFile[bytes]) -> list[ParsedRow]:
     """The rows of an uploaded CSV file as evidence fields (not yet checked as evidence).
 
     Raises ``ImportRejected`` for a file that cannot be read, has unknown or missing
@@ -311,7 +314,7 @@ def read_rows(upload: UploadedFile) -> list[ParsedRow]:
         raise ImportRejected(
             [
                 RowProblem(
-                    reader.line_num,  # type: ignore[attr-defined]
+                    reader.line_num,
                     "",
                     "This line cannot be read as CSV (check its quotation marks).",
                 )
@@ -333,7 +336,7 @@ def problems_from(row: int, error: ValidationError) -> list[RowProblem]:
     ]
 
 
-def clean_rows(upload: UploadedFile, *, partnership: Partnership) -> list[CleanEvidence]:
+def clean_rows(upload: UploadedFile[bytes], *, partnership: Partnership) -> list[CleanEvidence]:
     """Every row of an uploaded CSV file as clean evidence for ``partnership``, each
     checked by ``clean_evidence`` exactly as the form and the API check one item.
 

@@ -266,7 +266,7 @@ class EvidenceForm(forms.Form):
             _choice_field(self, "party").choices = [(p.pk, p.organisation.name) for p in parties]
         else:
             del self.fields["party"]
-        self.fields = self._fields_for_kind(kind)  # type: ignore[assignment]
+        self.fields = self._fields_for_kind(kind)
         self.fields["body"].label = self.guide.body_label
         self.fields["body"].help_text = self.guide.body_hint
 

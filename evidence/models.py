@@ -73,8 +73,11 @@ class Evidence(TimeStampedModel):
     attribution = models.CharField(
         max_length=20, choices=Attribution.choices, default=Attribution.ANONYMOUS
     )
-    #: Whose words or view this is (optional; blank when not said).
-    speaker = models.CharField(max_length=30, choices=Speaker.choices, blank=True, default="")
+    #: Whose words or view this is (optional; blank when not said). The database default
+    #: covers rows written in bulk (the bench's COPY) as well as the ORM's.
+    speaker = models.CharField(
+        max_length=30, choices=Speaker.choices, blank=True, default="", db_default=""
+    )
     occurred_on = models.DateField()
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     unit = models.CharField(max_length=50, blank=True)

@@ -48,6 +48,7 @@ def static_file_for(url: str) -> Path | None:
 def _fetcher() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    # WeasyPrint is untyped, so its URLFetcher is Any to mypy.
     class StaticOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = static_file_for(url)

@@ -359,6 +359,7 @@ def _analyser() -> Callable[[str], list[str]]:
     checks its stop-word list each time a vectoriser builds its own)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    # scikit-learn is untyped: its estimators are Any to mypy.
     return TfidfVectorizer(  # type: ignore[no-any-return]
         stop_words="english",
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]{2,}\b",  # noqa: S106 - words, not a secret

@@ -11,6 +11,8 @@ the extension of the type we found, so a PDF called ``report.html`` downloads as
 ``report.pdf``.
 """
 
+from __future__ import annotations
+
 import csv
 import hashlib
 import io
@@ -183,7 +185,7 @@ def display_name(original: str, content_type: str) -> str:
     return name[: _NAME_MAX - len(allowed[0])] + allowed[0]
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int) -> CheckedFile:
+def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> CheckedFile:
     """Check an upload's size and content; raise ``ValidationError`` on ``attachment``."""
     size = upload.size or 0
     if size > max_bytes:

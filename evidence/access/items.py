@@ -41,7 +41,7 @@ def access_evidence(*, user: User, pk: int, action: EvidenceAction) -> Evidence:
     evidence = evidence_visible(user=user).filter(pk=pk).first()
     if evidence is None:
         raise Http404("No such evidence.")
-    if action is EvidenceAction.CHANGE and not evidence.mine:  # type: ignore[attr-defined]
+    if action is EvidenceAction.CHANGE and not evidence.mine:  # type: ignore[attr-defined]  # selector-set attribute
         name = evidence.party.organisation.name
         raise Forbidden(
             f"Only people in {name} can change or delete this evidence, because {name} added it."

@@ -7,9 +7,11 @@ a unit for every figure, ...), so the API, the pages and the CSV import say the 
 thing; ``validated_data["item"]`` is the ``CleanEvidence`` the services take.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -33,6 +35,10 @@ from evidence.schema import (
 from evidence.selectors import EvidenceLinks
 from learnhub.inputs import IdField
 from partnerships.models import Organisation, Party, ResearchQuestion
+
+if TYPE_CHECKING:
+    #: Any REST framework field (generic in the stubs only).
+    AnyField = serializers.Field[Any, Any, Any, Any]
 
 PARTY_HELP = (
     "The id of the party you add this for. Needed only when you belong to more than one "
@@ -94,6 +100,7 @@ class EvidenceAttachmentSerializer(serializers.ModelSerializer[EvidenceAttachmen
         "additionalProperties": {"type": "string"},
     }
 )
+# REST framework's Field is generic only in its stubs, so the base cannot be subscripted.
 class PromptsField(serializers.Field):  # type: ignore[type-arg]
     """A JSON object of prompt answers; in multipart also JSON text or ``prompts.<key>``."""
 
@@ -133,7 +140,7 @@ def _required_messages(spec: EvidenceField, *keys: str) -> dict[str, Any]:
     return dict.fromkeys(keys, spec.message("required")) if spec.required else {}
 
 
-def _text_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _text_field(spec: EvidenceField) -> AnyField:
     optional = not spec.required
     return serializers.CharField(
         required=spec.required,
@@ -144,7 +151,7 @@ def _text_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-
     )
 
 
-def _choice_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _choice_field(spec: EvidenceField) -> AnyField:
     invalid = spec.message("invalid")
     return serializers.ChoiceField(
         choices=list(spec.choices),
@@ -157,7 +164,7 @@ def _choice_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[typ
     )
 
 
-def _date_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _date_field(spec: EvidenceField) -> AnyField:
     return serializers.DateField(
         required=spec.required,
         allow_null=not spec.required,
@@ -166,7 +173,7 @@ def _date_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-
     )
 
 
-def _decimal_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _decimal_field(spec: EvidenceField) -> AnyField:
     return serializers.DecimalField(
         max_digits=MAX_DIGITS,
         decimal_places=DECIMAL_PLACES,
@@ -177,11 +184,11 @@ def _decimal_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[ty
     )
 
 
-def _ids_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _ids_field(spec: EvidenceField) -> AnyField:
     return serializers.ListField(child=IdField(), required=False, help_text=spec.api_help)
 
 
-def _prompts_field(spec: EvidenceField) -> serializers.Field:  # type: ignore[type-arg]
+def _prompts_field(spec: EvidenceField) -> AnyField:
     return PromptsField(required=False, help_text=spec.api_help)
 
 
@@ -195,7 +202,7 @@ _INPUT_FIELDS = {
 }
 
 
-def evidence_input_fields() -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+def evidence_input_fields() -> dict[str, AnyField]:
     """The parsers of the evidence fields, one per field of ``evidence.schema``."""
     return {spec.name: _INPUT_FIELDS[spec.type](spec) for spec in FIELDS}
 
@@ -211,7 +218,7 @@ class EvidenceInputSerializer(serializers.Serializer[Any]):
         help_text="A PDF, image, office document or CSV file (multipart only).",
     )
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         declared = super().get_fields()
         fields = {"party": declared.pop("party")} if "party" in declared else {}
         return {**fields, **evidence_input_fields(), **declared}
@@ -232,6 +239,7 @@ class EvidenceUpdateSerializer(EvidenceInputSerializer):
 
     # Needs context["evidence"] too: the item is checked as it would be after the change.
 
+    # Setting a declared field to None removes it (REST framework's way); the stubs cannot say so.
     party = None  # type: ignore[assignment]
 
 
@@ -251,6 +259,11 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
         allow_null=True,
     )
     prompts = PromptsField()
+    speaker = serializers.ChoiceField(
+        choices=list(BY_NAME["speaker"].choices),
+        read_only=True,
+        help_text="Whose words or views the item gives; empty when not said.",
+    )
     attachments = EvidenceAttachmentSerializer(many=True)
     submitted_by = serializers.SerializerMethodField(
         help_text="Who added it: shown to people in the same party only."
@@ -291,14 +304,14 @@ _NUMBER = serializers.DecimalField(
 )
 _ATTACHMENT = EvidenceAttachmentSerializer()
 #: How the list writes each evidence field's value (as-is when not named here).
-_SHOWN_AS: dict[FieldType, serializers.Field] = {  # type: ignore[type-arg]
+_SHOWN_AS: dict[FieldType, AnyField] = {
     FieldType.DATE: _DATE,
     FieldType.DECIMAL: _NUMBER,
 }
 _LISTED_FIELDS = tuple((spec.name, spec.type, _SHOWN_AS.get(spec.type)) for spec in FIELDS)
 
 
-def _or_none(field: serializers.Field, value: Any) -> Any:  # type: ignore[type-arg]
+def _or_none(field: AnyField, value: Any) -> Any:
     return None if value is None else field.to_representation(value)
 
 

@@ -183,7 +183,7 @@ def action_done(action: LearningAction) -> synthesis.ActionDone:
         description=action.description,
         outcome=action.outcome,
         party=action.party.organisation.name,
-        done_on=timezone.localtime(action.done_at).date(),  # type: ignore[arg-type]
+        done_on=timezone.localtime(action.done_at).date(),
     )
 
 

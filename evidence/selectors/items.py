@@ -8,10 +8,12 @@ Each list is one query plus fixed prefetches, whatever its size or the number of
 partnerships the person belongs to.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack, cast
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -26,6 +28,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import Combinable
 
 from accounts.models import User
 from consent.models import ConsentRecord
@@ -99,7 +102,7 @@ def contribution_options(*, user: User, partnership: Partnership) -> Contributio
     return ContributionOptions(parties=allowed, blocked_reason=reason)
 
 
-def _mine(user: User) -> ExpressionWrapper:
+def _mine(user: User) -> ExpressionWrapper[Combinable]:
     """The outer item belongs to an accepted party ``user`` contributes for: the members
     group of its organisation, which ``user`` is in, holds ``contribute_partnership``."""
     if not user.is_authenticated:
@@ -234,7 +237,9 @@ def evidence_list_rows(
     research questions and files come from ``evidence_links``.
     """
     listed = _listed(user=user, partnership=partnership, filters=filters)
-    return listed.annotate(mine=_mine(user)).values(*ROW_COLUMNS)
+    # django-stubs types ``values()`` only for literal field names; these come from the schema.
+    rows = listed.annotate(mine=_mine(user)).values(*ROW_COLUMNS)
+    return cast("QuerySet[Evidence, dict[str, Any]]", rows)
 
 
 @dataclass(frozen=True)
@@ -362,6 +367,7 @@ def evidence_coverage(*, user: User, partnership: Partnership) -> Coverage:
     """
     questions = list(
         questions_with_status(partnership=partnership).filter(
+            # django-stubs cannot see the ``status`` annotation questions_with_status adds.
             status=ResearchQuestion.Status.AGREED  # type: ignore[misc]
         )
     )

@@ -223,7 +223,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "guide": guide_for(evidence.kind),
             "prompts": [p for p in prompts if p["answer"]],
-            "mine": evidence.mine,  # type: ignore[attr-defined]
+            "mine": evidence.mine,  # type: ignore[attr-defined]  # selector-set attribute
             "closed": evidence.partnership.status == Partnership.Status.CLOSED,
         },
     )

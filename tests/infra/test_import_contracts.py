@@ -45,3 +45,16 @@ def test_an_import_that_runs_back_up_breaks_the_contract(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "Apps import only the apps below them BROKEN" in result.stdout
     assert "partnerships.probe -> evidence.models" in result.stdout
+
+
+def test_the_diagram_in_the_architecture_page_is_the_layers_contract() -> None:
+    """docs/architecture.md draws the layers left to right; the contract lists them top
+    down. A layer added, removed or moved in one and not the other fails here."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c["layers"] for c in contracts["contracts"] if c["type"] == "layers")
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    section = page.split("## Which way imports point", 1)[1]
+    diagram = section.split("```", 2)[1].strip()
+    assert diagram.split(" -> ") == layers
