@@ -11,7 +11,7 @@ reader more of a party's evidence than the reader may see as raw evidence.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponse
 from django.urls import URLPattern, path
@@ -24,7 +24,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access.briefs import (
     BriefAction,
     access_brief,
@@ -44,19 +44,12 @@ from evidence.services.briefs import (
     brief_request,
     brief_update,
 )
-from learnhub.api import DetailSerializer
+from learnhub.api import BAD_INPUT, refusal
 from learnhub.throttles import THROTTLED, WriteRateThrottle
 
-NOT_FOUND = OpenApiResponse(
-    DetailSerializer, description="No such brief, or you may not read it (not a party, or a draft)."
-)
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="You may read this but not do it.")
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="{field: [messages]}")
-CONFLICT = OpenApiResponse(DetailSerializer, description="Not possible in the brief's state.")
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
+NOT_FOUND = refusal("No such brief, or you may not read it (not a party, or a draft).")
+FORBIDDEN = refusal("You may read this but not do it.")
+CONFLICT = refusal("Not possible in the brief's state.")
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -151,7 +144,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
         responses={200: BriefSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership_briefs(user=user, pk=pk, action=BriefAction.VIEW)
         page = self.paginate_queryset(briefs_visible_to(user=user, partnership=partnership))
         readings = brief_readings_for(briefs=page or [], user=user)
@@ -170,7 +163,7 @@ class PartnershipBriefListView(GenericAPIView[InsightBrief]):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership_briefs(user=user, pk=pk, action=BriefAction.REQUEST)
         incoming = BriefRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -192,7 +185,7 @@ class BriefDetailView(GenericAPIView[InsightBrief]):
 
     @extend_schema(operation_id="briefs_retrieve", responses={200: BriefSerializer, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         brief = access_brief(user=user, pk=pk, action=BriefAction.VIEW)
         return Response(brief_data(brief_reading_for(brief=brief, user=user)))
 
@@ -208,7 +201,7 @@ class BriefDetailView(GenericAPIView[InsightBrief]):
         },
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
         incoming = BriefUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
@@ -227,15 +220,14 @@ class BriefPublishView(GenericAPIView[InsightBrief]):
             200: BriefSerializer,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiResponse(
-                DetailSerializer,
-                description="Still drafting, already published, or a challenge names a party "
+            409: refusal(
+                "Still drafting, already published, or a challenge names a party "
                 "that has not permitted it for published briefs (each one is named).",
             ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
         brief = brief_publish(brief=brief, by=user)
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
@@ -251,7 +243,7 @@ class BriefRedraftView(GenericAPIView[InsightBrief]):
         responses={202: BriefSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
         brief = brief_redraft(brief=brief, by=user)
         brief = access_brief(user=user, pk=brief.pk, action=BriefAction.VIEW)
@@ -295,13 +287,15 @@ class BriefExportView(GenericAPIView[InsightBrief]):
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponse | Response:
-        brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+        brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.VIEW)
         fmt = request.query_params.get("format", "")
         if fmt not in FORMATS:
             return Response(
                 {"format": ["Choose html, pdf, md or json."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
+        return brief_export_response(
+            brief_reading_for(brief=brief, user=request_user(request)), fmt
+        )
 
 
 _P = "partnerships/<id:pk>/"

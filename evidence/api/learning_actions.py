@@ -4,7 +4,7 @@ service or selector."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema
@@ -13,19 +13,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access.briefs import ActionAccess, access_action_party, access_learning_action
-from evidence.api.briefs import BAD_INPUT, FORBIDDEN, NOT_FOUND
+from evidence.api.briefs import FORBIDDEN, NOT_FOUND
 from evidence.models import LearningAction
 from evidence.selectors.briefs import briefs_for_actions, learning_actions_of
 from evidence.services.learning_actions import learning_action_create, learning_action_update
+from learnhub.api import BAD_INPUT
 from learnhub.inputs import IdField
 from partnerships.access import PartnershipAction, access_partnership
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
-
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -84,7 +80,9 @@ class PartnershipActionListView(GenericAPIView[LearningAction]):
         responses={200: LearningActionSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = access_partnership(user=_user(request), pk=pk, action=PartnershipAction.VIEW)
+        partnership = access_partnership(
+            user=request_user(request), pk=pk, action=PartnershipAction.VIEW
+        )
         page = self.paginate_queryset(learning_actions_of(partnership=partnership))
         return self.get_paginated_response(LearningActionSerializer(page, many=True).data)
 
@@ -94,7 +92,7 @@ class PartnershipActionListView(GenericAPIView[LearningAction]):
         responses={201: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.VIEW)
         incoming = LearningActionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -132,7 +130,7 @@ class LearningActionDetailView(GenericAPIView[LearningAction]):
         responses={200: LearningActionSerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        action = access_learning_action(user=_user(request), pk=pk, action=ActionAccess.VIEW)
+        action = access_learning_action(user=request_user(request), pk=pk, action=ActionAccess.VIEW)
         return Response(LearningActionSerializer(action).data)
 
     @extend_schema(
@@ -141,7 +139,7 @@ class LearningActionDetailView(GenericAPIView[LearningAction]):
         responses={200: LearningActionSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
         incoming = LearningActionUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)

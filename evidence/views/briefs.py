@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access.briefs import (
     BriefAction,
     access_brief,
@@ -58,8 +56,9 @@ from evidence.services.briefs import (
     brief_update,
     unpermitted_challenges,
 )
-from learnhub.errors import Conflict, Forbidden
-from learnhub.forms import form_add_service_errors
+from learnhub.errors import Conflict
+from learnhub.forms import form_add_service_errors, service_errors_to
+from learnhub.pages import refusal_page
 from partnerships.models import Partnership, Party
 from partnerships.navigation import TABS
 from partnerships.selectors import accepted_parties_of, questions_with_status
@@ -70,27 +69,8 @@ BLANK_CHALLENGE_ROWS = 2
 View = Callable[..., HttpResponseBase]
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def brief_page(view: View) -> View:
-    """Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as refusal:
-            return render(
-                request,
-                "partnerships/partnership/forbidden.html",
-                {"reason": refusal.message},
-                status=403,
-            )
-
-    return wrapper
+#: Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why.
+brief_page = refusal_page("partnerships/partnership/forbidden.html")
 
 
 def render_page(
@@ -107,7 +87,9 @@ def render_page(
         "partnership": partnership,
         "tab": tab,
         "tabs": TABS,
-        "is_learning_partner": is_learning_partner(user=_user(request), partnership=partnership),
+        "is_learning_partner": is_learning_partner(
+            user=request_user(request), partnership=partnership
+        ),
     }
     page.update(context or {})
     return render(request, template, page, status=status)
@@ -123,7 +105,7 @@ def _suggested_period(partnership: Partnership) -> Period:
 @brief_page
 @require_GET
 def brief_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership_briefs(user=user, pk=partnership_pk, action=BriefAction.VIEW)
     suggested = _suggested_period(partnership)
     form = BriefRequestForm(initial={"period_start": suggested.start, "period_end": suggested.end})
@@ -139,7 +121,7 @@ def _brief_list(
         f"{T}list.html",
         partnership,
         {
-            "briefs": list(briefs_visible_to(user=_user(request), partnership=partnership)),
+            "briefs": list(briefs_visible_to(user=request_user(request), partnership=partnership)),
             "form": form,
             "current_period": current,
             "next_draft_day": current.end + datetime.timedelta(days=1),
@@ -152,17 +134,15 @@ def _brief_list(
 @brief_page
 @require_POST
 def brief_request_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership_briefs(
         user=user, pk=partnership_pk, action=BriefAction.REQUEST
     )
     form = BriefRequestForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             brief, created = brief_request(partnership=partnership, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
+        if not call.failed:
             if created:
                 messages.success(
                     request, "The brief is being drafted. This usually takes less than a minute."
@@ -177,7 +157,7 @@ def brief_request_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
 
 
 def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
-    reading = brief_reading_for(brief=brief, user=_user(request))
+    reading = brief_reading_for(brief=brief, user=request_user(request))
     return {
         "brief": brief,
         "doc": document(reading),
@@ -194,13 +174,13 @@ def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
 @brief_page
 @require_GET
 def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+    brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.VIEW)
     context = _brief_context(request, brief)
     context["actions"] = list(
         learning_actions_of(partnership=brief.partnership).filter(brief=brief)
     )
     context["can_record_action"] = bool(
-        parties_user_may_record_for(user=_user(request), partnership=brief.partnership)
+        parties_user_may_record_for(user=request_user(request), partnership=brief.partnership)
     )
     return render_page(request, f"{T}detail.html", brief.partnership, context)
 
@@ -208,16 +188,16 @@ def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @brief_page
 @require_GET
 def brief_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.VIEW)
+    brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.VIEW)
     if fmt not in FORMATS:
         raise Http404("No such download format.")
-    return brief_export_response(brief_reading_for(brief=brief, user=_user(request)), fmt)
+    return brief_export_response(brief_reading_for(brief=brief, user=request_user(request)), fmt)
 
 
 @brief_page
 @require_POST
 def brief_redraft_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
     try:
         brief_redraft(brief=brief, by=user)
@@ -284,7 +264,7 @@ def _challenges_from(formset: Any) -> list[Challenge]:
 @brief_page
 @require_http_methods(["GET", "POST"])
 def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     brief = access_brief(user=user, pk=pk, action=BriefAction.EDIT)
     if brief.status != InsightBrief.Status.DRAFT:
         messages.error(
@@ -336,7 +316,7 @@ def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def brief_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The brief as it will read once published, as a chosen party (or the public) sees it."""
-    brief = access_brief(user=_user(request), pk=pk, action=BriefAction.EDIT)
+    brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.EDIT)
     parties = list(accepted_parties_of(partnership=brief.partnership))
     chosen_key = request.GET.get("as", PUBLIC)
     chosen = next((party for party in parties if chosen_key == str(party.pk)), None)
@@ -391,7 +371,7 @@ def _publish_context(brief: InsightBrief) -> dict[str, Any]:
 def brief_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Check your answers, then publish. Refused (409, the same words as the API) while a
     challenge lacks its party's permission for published briefs."""
-    user = _user(request)
+    user = request_user(request)
     brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
     if brief.status != InsightBrief.Status.DRAFT:
         messages.error(

@@ -4,16 +4,15 @@ selector."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import User
+from accounts.identity import request_user
 from evidence.access.briefs import (
     ActionAccess,
     access_action_party,
@@ -26,21 +25,17 @@ from evidence.selectors.briefs import briefs_for_actions, learning_actions_of
 from evidence.services.learning_actions import learning_action_create, learning_action_update
 from evidence.views.briefs import brief_page, render_page
 from learnhub.errors import Forbidden
-from learnhub.forms import form_add_service_errors
+from learnhub.forms import service_errors_to
 from learnhub.inputs import as_id
 from partnerships.access import PartnershipAction, access_partnership
 
 A = "evidence/actions/"
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 @brief_page
 @require_http_methods(["GET", "POST"])
 def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = access_partnership(user=user, pk=partnership_pk, action=PartnershipAction.VIEW)
     parties = parties_user_may_record_for(user=user, partnership=partnership)
     briefs = list(briefs_for_actions(user=user, partnership=partnership))
@@ -62,7 +57,7 @@ def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
             )
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_errors_to(form) as call:
                 party = access_action_party(
                     user=user, partnership=partnership, party_id=data["party"]
                 )
@@ -76,9 +71,7 @@ def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
                     outcome=data["outcome"],
                     brief=brief,
                 )
-            except ValidationError as error:
-                form_add_service_errors(form, error)
-            else:
+            if not call.failed:
                 messages.success(request, "The learning action is recorded.")
                 return redirect("evidence:action-list", partnership_pk=partnership.pk)
     return render_page(
@@ -99,7 +92,7 @@ def action_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
 @brief_page
 @require_http_methods(["GET", "POST"])
 def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     action = access_learning_action(user=user, pk=pk, action=ActionAccess.CHANGE)
     form = LearningActionEditForm(
         request.POST if request.method == "POST" else None,
@@ -110,11 +103,9 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_to(form) as call:
             learning_action_update(action=action, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
+        if not call.failed:
             messages.success(request, "The learning action is updated.")
             return redirect("evidence:action-list", partnership_pk=action.partnership_id)
     return render_page(
