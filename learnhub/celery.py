@@ -1,20 +1,13 @@
-import logging
 import os
-from typing import Any
 
-from celery import Celery, Task
-from celery.signals import task_success, worker_init, worker_process_init, worker_ready
+from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnhub.settings.local")
 
 app = Celery("learnhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-logger = logging.getLogger(__name__)
-
-#: The outbox's sweeper (``learnhub.tasks``).
-OUTBOX_SWEEP_TASK = "learnhub.outbox_sweep"
 
 
 @app.on_after_configure.connect
@@ -50,26 +43,3 @@ def limit_native_threads() -> None:
 def _one_native_thread(**kwargs: object) -> None:
     """In the worker (a solo pool works in it) and in each process of a prefork pool."""
     limit_native_threads()
-
-
-@task_success.connect
-def _outbox_task_done(sender: Task[Any, Any] | None = None, **kwargs: object) -> None:
-    """A task sent through the outbox succeeded: its row is done (the sweeper stops)."""
-    if sender is None or not str(sender.request.id or "").startswith("outbox-"):
-        return
-    from learnhub.outbox import outbox_mark_done
-
-    try:
-        outbox_mark_done(sender.request.id)
-    except Exception:
-        # The database is away: the row stays, and the idempotent task runs once more.
-        logger.exception("Outbox: could not mark %s done", sender.request.id)
-
-
-@worker_ready.connect
-def _sweep_outbox_on_start(**kwargs: object) -> None:
-    """A worker that starts (after an outage, a deploy) publishes what waited for it."""
-    try:
-        app.send_task(OUTBOX_SWEEP_TASK, expires=60)
-    except Exception:
-        logger.exception("Outbox: could not ask for a sweep as the worker started")

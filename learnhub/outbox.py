@@ -23,10 +23,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import Task
+from celery.signals import task_success, worker_ready
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from learnhub.celery import app
 from learnhub.models import TASK_ID_PREFIX, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -121,8 +124,6 @@ def outbox_mark_done(task_id: str | None) -> bool:
 
 
 def _eager() -> bool:
-    from learnhub.celery import app
-
     return bool(app.conf.task_always_eager)
 
 
@@ -142,8 +143,6 @@ def _publish(rows: Sequence[OutboxMessage], *, now: datetime | None = None) -> i
     would fail too). Records what was published."""
     if not rows:
         return 0
-    from learnhub.celery import app
-
     timeout = _broker_timeout()
     published: list[OutboxMessage] = []
     error = ""
@@ -192,8 +191,6 @@ def _publish(rows: Sequence[OutboxMessage], *, now: datetime | None = None) -> i
 
 
 def _task_named(name: str) -> Any:
-    from learnhub.celery import app
-
     if name not in app.tasks:
         # Task modules are imported on first need outside a worker (once per process).
         app.loader.import_default_modules()
@@ -214,3 +211,31 @@ def _eager_sweep(rows: Sequence[OutboxMessage]) -> int:
         if result.successful():
             outbox_mark_done(row.task_id)
     return len(rows)
+
+
+# --- The worker's side: Celery signals (connected when this module is imported, which
+# ``LearnHubConfig.ready`` makes sure of in every process) ------------------------------
+
+#: The outbox's sweeper (``learnhub.tasks``).
+OUTBOX_SWEEP_TASK = "learnhub.outbox_sweep"
+
+
+@task_success.connect
+def _outbox_task_done(sender: Task[Any, Any] | None = None, **kwargs: object) -> None:
+    """A task sent through the outbox succeeded: its row is done (the sweeper stops)."""
+    if sender is None or not str(sender.request.id or "").startswith("outbox-"):
+        return
+    try:
+        outbox_mark_done(sender.request.id)
+    except Exception:
+        # The database is away: the row stays, and the idempotent task runs once more.
+        logger.exception("Outbox: could not mark %s done", sender.request.id)
+
+
+@worker_ready.connect
+def _sweep_outbox_on_start(**kwargs: object) -> None:
+    """A worker that starts (after an outage, a deploy) publishes what waited for it."""
+    try:
+        app.send_task(OUTBOX_SWEEP_TASK, expires=60)
+    except Exception:
+        logger.exception("Outbox: could not ask for a sweep as the worker started")
