@@ -29,6 +29,7 @@ from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
 from evidence.sections import BriefData, Statistic
 from evidence.selectors.briefs import BriefReading
+from evidence.so_what import so_what_scaffold
 from partnerships.models import Party, ResearchQuestion
 
 FORMATS = ("html", "pdf", "md", "json")
@@ -64,6 +65,11 @@ def brief_data(reading: BriefReading) -> BriefData:
         "status": brief.status,
         "sections": reading.sections,
         "so_what": brief.so_what,
+        "so_what_scaffold": (
+            so_what_scaffold(reading.sections)
+            if brief.status == InsightBrief.Status.DRAFT and not brief.so_what.strip()
+            else ""
+        ),
         "recommendations": brief.recommendations,
         "challenges": reading.challenges,
         "cited_evidence": reading.cited,
@@ -213,9 +219,9 @@ def document(
         {
             "party": names.get(int(c["party"]), "A former party"),
             "area": (
-                "Its work as a whole"
+                "its work as a whole"
                 if c["area"] == ALL_AREAS
-                else questions.get(int(c["area"]), "A research question")
+                else f"“{questions.get(int(c['area']), 'a research question')}”"
             ),
             "text": c["text"],
         }
@@ -333,6 +339,12 @@ def _md_ref(doc: Document, pk: int) -> str:
     return f"[evidence {pk}]({url})" if url else f"evidence {pk}"
 
 
+def _full_stop(text: str) -> str:
+    """``text`` ending as a sentence ends, without doubling its own full stop."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     """The brief as Markdown, for pasting into reports and newsletters."""
     doc = document(reading, audience=audience, absolute_links=True)
@@ -422,7 +434,8 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     if doc.what_changed:
         for action in doc.what_changed:
             outcome = f" What changed: {_md(action['outcome'])}" if action.get("outcome") else ""
-            out.append(f"- {_md(action['party'])}: {_md(action['description'])}.{outcome}")
+            description = _md(_full_stop(action["description"]))
+            out.append(f"- {_md(action['party'])}: {description}{outcome}")
     else:
         out.append("No learning actions were completed since the last brief.")
     out += [""]

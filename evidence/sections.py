@@ -193,6 +193,7 @@ class BriefData(TypedDict):
     status: str
     sections: list[Section]
     so_what: str
+    so_what_scaffold: str
     recommendations: str
     challenges: list[Challenge]
     cited_evidence: list[int]

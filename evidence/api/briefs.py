@@ -117,6 +117,11 @@ class BriefSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=InsightBrief.Status.choices)
     sections = SectionSerializer(many=True)
     so_what = serializers.CharField()
+    so_what_scaffold = serializers.CharField(
+        help_text="While a draft's “so what?” is empty: a starting text (what we learned, what "
+        "it means, what next) from the brief's own points, to edit and PATCH as `so_what`. "
+        "Empty otherwise. Publishing with an empty `so_what` is a 409."
+    )
     recommendations = serializers.CharField()
     challenges = ChallengeSerializer(many=True)
     cited_evidence = serializers.ListField(child=serializers.IntegerField())

@@ -48,14 +48,17 @@ from evidence.selectors.briefs import (
     learning_actions_of,
 )
 from evidence.services.briefs import (
+    CHALLENGES_ADVICE,
     CHALLENGES_MAX,
-    ChallengesNotPermitted,
+    SO_WHAT_MISSING,
+    NotReadyToPublish,
     brief_publish,
     brief_redraft,
     brief_request,
     brief_update,
     unpermitted_challenges,
 )
+from evidence.so_what import so_what_scaffold
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.pages import refusal_page
@@ -235,9 +238,11 @@ def _edit_forms(request: HttpRequest, brief: InsightBrief) -> tuple[BriefEditFor
             request.POST, prefix="challenge", form_kwargs={"parties": parties, "areas": areas}
         )
     else:
-        form = BriefEditForm(
-            initial={"so_what": brief.so_what, "recommendations": brief.recommendations}
+        # An empty "so what?" starts from the scaffold (never stored until saved).
+        so_what = brief.so_what or so_what_scaffold(
+            brief_reading_for(brief=brief, user=request_user(request)).sections
         )
+        form = BriefEditForm(initial={"so_what": so_what, "recommendations": brief.recommendations})
         initial = [
             {"party": c["party"], "area": str(c["area"]), "text": c["text"]}
             for c in brief.challenges or []
@@ -360,6 +365,9 @@ def _publish_context(brief: InsightBrief) -> dict[str, Any]:
             for c in brief.challenges or []
         ],
         "problems": problems,
+        "so_what_missing": not brief.so_what.strip(),
+        "so_what_problem": SO_WHAT_MISSING,
+        "challenges_advice": CHALLENGES_ADVICE,
         "report": brief.plain_language or {},
         "cited": len(preview.cited),
         "left_out": preview.left_out,
@@ -381,12 +389,12 @@ def brief_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             else "This brief is still being drafted. Try again in a minute.",
         )
         return redirect("evidence:brief-detail", pk=brief.pk)
-    refusal: list[str] = []
+    refusal: NotReadyToPublish | None = None
     if request.method == "POST":
         try:
             brief_publish(brief=brief, by=user)
-        except ChallengesNotPermitted as problems:
-            refusal = problems.problems
+        except NotReadyToPublish as problems:
+            refusal = problems
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return redirect("evidence:brief-detail", pk=brief.pk)

@@ -40,7 +40,7 @@ from accounts.models import User
 from consent.services import challenge_record, consent_record
 from evidence.cleaning import clean_evidence
 from evidence.services import evidence_submit
-from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.briefs import brief_draft, brief_request, brief_update
 from evidence.services.learning_actions import learning_action_create
 from partnerships.models import (
     Membership,
@@ -366,6 +366,12 @@ def _build_briefs(world: World) -> None:
     )
     brief_draft(brief_id=world.brief.pk)
     world.brief.refresh_from_db()
+    # Written, so the learning partner may publish it (an empty "so what?" is a 409).
+    world.brief = brief_update(
+        brief=world.brief,
+        by=world.people[LEARNING_PARTNER],
+        so_what="Families come back when the welcome is warm.",
+    )
     world.learning_action = learning_action_create(
         partnership=world.partnership,
         party=world.grantee_party,

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from evidence.models import Evidence, InsightBrief
-from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.briefs import brief_draft, brief_request, brief_update
 from partnerships.models import Party, ResearchQuestion
 from tests.consent.helpers import agreed_question, decide, grant, permit
 from tests.evidence.factories import EvidenceFactory
@@ -126,6 +126,18 @@ def drafted(
     brief_draft(brief_id=brief.pk)
     brief.refresh_from_db()
     return brief
+
+
+SO_WHAT = "Families come back when the welcome is warm, so keep the Tuesday club open."
+
+
+def written(scene: BriefScene, brief: InsightBrief, so_what: str = SO_WHAT) -> InsightBrief:
+    """``brief`` with its "so what?" written by the learning partner, as publishing needs
+    (a brief no longer a draft is left as it is)."""
+    brief.refresh_from_db()
+    if brief.status != InsightBrief.Status.DRAFT or brief.so_what:
+        return brief
+    return brief_update(brief=brief, by=scene.lp_member, so_what=so_what)
 
 
 def client_for(user: User) -> APIClient:

@@ -6,7 +6,7 @@ from django.db import reset_queries
 from evidence.models import LearningAction
 from evidence.services.briefs import brief_publish
 from partnerships.models import Partnership
-from tests.evidence.briefs_scene import api, brief_scene, client_for, drafted
+from tests.evidence.briefs_scene import api, brief_scene, client_for, drafted, written
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ ACTION_FIELDS = {
 def test_a_party_records_what_it_will_change_against_a_brief():
     scene = brief_scene()
     brief = drafted(scene)
+    written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
 
     response = client_for(scene.grantee_member).post(

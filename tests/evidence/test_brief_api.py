@@ -15,12 +15,14 @@ from notifications.models import Notification
 from partnerships.models import Partnership
 from tests.evidence.briefs_scene import (
     OCTOBER,
+    SO_WHAT,
     add_evidence,
     api,
     brief_scene,
     client_for,
     drafted,
     permit,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,8 @@ BRIEF_FIELDS = {
     "drafted_at",
     # Added: a draft shown without evidence its parties have not shared with the reader.
     "partial_view",
+    # Added: the "So what?" scaffold offered while a draft's "so what?" is empty.
+    "so_what_scaffold",
 }
 SECTION_FIELDS = {
     "question",
@@ -209,6 +213,7 @@ def test_drafts_are_for_every_party_when_learning_with():
 def test_published_briefs_are_for_every_party():
     scene = brief_scene(learning_mode=Partnership.LearningMode.LEARNING_FOR)
     brief = drafted(scene)
+    written(scene, brief)
     client_for(scene.lp_member).post(api("brief-publish", pk=brief.pk))
 
     listing = client_for(scene.grantee_member).get(
@@ -347,13 +352,15 @@ def test_a_published_brief_cannot_be_edited():
     scene = brief_scene()
     brief = drafted(scene)
     client = client_for(scene.lp_member)
+    written(scene, brief)
     client.post(api("brief-publish", pk=brief.pk))
 
     response = client.patch(api("brief-detail", pk=brief.pk), {"so_what": "Late"}, format="json")
 
     assert response.status_code == 409
     brief.refresh_from_db()
-    assert brief.so_what == ""
+    assert brief.status == InsightBrief.Status.PUBLISHED
+    assert brief.so_what == SO_WHAT
 
 
 # --- Publishing --------------------------------------------------------------------------------
@@ -377,6 +384,7 @@ def test_publishing_is_refused_naming_each_challenge_without_permission():
         format="json",
     )
 
+    written(scene, brief)
     response = client.post(api("brief-publish", pk=brief.pk))
 
     assert response.status_code == 409
@@ -403,6 +411,7 @@ def test_publishing_tells_every_party(django_capture_on_commit_callbacks):
     )
 
     with django_capture_on_commit_callbacks(execute=True):
+        written(scene, brief)
         response = client.post(api("brief-publish", pk=brief.pk))
 
     assert response.status_code == 200
@@ -430,10 +439,12 @@ def test_publishing_twice_is_a_conflict():
     scene = brief_scene()
     brief = drafted(scene)
     client = client_for(scene.lp_member)
+    written(scene, brief)
     client.post(api("brief-publish", pk=brief.pk))
     brief.refresh_from_db()
     published_at = brief.published_at
 
+    written(scene, brief)
     response = client.post(api("brief-publish", pk=brief.pk))
 
     assert response.status_code == 409
@@ -455,6 +466,7 @@ def test_a_brief_still_drafting_cannot_be_published():
         partnership=scene.partnership, period_start=OCTOBER[0], period_end=OCTOBER[1]
     )
 
+    written(scene, brief)
     response = client_for(scene.lp_member).post(api("brief-publish", pk=brief.pk))
 
     assert response.status_code == 409
@@ -466,6 +478,7 @@ def test_only_the_learning_partner_publishes():
     scene = brief_scene()
     brief = drafted(scene)
 
+    written(scene, brief)
     response = client_for(scene.funder_admin).post(api("brief-publish", pk=brief.pk))
 
     assert response.status_code == 403

@@ -35,6 +35,7 @@ from tests.evidence.briefs_scene import (
     decide,
     drafted,
     grant,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,7 @@ def test_publishing_cites_only_evidence_with_consent_to_publish():
         draft_only.pk,
     }
 
+    written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
     body, texts = _outputs(client_for(scene.grantee_member), brief.pk, (*EXPORTS, "pdf"))
 
@@ -178,6 +180,7 @@ def test_a_withdrawal_redacts_a_published_brief_with_a_note_in_every_format():
     add_evidence(scene.grantee2_party, kind="quote", body="gone-words-1")
     add_evidence(scene.grantee2_party, kind="story", body="gone-words-2")
     brief = drafted(scene)
+    written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
     withdrawn_org = scene.grantee2_party.organisation.name
     client = client_for(scene.funder_member)
@@ -210,6 +213,7 @@ def test_withdrawing_attribute_turns_a_name_back_into_a_grantee():
     grant(scene.grantee_party, "attribute")
     quote = add_evidence(scene.grantee_party, kind="quote", attribution="named")
     brief = drafted(scene)
+    written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
 
     decide(scene.grantee_party, "attribute", "withdraw")
@@ -228,6 +232,7 @@ def test_a_consent_change_queues_the_re_render_after_commit(django_capture_on_co
     scene = brief_scene()
     add_evidence(scene.grantee2_party)
     brief = drafted(scene)
+    written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -336,6 +341,7 @@ def test_no_brief_output_ever_shows_evidence_without_consent():
                 elif kind == "publish" and brief is not None:
                     brief.refresh_from_db()
                     if brief.status == InsightBrief.Status.DRAFT:
+                        written(scene, brief)
                         brief_publish(brief=brief, by=scene.lp_member)
                 elif kind == "redraft" and brief is not None:
                     brief.refresh_from_db()

@@ -15,6 +15,7 @@ from tests.evidence.briefs_scene import (
     drafted,
     grant,
     permit,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,7 @@ def test_a_grantee_reads_a_published_brief_and_downloads_it():
     scene = brief_scene(learning_mode=Partnership.LearningMode.LEARNING_FOR)
     add_evidence(scene.grantee_party, kind="quote", body="The club is the only warm place.")
     brief = drafted(scene)
+    written(scene, brief)
     browser(scene.lp_member).post(page("brief-publish", brief.pk))
     client = browser(scene.grantee_member)
 
@@ -173,6 +175,7 @@ def test_other_parties_cannot_edit_or_publish():
     client = browser(scene.grantee_admin)
 
     edit = client.get(page("brief-edit", brief.pk))
+    written(scene, brief)
     publish = client.post(page("brief-publish", brief.pk))
 
     assert edit.status_code == 403
@@ -230,8 +233,10 @@ def test_publishing_is_refused_on_the_page_for_an_unpermitted_challenge_then_all
     )
 
     check = client.get(page("brief-publish", brief.pk))
+    written(scene, brief)
     refused = client.post(page("brief-publish", brief.pk))
     permit(scene.funder_party, ["*"], ["published_brief"])
+    written(scene, brief)
     published = client.post(page("brief-publish", brief.pk))
 
     funder = scene.funder_party.organisation.name
@@ -251,6 +256,7 @@ def test_publishing_is_refused_on_the_page_for_an_unpermitted_challenge_then_all
 def test_recording_and_updating_a_learning_action_on_the_page():
     scene = brief_scene()
     brief = drafted(scene)
+    written(scene, brief)
     browser(scene.lp_member).post(page("brief-publish", brief.pk))
     client = browser(scene.grantee_member)
 

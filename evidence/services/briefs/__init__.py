@@ -29,7 +29,13 @@ from .editing import (
     brief_update,
     clean_challenges,
 )
-from .publishing import ChallengesNotPermitted, brief_publish, unpermitted_challenges
+from .publishing import (
+    CHALLENGES_ADVICE,
+    SO_WHAT_MISSING,
+    NotReadyToPublish,
+    brief_publish,
+    unpermitted_challenges,
+)
 from .requesting import (
     DRAFT_BRIEF_TASK,
     DRAFT_BRIEFS_TASK,
@@ -49,8 +55,10 @@ __all__ = [
     "RECOMMENDATIONS_MAX",
     "REMINDER_DAYS_BEFORE_END",
     "SO_WHAT_MAX",
-    "ChallengesNotPermitted",
     "brief_draft",
+    "CHALLENGES_ADVICE",
+    "NotReadyToPublish",
+    "SO_WHAT_MISSING",
     "brief_publish",
     "brief_redraft",
     "brief_request",

@@ -1,5 +1,6 @@
 """Publishing a draft: re-computed from evidence that also has ``publish`` consent, and
-refused while a challenge lacks its party's permission for published briefs."""
+refused while the "so what?" is empty or a challenge lacks its party's permission for
+published briefs."""
 
 from __future__ import annotations
 
@@ -30,18 +31,24 @@ from .shared import (
     who,
 )
 
+#: Why a brief with an empty "so what?" cannot be published.
+SO_WHAT_MISSING = (
+    "The “so what?” is not written yet: say what the evidence means and what happens next."
+)
+CHALLENGES_ADVICE = "Remove or change these challenges, or ask the party for permission first."
 
-class ChallengesNotPermitted(Conflict):
-    """Publishing refused: ``problems`` names each challenge whose party has not given
-    permission for its area in published briefs."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(
-            "This brief cannot be published yet. "
-            + " ".join(problems)
-            + " Remove or change these challenges, or ask the party for permission first."
-        )
+class NotReadyToPublish(Conflict):
+    """Publishing refused (409): ``problems`` says each thing in the way, in plain
+    sentences: an empty "so what?" (``so_what_missing``), and each challenge whose party
+    has not given permission for its area in published briefs (``challenge_problems``)."""
+
+    def __init__(self, *, so_what_missing: bool, challenge_problems: list[str]) -> None:
+        self.so_what_missing = so_what_missing
+        self.challenge_problems = challenge_problems
+        self.problems = [SO_WHAT_MISSING] * so_what_missing + challenge_problems
+        advice = [CHALLENGES_ADVICE] if challenge_problems else []
+        super().__init__(" ".join(["This brief cannot be published yet.", *self.problems, *advice]))
 
 
 def unpermitted_challenges(brief: InsightBrief) -> list[str]:
@@ -93,16 +100,17 @@ def brief_publish(*, brief: InsightBrief, by: User) -> InsightBrief:
     """Publish a draft: re-computed from its evidence whose parties consent to both
     ``participate`` and ``publish`` now, then every party is told.
 
-    Refused (``ChallengesNotPermitted``, a 409 naming each one) while any challenge lacks
-    its party's permission for that area in published briefs; refused while the brief
-    is being drafted or once published.
+    Refused (``NotReadyToPublish``, a 409 naming each problem) while the "so what?" is
+    empty or any challenge lacks its party's permission for that area in published
+    briefs; refused while the brief is being drafted or once published.
     """
     brief = locked(brief)
     if brief.status != Status.DRAFT:
         raise Conflict(not_a_draft(brief))
+    so_what_missing = not brief.so_what.strip()
     problems = unpermitted_challenges(brief)
-    if problems:
-        raise ChallengesNotPermitted(problems)
+    if so_what_missing or problems:
+        raise NotReadyToPublish(so_what_missing=so_what_missing, challenge_problems=problems)
     basis = Basis(
         current=set(brief.cited_evidence.values_list("pk", flat=True)),
         previous=set(brief.compared_evidence.values_list("pk", flat=True)),
