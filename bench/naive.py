@@ -205,6 +205,7 @@ def _item(evidence: Evidence) -> synthesis.Item:
         attribution=party.organisation.name if named else ROLE_ATTRIBUTION[Party.Role(party.role)],
         named=named,
         extra_text=evidence.prompt_text or "",
+        speaker=evidence.speaker,
     )
 
 

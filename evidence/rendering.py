@@ -42,6 +42,8 @@ CONTENT_TYPES = {
 BRIEF_CSS = Path(settings.BASE_DIR) / "static" / "css" / "brief.css"
 
 ALL_AREAS = "*"
+#: How many of a finding's evidence items the brief lists by number.
+FINDING_REFS = 5
 VALENCE_WORDS = {
     "working": "what is working",
     "not_working": "what is not working",
@@ -250,6 +252,14 @@ def document(
                     {**linked(s), "valence_label": VALENCE_WORDS.get(s.get("valence", ""), "")}
                     for s in section.get("stories", [])
                 ],
+                "findings": [
+                    {
+                        **f,
+                        "links": [(pk, link(pk)) for pk in f["evidence"][:FINDING_REFS]],
+                        "more": max(0, len(f["evidence"]) - FINDING_REFS),
+                    }
+                    for f in section.get("findings", [])
+                ],
                 "working": [linked(p) for p in section.get("working", [])],
                 "not_working": [linked(p) for p in section.get("not_working", [])],
                 "themes": [
@@ -368,12 +378,19 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
             f"({'+' if change > 0 else ''}{change} on the previous period).",
             "",
         ]
-        if counts["total"]:
+        if counts["total"] and section["question"] is None:
             out += ["| What it shows | This period | Previous period |", "| --- | --- | --- |"]
             out += [
                 f"| {_md(v['label'])} | {v['count']} | {v['previous']} |"
                 for v in counts["by_valence"]
             ]
+            out += [""]
+        if section["findings"]:
+            out += ["### What we found", ""]
+            for finding in section["findings"]:
+                refs = ", ".join(_md_ref(doc, pk) for pk, _ in finding["links"])
+                more = f" and {finding['more']} more" if finding["more"] else ""
+                out.append(f"- {_md(finding['text'])} ({refs}{more})")
             out += [""]
         if section["statistics"]:
             out += ["### Figures", ""]
@@ -404,14 +421,6 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
                     _md(story["text"]),
                     "",
                 ]
-        for key, heading in (
-            ("working", "What is working"),
-            ("not_working", "What is not working"),
-        ):
-            if section[key]:
-                out += [f"### {heading}", ""]
-                out += [f"- {_md(p['text'])} ({_md_ref(doc, p['evidence'])})" for p in section[key]]
-                out += [""]
         if section.get("themes"):
             out += ["### Themes", ""]
             for theme in section["themes"]:

@@ -93,6 +93,16 @@ class Point(TypedDict):
     evidence: int
 
 
+class Finding(TypedDict):
+    """One short sentence of what a section's evidence says (``evidence.findings``):
+    ``kind`` is "working", "not_working", "mixed", "figure" or "gap"; ``evidence`` the ids
+    it rests on (never empty)."""
+
+    text: str
+    kind: str
+    evidence: list[int]
+
+
 class Theme(TypedDict):
     label: str
     terms: list[str]
@@ -115,6 +125,7 @@ class Section(TypedDict):
     question: int | None
     heading: str
     counts: Counts
+    findings: list[Finding]
     statistics: list[Statistic]
     quotes: list[Quote]
     stories: list[Story]

@@ -17,25 +17,27 @@ from evidence.sections import Section
 LEARNED = "What we learned"
 MEANS = "What it means"
 NEXT = "What next"
-#: How many points the scaffold lists under "What we learned", of each kind.
-POINTS_EACH = 3
-
-
-def _sentence(text: str) -> str:
-    text = " ".join(text.split())
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+#: How many findings the scaffold lists under "What we learned".
+MOST_FINDINGS = 6
+#: Findings that say something was learned (gaps say what is missing).
+LEARNED_KINDS = ("figure", "working", "not_working", "mixed")
 
 
 def so_what_scaffold(sections: Sequence[Section]) -> str:
-    """The starting text: the three headings, with what is working and what is not under
-    the first (at most three of each), and a prompt under the others."""
-    whole = sections[0] if sections else None
+    """The starting text: the three headings, with the brief's findings under the first
+    (at most six: what each question found, figures first), and a prompt under the
+    others."""
+    asked = [section for section in sections if section["question"] is not None]
     learned: list[str] = []
-    if whole is not None:
-        learned += [f"- Working: {_sentence(p['text'])}" for p in whole["working"][:POINTS_EACH]]
-        learned += [
-            f"- Not working: {_sentence(p['text'])}" for p in whole["not_working"][:POINTS_EACH]
-        ]
+    for chosen in (asked, sections[:1]):
+        learned = [
+            f"- {finding['text']}"
+            for section in chosen
+            for finding in section.get("findings", [])
+            if finding["kind"] in LEARNED_KINDS
+        ][:MOST_FINDINGS]
+        if learned:
+            break
     if not learned:
         learned = ["- (What did the evidence show?)"]
     return "\n".join(

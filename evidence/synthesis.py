@@ -28,11 +28,13 @@ from typing import Any
 
 from textstat.textstat import textstatistics
 
+from evidence import findings as finding_rules
 from evidence.plain_words import JARGON, WELL_KNOWN_ACRONYMS
 from evidence.sections import (
     Acronym,
     ActionChange,
     Counts,
+    Finding,
     Gap,
     Jargon,
     KindCount,
@@ -103,6 +105,7 @@ class Item:
     attribution: str = "a grantee"  # as consent.selectors.quote_attribution says
     named: bool = False  # whether ``attribution`` names the organisation
     extra_text: str = ""  # prompt answers, for the theme analysis
+    speaker: str = ""  # whose words (``Evidence.Speaker``), "" when not said
 
     @property
     def text(self) -> str:
@@ -571,19 +574,30 @@ def _section(
     current: Sequence[Item],
     previous: Sequence[Item],
     gaps: list[Gap],
+    shown: tuple[Sequence[Item], Sequence[Item]] | None = None,
+    summary: Sequence[Finding] | None = None,
 ) -> Section:
-    quotes = representative([i for i in current if i.kind in QUOTE_KINDS], MAX_QUOTES)
-    stories = representative([i for i in current if i.kind in STORY_KINDS], MAX_STORIES)
+    """One section. ``current`` and ``previous`` are what it counts; ``shown`` (both of
+    them unless given) what its figures, quotes, stories, points and themes come from;
+    ``summary`` its findings when they are not ``current``'s own (the whole
+    partnership's, which summarise the questions)."""
+    shown_now, shown_before = (current, previous) if shown is None else shown
+    quotes = representative([i for i in shown_now if i.kind in QUOTE_KINDS], MAX_QUOTES)
+    stories = representative([i for i in shown_now if i.kind in STORY_KINDS], MAX_STORIES)
+    statistics = _statistics(shown_now, shown_before)
     return {
         "question": question.id if question else None,
         "heading": question.text if question else OVERALL_HEADING,
         "counts": _counts(current, previous),
-        "statistics": _statistics(current, previous),
+        "findings": (
+            list(summary) if summary is not None else finding_rules.findings(current, statistics)
+        ),
+        "statistics": statistics,
         "quotes": [_quote(item) for item in quotes],
         "stories": [_story(item) for item in stories],
-        "working": _points(current, "working"),
-        "not_working": _points(current, "not_working"),
-        "themes": themes(current),
+        "working": _points(shown_now, "working"),
+        "not_working": _points(shown_now, "not_working"),
+        "themes": themes(shown_now),
         "gaps": gaps,
     }
 
@@ -601,6 +615,10 @@ def synthesise(
     ``questions`` are the agreed research questions; ``parties`` those whose evidence
     may be cited (only they are named as not having contributed, so a party that
     withdrew consent is never singled out).
+
+    The whole-partnership section counts everything, but does not repeat the questions:
+    its findings summarise theirs, and its figures, quotes, stories and themes come only
+    from evidence that no agreed question covers (all of it when there are none).
     """
     sections: list[Section] = []
     question_sections: list[Section] = []
@@ -629,7 +647,30 @@ def synthesise(
         overall_gaps.insert(
             0, {"kind": "period", "text": "No evidence that may be used was added this period."}
         )
-    sections.append(_section(question=None, current=current, previous=previous, gaps=overall_gaps))
+    if questions:
+        asked = {question.id for question in questions}
+        unasked = [item for item in current if not item.questions & asked]
+        unasked_before = [item for item in previous if not item.questions & asked]
+        unasked_statistics = _statistics(unasked, unasked_before)
+        summary = finding_rules.summary_findings(
+            items=current,
+            questions=[
+                (question.text, [item for item in current if question.id in item.questions])
+                for question in questions
+            ],
+            unasked=finding_rules.findings(unasked, unasked_statistics),
+        )
+        whole = _section(
+            question=None,
+            current=current,
+            previous=previous,
+            gaps=overall_gaps,
+            shown=(unasked, unasked_before),
+            summary=summary,
+        )
+    else:
+        whole = _section(question=None, current=current, previous=previous, gaps=overall_gaps)
+    sections.append(whole)
     sections.extend(question_sections)
     what_changed: list[ActionChange] = [
         {

@@ -30,6 +30,7 @@ from evidence.access.briefs import (
     access_brief,
     access_partnership_briefs,
 )
+from evidence.findings import KINDS as FINDING_KINDS
 from evidence.http import brief_export_response
 from evidence.models import InsightBrief
 from evidence.rendering import FORMATS, brief_data
@@ -89,10 +90,17 @@ class QuoteSerializer(serializers.Serializer[Any]):
     evidence = serializers.IntegerField()
 
 
+class FindingSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FINDING_KINDS)
+    evidence = serializers.ListField(child=serializers.IntegerField())
+
+
 class SectionSerializer(serializers.Serializer[Any]):
     question = serializers.IntegerField(allow_null=True)
     heading = serializers.CharField()
     counts = serializers.JSONField()
+    findings = FindingSerializer(many=True)
     statistics = serializers.JSONField()
     quotes = QuoteSerializer(many=True)
     stories = serializers.JSONField()

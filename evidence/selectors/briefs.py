@@ -125,6 +125,7 @@ ITEM_FIELDS = (
     "unit",
     "baseline",
     "prompt_text",
+    "speaker",
     "may_name",
     "party__role",
     "party__organisation__name",
@@ -151,6 +152,7 @@ def _item(row: dict[str, Any], questions: dict[int, set[int]]) -> synthesis.Item
         ),
         named=bool(row["may_name"]),
         extra_text=row["prompt_text"] or "",
+        speaker=row["speaker"],
     )
 
 
@@ -356,6 +358,17 @@ class BriefReading:
         return list(self.brief.challenges or [])
 
 
+#: What every stored section has since the drafting engine last grew. A brief stored
+#: before (without findings, say) is composed again when read, from the evidence it cited,
+#: so every reader sees the brief as the engine writes it now.
+SECTION_KEYS = frozenset({"findings"})
+
+
+def has_current_shape(sections: Sequence[Section] | None) -> bool:
+    """Whether stored ``sections`` have every part the engine writes now."""
+    return all(isinstance(s, dict) and s.keys() >= SECTION_KEYS for s in sections or [])
+
+
 def snapshot_ids(sections: Sequence[Section] | None) -> set[int]:
     """The evidence stored sections counted (the overall section counts everything)."""
     if sections and isinstance(sections[0], dict):
@@ -410,7 +423,8 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
         still_there = cited[brief.pk] | compared[brief.pk]
         named = synthesis.named_evidence_in(brief.sections or [])
         fresh = (
-            referenced <= still_there
+            has_current_shape(brief.sections)
+            and referenced <= still_there
             and still_there <= set(allowed)
             and all(allowed.get(pk, False) == was_named for pk, was_named in named.items())
         )

@@ -53,6 +53,7 @@ SECTION_FIELDS = {
     "question",
     "heading",
     "counts",
+    "findings",
     "statistics",
     "quotes",
     "working",

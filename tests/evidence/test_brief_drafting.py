@@ -107,10 +107,9 @@ def test_statistics_give_the_latest_value_per_measure_with_baseline_and_change()
     assert stat["previous_evidence"] == before.pk
     assert [p["evidence"] for p in stat["points"]] == [latest.pk, before.pk, early.pk, latest.pk]
     assert [p["label"] for p in stat["points"]][:2] == ["Baseline", "Previous period (24 Sep 2026)"]
-    assert [s["measure"] for s in _section(brief)["statistics"]] == [
-        "Food parcels",
-        "Young people attending",
-    ]
+    # The whole partnership does not repeat the questions' figures: it summarises them.
+    assert _section(brief)["statistics"] == []
+    assert [s["measure"] for s in _section(brief, scene.q2)["statistics"]] == ["Food parcels"]
 
 
 def test_quotes_come_from_different_parties_and_show_what_is_not_working_too():

@@ -177,6 +177,12 @@ class DraftReading(RuleBasedStateMachine):
         assert detail.status_code == 200
         body = detail.json()
         shown = evidence_ids_in(body["sections"]) | set(body["cited_evidence"])
+        cited = set(body["cited_evidence"])
+        for section in body["sections"]:
+            for finding in section["findings"]:
+                # A finding rests on evidence the reader's brief cites, never on nothing.
+                assert finding["evidence"], finding
+                assert set(finding["evidence"]) & cited, finding
         export = client.get(api("brief-export", pk=self.brief.pk) + f"?format={fmt}")
         assert export.status_code == 200
         text = detail.content.decode() + export.content.decode()

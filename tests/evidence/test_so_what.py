@@ -55,8 +55,14 @@ def test_the_api_offers_the_scaffold_while_the_so_what_is_empty():
     client = client_for(scene.lp_member)
 
     scaffold = client.get(api("brief-detail", pk=brief.pk)).json()["so_what_scaffold"]
-    assert scaffold.startswith("What we learned:\n- Working: ")
-    assert "- Not working: " in scaffold
+    assert scaffold.startswith("What we learned:\n- ")
+    assert (
+        "- What works: “Young people said the Tuesday club was the only warm place they had.”"
+        in scaffold
+    )
+    assert "- What is not working: “Fewer came on Thursdays after the evening bus was cut.”" in (
+        scaffold
+    )
     assert "\nWhat it means:\n" in scaffold
     assert "\nWhat next:\n" in scaffold
 
@@ -115,8 +121,8 @@ def test_the_edit_page_starts_an_empty_so_what_from_the_briefs_own_points():
     assert "What we learned:" in textarea
     assert "What it means:" in textarea
     assert "What next:" in textarea
-    assert "Working:" in textarea
-    assert "Not working:" in textarea
+    assert "What works:" in textarea
+    assert "What is not working:" in textarea
     brief.refresh_from_db()
     assert brief.so_what == ""  # nothing is stored until the learning partner saves
 
