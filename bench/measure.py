@@ -816,3 +816,41 @@ def cited_of(ids: Sequence[int]) -> dict[int, list[int]]:
     ):
         cited[brief_id].append(evidence_id)
     return cited
+
+
+def findings_report(ids: Sequence[int]) -> dict[str, Any]:
+    """What the drafted briefs ``ids`` say in their findings: how many there are, the
+    share citing evidence (at least one item the brief cites, and nothing it neither
+    cites nor compares with), sections opening with findings, and the Flesch reading
+    ease of all the findings' text together (``evidence.synthesis.reading_ease``)."""
+    from evidence import synthesis
+
+    cited = cited_of(ids)
+    through = InsightBrief.compared_evidence.through
+    compared: dict[int, set[int]] = {pk: set() for pk in ids}
+    for brief_id, evidence_id in through.objects.filter(insightbrief_id__in=list(ids)).values_list(
+        "insightbrief_id", "evidence_id"
+    ):
+        compared[brief_id].add(evidence_id)
+    texts: list[str] = []
+    findings = citing = sections = opened = 0
+    for pk, stored in sections_of(ids).items():
+        brief_cited = set(cited[pk])
+        for section in stored or []:
+            if not section["counts"]["total"]:
+                continue  # nothing to find: the section's gap says so
+            sections += 1
+            opened += bool(section.get("findings"))
+            for finding in section.get("findings", []):
+                findings += 1
+                evidence = set(finding["evidence"])
+                citing += bool(evidence & brief_cited) and evidence <= brief_cited | compared[pk]
+                texts.append(finding["text"])
+    return {
+        "briefs": len(ids),
+        "findings": findings,
+        "citing_evidence": round(100 * citing / findings, 1) if findings else None,
+        "sections_with_evidence": sections,
+        "opening_with_findings": round(100 * opened / sections, 1) if sections else None,
+        "reading_ease": synthesis.reading_ease(" ".join(texts)),
+    }

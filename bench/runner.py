@@ -28,6 +28,7 @@ MIN_LIST_SPEEDUP = 5.0
 MAX_GROWTH = 1.5
 MIN_BRIEFS_PER_MINUTE = 1000.0
 MIN_BRIEF_SPEEDUP = 10.0
+MIN_FINDINGS_READING_EASE = 60.0
 #: Each drafter redrafts a compared sample this many times, the two taking turns, and
 #: each one's median run counts: a pause of the machine, or a slower minute, then weighs
 #: on both alike instead of on one drafter's only run.
@@ -205,6 +206,29 @@ def _brief_throughput(
     real = measure.draft_throughput(
         "real", ids, processes=options.brief_processes, max_seconds=options.brief_seconds
     )
+    findings = measure.findings_report(ids)
+    results["findings"] = findings
+    targets += [
+        _target(
+            f"Findings: cite evidence the brief may cite ({findings['findings']:,} findings in "
+            f"{findings['briefs']} briefs)",
+            "100%",
+            f"{findings['citing_evidence']}%",
+            findings["citing_evidence"] == 100.0,
+        ),
+        _target(
+            "Findings: every section with evidence opens with findings",
+            "100%",
+            f"{findings['opening_with_findings']}% of {findings['sections_with_evidence']:,}",
+            findings["opening_with_findings"] == 100.0,
+        ),
+        _target(
+            "Findings: Flesch reading ease of their text (textstat)",
+            f"≥ {MIN_FINDINGS_READING_EASE:g}",
+            f"{findings['reading_ease']}",
+            (findings["reading_ease"] or 0) >= MIN_FINDINGS_READING_EASE,
+        ),
+    ]
     # The naive drafter redrafts the briefs (all of them, or as many as asked for, spread
     # evenly from first to last: the same mix of sizes), and the largest again, each also
     # redrafted by the real drafter in turn.

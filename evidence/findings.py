@@ -92,8 +92,9 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS
 
 
-_WORD = re.compile(r"[a-z][a-z'’]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+_WORD = re.compile(r"[a-z][a-z']+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’]))\s+(?=[A-Z0-9“\"'(])")
+_QUOTE_MARKS = str.maketrans("", "", '“”"')
 #: Sentences that lean on something said before them read badly alone.
 _LEANS_BACK = re.compile(
     r"^(he|she|they|it|this|that|these|those|his|her|their|its|but|and|so|also|then)\b",
@@ -130,20 +131,20 @@ def _sentences_of(text: str) -> tuple[tuple[str, frozenset[str], int], ...]:
     """The sentences of ``text`` with their content words and word count. Cached: an item
     is read for the whole partnership and again for each of its questions."""
     found = []
-    for paragraph in re.split(r"\n+", text):
-        for sentence in _SENTENCE_END.split(" ".join(paragraph.split())):
-            sentence = sentence.strip().strip("—– ").strip()
+    stop = _stop_words()
+    for paragraph in text.splitlines():
+        for sentence in _SENTENCE_END.split(paragraph.strip()):
+            sentence = sentence.strip("—– ")
             if not sentence:
                 continue
-            words = _WORD.findall(sentence.casefold())
-            content = frozenset(w.replace("’", "'") for w in words) - _stop_words()
-            found.append((sentence, content, len(sentence.split())))
+            words = _WORD.findall(sentence.casefold().replace("’", "'"))
+            found.append((" ".join(sentence.split()), frozenset(words) - stop, len(words)))
     return tuple(found)
 
 
 def _readable(sentence: str) -> str:
     """A sentence as a finding quotes it: whole, ending with a full stop, not too long."""
-    sentence = sentence.strip().strip('“”"')
+    sentence = sentence.translate(_QUOTE_MARKS).strip()  # the finding quotes it itself
     if len(sentence) > QUOTED_CHARS:
         sentence = sentence[:QUOTED_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
     elif not sentence.endswith((".", "!", "?", "…")):
@@ -166,8 +167,8 @@ def _best_sentence(items: Sequence[Evidenced]) -> tuple[str, Evidenced] | None:
     best: tuple[tuple[float, int, int, int], str, Evidenced] | None = None
     for item in items:
         for position, (sentence, content, length) in enumerate(_item_sentences(item)):
-            if length < 3 or not content:
-                continue
+            if length < 3 or not content or sentence.startswith("("):
+                continue  # too short, or an aside such as "(a volunteer, May 2026)"
             shared = sum(spread[w] - 1 for w in content) / others / len(content) ** 0.5
             score = shared
             if SHORTEST_WORDS <= length <= LONGEST_WORDS:
@@ -356,11 +357,16 @@ def _verdict(items: Sequence[Evidenced]) -> tuple[str, str]:
     if total < THIN_EVIDENCE:
         return f"there is little evidence yet ({_pieces(total)})", "gap"
     if working and not not_working:
-        lead = "all" if working == total else f"{working} of the"
-        return f"{lead} {_pieces(total)} say it is working", "working"
+        if working == total:
+            return f"all {_pieces(total)} say it is working", "working"
+        return f"{working} of the {_pieces(total)} {_say(working)} it is working", "working"
     if not_working and not working:
-        lead = "all" if not_working == total else f"{not_working} of the"
-        return f"{lead} {_pieces(total)} say it is not working", "not_working"
+        if not_working == total:
+            return f"all {_pieces(total)} say it is not working", "not_working"
+        return (
+            f"{not_working} of the {_pieces(total)} {_say(not_working)} it is not working",
+            "not_working",
+        )
     if working or not_working:
         return (
             f"the evidence is mixed: {working} {_say(working)} it is working "

@@ -779,6 +779,15 @@ def _jargon(text: str) -> list[Jargon]:
     return found
 
 
+def reading_ease(text: str) -> float | None:
+    """Flesch reading ease of ``text`` (textstat, British English syllables), held to 0 to
+    100 (scores run past both ends for very short or very dense text); None for no words.
+    60 and above is plain English; 70 and above, easy."""
+    if not text.strip() or not _reading.lexicon_count(text):
+        return None
+    return round(min(100.0, max(0.0, float(_reading.flesch_reading_ease(text)))), 1)
+
+
 def plain_language_report(
     *,
     so_what: str,
@@ -796,10 +805,7 @@ def plain_language_report(
     """
     text = "\n\n".join(part for part in (so_what, recommendations, *challenge_texts) if part)
     words = _reading.lexicon_count(text) if text.strip() else 0
-    # Flesch scores run past both ends of 0 to 100 for very short or very dense text.
-    score = (
-        round(min(100.0, max(0.0, float(_reading.flesch_reading_ease(text)))), 1) if words else None
-    )
+    score = reading_ease(text)
     long_sentences: list[LongSentence] = []
     for sentence in _sentences(text):
         count = len(sentence.split())

@@ -190,6 +190,21 @@ def test_drafters_timed_from_a_reset_write_the_same_whole_briefs() -> None:
     assert not InsightBrief.objects.exists()
 
 
+def test_seeded_briefs_open_with_plain_findings_that_all_cite_their_evidence() -> None:
+    _seed()
+    briefs = measure.make_briefs(None)
+    measure.DRAFTERS["real"](briefs.ids)
+
+    report = measure.findings_report(briefs.ids)
+
+    assert report["findings"] > len(briefs.ids)
+    assert report["citing_evidence"] == 100.0
+    assert report["opening_with_findings"] == 100.0
+    assert report["reading_ease"] is not None
+    assert report["reading_ease"] >= 60
+    measure.remove_briefs(briefs)
+
+
 @pytest.mark.parametrize("which", ["real", "naive"])
 def test_a_drafting_process_warms_up_without_leaving_a_trace(which: str) -> None:
     _seed()
