@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -27,7 +27,7 @@ from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
-from evidence.sections import BriefData, Statistic
+from evidence.sections import BriefData, KindCount, Statistic
 from evidence.selectors.briefs import BriefReading
 from evidence.so_what import so_what_scaffold
 from partnerships.models import Party, ResearchQuestion
@@ -179,6 +179,37 @@ class Document:
         return self.reading.partial
 
 
+#: One item of each kind, as a sentence counts it ("1 learning log", "3 learning logs").
+KIND_SINGULAR = {
+    "statistic": "statistic",
+    "story": "story",
+    "quote": "quote",
+    "learning_log": "learning log",
+    "interview_note": "interview note",
+    "survey_result": "survey result",
+    "after_action_review": "after action review",
+    "reflection": "reflection session",
+    "document": "document",
+}
+
+
+def kinds_text(by_kind: Sequence[KindCount]) -> str:
+    """The period's evidence by kind, in one line: "4 statistics, 1 story and 2 quotes"."""
+    parts = [
+        f"{row['count']} "
+        + (
+            KIND_SINGULAR.get(row["kind"], row["label"].lower())
+            if row["count"] == 1
+            else row["label"].lower()
+        )
+        for row in by_kind
+        if row["count"]
+    ]
+    return (
+        parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}" if parts else ""
+    )
+
+
 def _evidence_path(pk: int) -> str | None:
     try:
         return reverse("evidence:evidence-detail", args=[pk])
@@ -267,6 +298,10 @@ def document(
                     for t in section.get("themes", [])
                 ],
                 "number": number,
+                "kinds_text": kinds_text(section["counts"]["by_kind"]),
+                # A question's findings already say what its gaps say.
+                "gaps_in_findings": section["question"] is not None
+                and any(f["kind"] == "gap" for f in section.get("findings", [])),
             }
         )
     redactions = [redaction_shown(note) for note in reading.redactions]

@@ -1,13 +1,19 @@
 """The demo has a published brief and a draft, and moving its clock on makes the beat
 schedule draft a new one."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from demo.management.commands.demo_advance_clock import DEMO_TITLE
 from evidence.models import InsightBrief
 from evidence.periods import last_ended_period, london_today
+from evidence.rendering import render_pdf
+from evidence.selectors.briefs import brief_reading
 from evidence.services.briefs import brief_draft, briefs_draft_due
+from evidence.synthesis import reading_ease
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +63,35 @@ def test_the_clock_refuses_to_move_on_a_real_site():
 
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("demo_advance_clock")
+
+
+def _pages(pdf: bytes, path: Path) -> int:
+    path.write_bytes(pdf)
+    info = subprocess.run(  # noqa: S603 - our own file
+        ["pdfinfo", str(path)],  # noqa: S607 - poppler-utils, on PATH
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return int(fields["Pages"])
+
+
+def test_the_demo_briefs_say_what_was_learned_plainly_in_four_pages_at_most(tmp_path):
+    partnership = _seed()
+
+    briefs = list(InsightBrief.objects.filter(partnership=partnership).order_by("period_end"))
+
+    assert len(briefs) == 2
+    for brief in briefs:
+        reading = brief_reading(brief)
+        findings = [f for section in reading.sections for f in section["findings"]]
+        cited = set(reading.cited) | set(reading.compared)
+        assert all(f["evidence"] and set(f["evidence"]) <= cited for f in findings)
+        assert all(
+            section["findings"] for section in reading.sections if section["counts"]["total"]
+        )
+        ease = reading_ease(" ".join(f["text"] for f in findings))
+        assert ease is not None
+        assert ease >= 60, ease
+        assert _pages(render_pdf(reading), tmp_path / f"{brief.pk}.pdf") <= 4
