@@ -35,6 +35,7 @@ from accounts.models import User
 from consent.models import ConsentRecord, ConsentState
 from consent.selectors import ROLE_ATTRIBUTION, SHARING_NEEDS
 from evidence import synthesis
+from evidence.kinds import prompt_answers
 from evidence.models import Evidence, EvidenceAttachment, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
 from evidence.schema import FIELD_NAMES
@@ -206,6 +207,7 @@ def _item(evidence: Evidence) -> synthesis.Item:
         named=named,
         extra_text=evidence.prompt_text or "",
         speaker=evidence.speaker,
+        prompts=prompt_answers(evidence.kind, evidence.prompts),
     )
 
 

@@ -1,7 +1,9 @@
 """What each kind of evidence is, in plain words, and the prompts each kind asks.
 
 The services check prompt answers against ``PROMPTS``; the pages and the CSV template
-are built from the same table, so the form, the import and the API always agree.
+are built from the same table, so the form, the import and the API always agree. A
+brief shows prompt answers as reflections under each prompt's ``label``, a statement
+("What we would do differently"), most telling prompts first (``REFLECTION_ORDER``).
 """
 
 from dataclasses import dataclass
@@ -15,26 +17,63 @@ Kind = Evidence.Kind
 class Prompt:
     key: str
     question: str
+    #: How a brief introduces the answer: a statement, not a question.
+    label: str
     hint: str = ""
 
 
 PROMPTS: dict[str, tuple[Prompt, ...]] = {
     Kind.AFTER_ACTION_REVIEW: (
-        Prompt("planned", "What did we plan to happen?"),
-        Prompt("happened", "What actually happened?"),
-        Prompt("why_different", "Why was there a difference?", "If it went as planned, say why."),
-        Prompt("do_differently", "What will we do differently next time?"),
+        Prompt("planned", "What did we plan to happen?", "What we planned"),
+        Prompt("happened", "What actually happened?", "What actually happened"),
+        Prompt(
+            "why_different",
+            "Why was there a difference?",
+            "Why it was different",
+            "If it went as planned, say why.",
+        ),
+        Prompt(
+            "do_differently",
+            "What will we do differently next time?",
+            "What we would do differently",
+        ),
     ),
     Kind.LEARNING_LOG: (
-        Prompt("learned", "What have I learnt?"),
-        Prompt("patterns", "What patterns have I seen?", "Things that keep coming up."),
+        Prompt("learned", "What have I learnt?", "What we learnt"),
+        Prompt(
+            "patterns",
+            "What patterns have I seen?",
+            "Patterns we have seen",
+            "Things that keep coming up.",
+        ),
     ),
     Kind.REFLECTION: (
-        Prompt("what_we_did", "What did we do?"),
-        Prompt("what_happened", "What happened?"),
-        Prompt("what_it_means", "What does it mean?", "For the people you serve, and for you."),
+        Prompt("what_we_did", "What did we do?", "What we did"),
+        Prompt("what_happened", "What happened?", "What happened"),
+        Prompt(
+            "what_it_means",
+            "What does it mean?",
+            "What it means",
+            "For the people you serve, and for you.",
+        ),
     ),
 }
+
+#: Which prompt answers a brief shows first as reflections: what was learnt and what will
+#: change before what was planned and done (the evidence itself keeps the rest).
+REFLECTION_ORDER: tuple[str, ...] = (
+    "do_differently",
+    "learned",
+    "what_it_means",
+    "patterns",
+    "why_different",
+    "happened",
+    "what_happened",
+    "planned",
+    "what_we_did",
+)
+
+_REFLECTION_RANK = {key: rank for rank, key in enumerate(REFLECTION_ORDER)}
 
 #: Every prompt key of any kind, in a stable order (the CSV columns use it).
 ALL_PROMPT_KEYS: tuple[str, ...] = tuple(
@@ -45,6 +84,21 @@ ALL_PROMPT_KEYS: tuple[str, ...] = tuple(
 def prompts_for(kind: str) -> tuple[Prompt, ...]:
     """The prompts ``kind`` asks; most kinds ask none."""
     return PROMPTS.get(kind, ())
+
+
+def prompt_answers(kind: str, prompts: object) -> tuple[tuple[str, str, str], ...]:
+    """An item's answers to its kind's prompts (``Evidence.prompts``) as a brief reads
+    them: ``(key, label, text)``, most telling first (``REFLECTION_ORDER``), unanswered
+    prompts left out. Plain tuples, so the drafting engine needs nothing from here."""
+    if not isinstance(prompts, dict):
+        return ()
+    answers = []
+    for prompt in prompts_for(kind):
+        text = prompts.get(prompt.key)
+        if isinstance(text, str) and text.strip():
+            answers.append((prompt.key, prompt.label, text.strip()))
+    answers.sort(key=lambda answer: _REFLECTION_RANK.get(answer[0], len(_REFLECTION_RANK)))
+    return tuple(answers)
 
 
 @dataclass(frozen=True)

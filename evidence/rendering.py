@@ -291,6 +291,7 @@ def document(
                     }
                     for f in section.get("findings", [])
                 ],
+                "reflections": [linked(r) for r in section.get("reflections", [])],
                 "working": [linked(p) for p in section.get("working", [])],
                 "not_working": [linked(p) for p in section.get("not_working", [])],
                 "themes": [
@@ -456,6 +457,14 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
                     _md(story["text"]),
                     "",
                 ]
+        if section.get("reflections"):
+            out += ["### Reflections", ""]
+            out += [
+                f"- **{_md(reflection['label'])}:** {_md(reflection['text'])} "
+                f"({_md_ref(doc, reflection['evidence'])})"
+                for reflection in section["reflections"]
+            ]
+            out += [""]
         if section.get("themes"):
             out += ["### Themes", ""]
             for theme in section["themes"]:

@@ -1,6 +1,6 @@
 """The shapes of a brief's computed parts, as stored in its JSON fields and shown by the
-API: sections (counts, statistics, quotes, stories, points, themes, gaps), what changed,
-the plain-language report, challenges and redaction notes.
+API: sections (counts, statistics, quotes, stories, reflections, points, themes, gaps),
+what changed, the plain-language report, challenges and redaction notes.
 
 Types only, so mypy checks every producer and reader against one description. This module
 imports nothing from the rest of ``evidence``: the drafting engine, the selectors, the
@@ -85,6 +85,17 @@ class Story(TypedDict):
     evidence: int
 
 
+class Reflection(TypedDict):
+    """A prompt answer of a learning log, after action review or reflection session:
+    ``prompt`` is its key in ``evidence.kinds.PROMPTS``, ``label`` how the brief names it
+    ("What we would do differently")."""
+
+    evidence: int
+    prompt: str
+    label: str
+    text: str
+
+
 class Point(TypedDict):
     """One item of what is working, or of what is not."""
 
@@ -129,6 +140,7 @@ class Section(TypedDict):
     statistics: list[Statistic]
     quotes: list[Quote]
     stories: list[Story]
+    reflections: list[Reflection]
     working: list[Point]
     not_working: list[Point]
     themes: list[Theme]

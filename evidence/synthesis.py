@@ -8,9 +8,10 @@ attributed, and stores what these functions return. Nothing here decides consent
 A brief has one section for the partnership as a whole and one per agreed research
 question. Each section holds counts (by kind and by working / not working, with the
 change from the previous period), statistics (the latest value of each measure with its
-unit, baseline and change), representative quotes and stories, what is working and what
-is not, themes found in the text, and gaps. Every quote, figure and theme carries the id
-of the evidence it came from.
+unit, baseline and change), representative quotes and stories, reflections (prompt
+answers of learning logs, after action reviews and reflection sessions, under their
+labels), what is working and what is not, themes found in the text, and gaps. Every
+quote, figure, reflection and theme carries the id of the evidence it came from.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from evidence.sections import (
     PlainLanguageReport,
     Point,
     Quote,
+    Reflection,
     Section,
     Statistic,
     StatisticPoint,
@@ -71,10 +73,14 @@ VALENCE_LABELS: dict[str, str] = {
 VALENCE_ORDER = ("working", "not_working", "mixed", "unclear")
 
 QUOTE_KINDS = frozenset({"quote"})
-STORY_KINDS = frozenset({"story", "interview_note", "after_action_review", "reflection"})
+# The kinds that ask prompts (learning logs, after action reviews, reflection sessions)
+# are shown by their answers, under each prompt's label, as reflections: not as stories.
+STORY_KINDS = frozenset({"story", "interview_note"})
 
 MAX_QUOTES = 4
 MAX_STORIES = 3
+MAX_REFLECTIONS = 4
+REFLECTION_CHARS = 300
 MAX_POINTS = 5
 LITTLE_EVIDENCE = 3  # fewer items than this about a question is a gap worth naming
 QUOTE_CHARS = 400
@@ -102,10 +108,13 @@ class Item:
     value: Decimal | None = None
     unit: str = ""
     baseline: Decimal | None = None
-    attribution: str = "a grantee"  # as consent.selectors.quote_attribution says
+    attribution: str = "a grantee"  # as consent.selectors.attribution_text says
     named: bool = False  # whether ``attribution`` names the organisation
     extra_text: str = ""  # prompt answers, for the theme analysis
     speaker: str = ""  # whose words (``Evidence.Speaker``), "" when not said
+    #: The answers to the kind's prompts, ``(key, label, text)``, most telling first
+    #: (``evidence.kinds.prompt_answers``).
+    prompts: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -342,6 +351,46 @@ def _story(item: Item) -> Story:
         "valence": item.valence,
         "evidence": item.id,
     }
+
+
+def reflections(items: Sequence[Item]) -> list[Reflection]:
+    """Up to ``MAX_REFLECTIONS`` prompt answers that show what the section's items learnt.
+
+    Each item gives its most telling answer first (``Item.prompts`` come in the order
+    of ``evidence.kinds.REFLECTION_ORDER``: what we would do differently, what we
+    learnt, what it means...), newest items first, each time preferring a party not
+    yet heard from; only when every item has given one does an item give a second.
+    Shown newest first, each cut to about ``REFLECTION_CHARS`` characters at a word.
+    """
+    newest = sorted(
+        (item for item in items if item.prompts),
+        key=lambda i: (i.occurred_on, i.id),
+        reverse=True,
+    )
+    chosen: list[tuple[Item, int]] = []  # an item and which of its answers
+    heard: set[int] = set()
+    depth = 0
+    while len(chosen) < MAX_REFLECTIONS and any(len(i.prompts) > depth for i in newest):
+        waiting = [item for item in newest if len(item.prompts) > depth]
+        while waiting and len(chosen) < MAX_REFLECTIONS:
+            pick = next((item for item in waiting if item.party_id not in heard), waiting[0])
+            waiting.remove(pick)
+            chosen.append((pick, depth))
+            heard.add(pick.party_id)
+        depth += 1
+    chosen.sort(key=lambda entry: (entry[0].occurred_on, entry[0].id, -entry[1]), reverse=True)
+    shown: list[Reflection] = []
+    for item, answer in chosen:
+        key, label, text = item.prompts[answer]
+        shown.append(
+            {
+                "evidence": item.id,
+                "prompt": key,
+                "label": label,
+                "text": _excerpt(text, REFLECTION_CHARS),
+            }
+        )
+    return shown
 
 
 def _points(items: Sequence[Item], valence: str) -> list[Point]:
@@ -595,6 +644,7 @@ def _section(
         "statistics": statistics,
         "quotes": [_quote(item) for item in quotes],
         "stories": [_story(item) for item in stories],
+        "reflections": reflections(shown_now),
         "working": _points(shown_now, "working"),
         "not_working": _points(shown_now, "not_working"),
         "themes": themes(shown_now),
@@ -819,7 +869,9 @@ def plain_language_report(
         )
     for section in sections:
         has_numbers = bool(section.get("statistics"))
-        has_stories = bool(section.get("quotes") or section.get("stories"))
+        has_stories = bool(
+            section.get("quotes") or section.get("stories") or section.get("reflections")
+        )
         heading = section.get("heading", "")
         if has_numbers and not has_stories:
             warnings_.append(f"“{heading}” has numbers but no story or quote to explain them.")

@@ -96,6 +96,17 @@ class FindingSerializer(serializers.Serializer[Any]):
     evidence = serializers.ListField(child=serializers.IntegerField())
 
 
+class ReflectionSerializer(serializers.Serializer[Any]):
+    evidence = serializers.IntegerField()
+    prompt = serializers.CharField(help_text="The prompt's key, such as `do_differently`.")
+    # The contract's name: DRF's metaclass takes it off the class, but mypy sees it
+    # override ``Field.label`` (a string).
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="How the brief names the prompt: “What we learnt”."
+    )
+    text = serializers.CharField()
+
+
 class SectionSerializer(serializers.Serializer[Any]):
     question = serializers.IntegerField(allow_null=True)
     heading = serializers.CharField()
@@ -104,6 +115,11 @@ class SectionSerializer(serializers.Serializer[Any]):
     statistics = serializers.JSONField()
     quotes = QuoteSerializer(many=True)
     stories = serializers.JSONField()
+    reflections = ReflectionSerializer(
+        many=True,
+        help_text="Prompt answers of learning logs, after action reviews and reflection "
+        "sessions, under their labels (at most 4, newest first).",
+    )
     working = serializers.JSONField()
     not_working = serializers.JSONField()
     themes = serializers.JSONField()

@@ -38,6 +38,7 @@ from consent.selectors import (
     parties_citable_in,
 )
 from evidence import synthesis
+from evidence.kinds import prompt_answers
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, previous_period
 from evidence.redactions import redaction_note
@@ -126,6 +127,7 @@ ITEM_FIELDS = (
     "baseline",
     "prompt_text",
     "speaker",
+    "prompts",
     "may_name",
     "party__role",
     "party__organisation__name",
@@ -153,6 +155,7 @@ def _item(row: dict[str, Any], questions: dict[int, set[int]]) -> synthesis.Item
         named=bool(row["may_name"]),
         extra_text=row["prompt_text"] or "",
         speaker=row["speaker"],
+        prompts=prompt_answers(row["kind"], row["prompts"]),
     )
 
 
@@ -361,7 +364,7 @@ class BriefReading:
 #: What every stored section has since the drafting engine last grew. A brief stored
 #: before (without findings, say) is composed again when read, from the evidence it cited,
 #: so every reader sees the brief as the engine writes it now.
-SECTION_KEYS = frozenset({"findings"})
+SECTION_KEYS = frozenset({"findings", "reflections"})
 
 
 def has_current_shape(sections: Sequence[Section] | None) -> bool:

@@ -59,6 +59,8 @@ SECTION_FIELDS = {
     "working",
     "not_working",
     "gaps",
+    # shared/API.md "Findings in briefs": prompt answers under their labels.
+    "reflections",
     # Added to the contract: stories and themes, each with their evidence.
     "stories",
     "themes",
@@ -170,6 +172,12 @@ def test_an_outsider_learns_nothing_about_briefs():
 def test_a_brief_has_exactly_the_contract_fields():
     scene = brief_scene()
     add_evidence(scene.grantee_party, kind=Evidence.Kind.QUOTE, questions=[scene.q1])
+    add_evidence(
+        scene.grantee_party,
+        kind=Evidence.Kind.LEARNING_LOG,
+        body="",
+        prompts={"learned": "Texts the day before bring people back."},
+    )
     brief = drafted(scene)
 
     body = client_for(scene.lp_member).get(api("brief-detail", pk=brief.pk)).json()
@@ -181,6 +189,8 @@ def test_a_brief_has_exactly_the_contract_fields():
         assert set(section) == SECTION_FIELDS
     quote = body["sections"][1]["quotes"][0]
     assert {"text", "attribution", "evidence"} <= set(quote)
+    [reflection] = body["sections"][0]["reflections"]
+    assert set(reflection) == {"evidence", "prompt", "label", "text"}
     assert body["redactions"] == []
     assert body["published_at"] is None
 

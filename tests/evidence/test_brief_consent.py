@@ -267,7 +267,12 @@ consent_change = st.tuples(
 )
 any_step = st.one_of(
     consent_change,
-    st.tuples(st.just("evidence"), st.integers(0, 1), st.booleans()),
+    st.tuples(
+        st.just("evidence"),
+        st.integers(0, 1),
+        st.booleans(),
+        st.sampled_from([Evidence.Kind.QUOTE, Evidence.Kind.LEARNING_LOG]),
+    ),
     st.tuples(st.just("publish")),
     st.tuples(st.just("rerender"), st.integers(0, 1)),
     consent_change,
@@ -286,8 +291,9 @@ steps = st.builds(
 def test_no_brief_output_ever_shows_evidence_without_consent():
     """Whatever happens in whatever order, every output of the brief (API JSON, HTML,
     Markdown, JSON and PDF exports) shows only evidence whose party consents now: to
-    take part for a draft, and also to publish for a published brief; and names an
-    organisation only where it consents to be named and the item is marked named."""
+    take part for a draft, and also to publish for a published brief — quotes and
+    learning logs' reflections alike; and names an organisation only where it consents
+    to be named and the item is marked named."""
     scene = brief_scene()
     parties = [scene.grantee_party, scene.grantee2_party]
     reader = client_for(scene.lp_member)
@@ -306,15 +312,20 @@ def test_no_brief_output_ever_shows_evidence_without_consent():
             markers: dict[int, str] = {}
             brief: InsightBrief | None = None
 
-            def add(index: int, named: bool) -> None:
+            def add(index: int, named: bool, kind: str = Evidence.Kind.QUOTE) -> None:
                 item = add_evidence(
                     parties[index],
-                    kind=Evidence.Kind.QUOTE,
+                    kind=kind,
                     attribution="named" if named else "anonymous",
                     body="placeholder",
                 )
-                markers[item.pk] = f"marker{item.pk}x"
-                Evidence.objects.filter(pk=item.pk).update(body=f"Said {markers[item.pk]} here")
+                markers[item.pk] = marker = f"marker{item.pk}x"
+                if kind == Evidence.Kind.LEARNING_LOG:
+                    Evidence.objects.filter(pk=item.pk).update(
+                        body="", prompts={"learned": f"Learnt {marker} here"}
+                    )
+                else:
+                    Evidence.objects.filter(pk=item.pk).update(body=f"Said {marker} here")
 
             add(0, True)
             add(1, True)
@@ -325,7 +336,7 @@ def test_no_brief_output_ever_shows_evidence_without_consent():
                     decide(parties[index], purpose, decision)
                     consent[(parties[index].pk, purpose)] = decision == "grant"
                 elif kind == "evidence":
-                    add(step[1], step[2])
+                    add(step[1], step[2], step[3])
                 elif kind == "draft" and brief is None:
                     brief, _ = brief_request(
                         partnership=scene.partnership,
@@ -377,6 +388,9 @@ def _check(brief_id, consent, markers, parties, reader, *, pdf: bool) -> None:
                 assert marker not in text, f"evidence {pk} in the {fmt} export"
     names = {p.organisation.name: p.pk for p in parties}
     for section in body["sections"]:
+        for reflection in section["reflections"]:
+            assert allowed(reflection["evidence"])
+            assert markers[reflection["evidence"]] in reflection["text"]
         for quote in section["quotes"]:
             if quote["attribution"] in names:
                 party = names[quote["attribution"]]
