@@ -33,7 +33,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentState
-from consent.selectors import ROLE_ATTRIBUTION, SHARING_NEEDS
+from consent.selectors import SHARING_NEEDS, attribution_text
 from evidence import synthesis
 from evidence.kinds import prompt_answers
 from evidence.models import Evidence, EvidenceAttachment, InsightBrief, LearningAction
@@ -186,7 +186,15 @@ def _question_agreed(question: ResearchQuestion, accepted: list[Party]) -> bool:
     return bool(accepted) and answers.count(QuestionResponse.Decision.AGREE) >= len(accepted)
 
 
-def _item(evidence: Evidence) -> synthesis.Item:
+def _role_shared(evidence: Evidence, current: list[Evidence]) -> bool:
+    """Whether another party of ``evidence``'s party's role has evidence in the period."""
+    role = evidence.party.role
+    return any(
+        other.party_id != evidence.party_id and other.party.role == role for other in current
+    )
+
+
+def _item(evidence: Evidence, current: list[Evidence]) -> synthesis.Item:
     party = evidence.party
     named = evidence.attribution == Evidence.Attribution.NAMED and _consents(
         party, Purpose.ATTRIBUTE
@@ -203,7 +211,13 @@ def _item(evidence: Evidence) -> synthesis.Item:
         value=evidence.value,
         unit=evidence.unit,
         baseline=evidence.baseline,
-        attribution=party.organisation.name if named else ROLE_ATTRIBUTION[Party.Role(party.role)],
+        attribution=attribution_text(
+            may_name=named,
+            organisation_name=party.organisation.name,
+            role=party.role,
+            speaker=evidence.speaker,
+            role_shared=_role_shared(evidence, current),
+        ),
         named=named,
         extra_text=evidence.prompt_text or "",
         speaker=evidence.speaker,
@@ -261,8 +275,8 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
             for p in accepted
             if _consents(p, Purpose.PARTICIPATE)
         ]
-        current: list[synthesis.Item] = []
-        previous: list[synthesis.Item] = []
+        current: list[Evidence] = []
+        previous: list[Evidence] = []
         rows = Evidence.objects.filter(
             partnership=partnership,
             occurred_on__gte=before.start,
@@ -274,14 +288,14 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
             ):
                 continue
             if evidence.occurred_on in period:
-                current.append(_item(evidence))
+                current.append(evidence)
             elif evidence.occurred_on in before:
-                previous.append(_item(evidence))
+                previous.append(evidence)
         draft = synthesis.synthesise(
             questions=questions,
             parties=parties,
-            current=current,
-            previous=previous,
+            current=[_item(evidence, current) for evidence in current],
+            previous=[_item(evidence, current) for evidence in previous],
             actions_done=_actions_done(brief),
         )
         brief.sections = draft.sections

@@ -15,7 +15,9 @@ The rules (PRODUCT.md, "Who sees what"):
   ``participate``). Without a decision, nothing is shared.
 - A brief cites evidence whose party has active ``participate`` (to draft) and also
   ``publish`` (to publish); a quote names its organisation only with ``attribute``
-  consent and the item marked named.
+  consent and the item marked named. Otherwise it says whose words they are by role
+  ("a service user, grantee organisation"), and never by a role that only one
+  organisation in the brief holds ("a service user in the partnership").
 - A challenge may be published only where its party permits that area and channel.
 - Evidence of a party that has left (or was removed) is no longer shared with anyone.
 
@@ -77,17 +79,38 @@ NAMED = "named"  # evidence.models.Evidence.Attribution.NAMED
 
 class Attributable(Protocol):
     attribution: str
+    speaker: str
     party_id: int
     party: Party
 
 
 STAGES: tuple[str, ...] = ("draft", "published")
 
+#: An anonymous attribution by the party's role alone ("— a grantee")...
 ROLE_ATTRIBUTION = {
     Party.Role.GRANTEE: "a grantee",
     Party.Role.FUNDER: "a funder",
     Party.Role.LEARNING_PARTNER: "a learning partner",
 }
+#: ... and after whose words they are ("— a service user, grantee organisation").
+ROLE_AFTER_SPEAKER = {
+    Party.Role.GRANTEE: "grantee organisation",
+    Party.Role.FUNDER: "funder",
+    Party.Role.LEARNING_PARTNER: "learning partner",
+}
+#: Whose words an item gives (``evidence.models.Evidence.Speaker``), as a brief says it.
+#: "other" says nothing more than the organisation does.
+SPEAKER_ATTRIBUTION = {
+    "staff": "a member of staff",
+    "volunteer": "a volunteer",
+    "service_user": "a service user",
+    "partner_organisation": "a partner organisation",
+    "funder": "a funder",
+    "other": "",
+}
+#: An anonymous attribution when the role would point to one organisation.
+IN_THE_PARTNERSHIP = "in the partnership"
+SOMEONE_IN_THE_PARTNERSHIP = f"someone {IN_THE_PARTNERSHIP}"
 
 
 # --- Building blocks ---------------------------------------------------------------------
@@ -305,10 +328,11 @@ def with_quote_attribution(queryset: QuerySet[Rows]) -> QuerySet[Rows]:
     return cast("QuerySet[Rows]", annotated)
 
 
-def quote_attribution(evidence: Attributable) -> str:
-    """Who a quote is attributed to in a brief: the organisation's name only with
-    ``attribute`` consent and the item marked named; otherwise "a grantee", "a funder"
-    or "a learning partner".
+def quote_attribution(evidence: Attributable, *, role_shared: bool) -> str:
+    """Who a quote is attributed to in a brief (``attribution_text``): the organisation's
+    name only with ``attribute`` consent and the item marked named; otherwise its role.
+    ``role_shared``: another organisation of the party's role has evidence in the same
+    brief (``roles_shared``).
 
     Uses ``may_name`` when the row was annotated (``evidence_citable``,
     ``with_quote_attribution``), otherwise asks the database now.
@@ -323,16 +347,48 @@ def quote_attribution(evidence: Attributable) -> str:
         )
     party = evidence.party
     return attribution_text(
-        may_name=bool(may_name), organisation_name=party.organisation.name, role=party.role
+        may_name=bool(may_name),
+        organisation_name=party.organisation.name,
+        role=party.role,
+        speaker=evidence.speaker,
+        role_shared=role_shared,
     )
 
 
-def attribution_text(*, may_name: bool, organisation_name: str, role: str) -> str:
-    """``quote_attribution`` from its parts (rows read with ``values()``, whose ``may_name``
-    came from ``with_quote_attribution``)."""
+def roles_shared(parties: Iterable[tuple[int, str]]) -> frozenset[str]:
+    """The roles that at least two of ``parties`` (``(party id, role)`` pairs: the parties
+    whose evidence a brief cites) hold. Only these may stand for an organisation in an
+    anonymous attribution: a role held by one of them would name it."""
+    holders: dict[str, set[int]] = {}
+    for party_id, role in parties:
+        holders.setdefault(role, set()).add(party_id)
+    return frozenset(role for role, ids in holders.items() if len(ids) > 1)
+
+
+def attribution_text(
+    *, may_name: bool, organisation_name: str, role: str, speaker: str, role_shared: bool
+) -> str:
+    """Who a quote or story is attributed to in a brief, from its parts (rows read with
+    ``values()``, whose ``may_name`` came from ``with_quote_attribution``).
+
+    Named (``may_name``): whose words, then the organisation ("a service user, Riverside
+    Food Bank"), or the organisation alone when the item does not say whose words they
+    are. Anonymous: whose words, then the party's role ("a service user, grantee
+    organisation", or "a grantee" alone); but when no other organisation of that role
+    has evidence in the brief (not ``role_shared``), the role would point to one
+    organisation, so the partnership stands for it ("a service user in the
+    partnership", "someone in the partnership"). A speaker that repeats the party's own
+    role (a funder's words in a funder's evidence) is said once, as the role.
+    """
+    party_role = Party.Role(role)
+    who = SPEAKER_ATTRIBUTION.get(speaker, "")
+    if who == ROLE_ATTRIBUTION[party_role]:
+        who = ""
     if may_name:
-        return organisation_name
-    return ROLE_ATTRIBUTION[Party.Role(role)]
+        return f"{who}, {organisation_name}" if who else organisation_name
+    if not role_shared:
+        return f"{who} {IN_THE_PARTNERSHIP}" if who else SOMEONE_IN_THE_PARTNERSHIP
+    return f"{who}, {ROLE_AFTER_SPEAKER[party_role]}" if who else ROLE_ATTRIBUTION[party_role]
 
 
 # --- Permission to challenge ---------------------------------------------------------------

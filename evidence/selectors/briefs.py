@@ -36,6 +36,7 @@ from consent.selectors import (
     evidence_visible_to,
     evidence_visible_to_party,
     parties_citable_in,
+    roles_shared,
 )
 from evidence import synthesis
 from evidence.kinds import prompt_answers
@@ -134,7 +135,11 @@ ITEM_FIELDS = (
 )
 
 
-def _item(row: dict[str, Any], questions: dict[int, set[int]]) -> synthesis.Item:
+def _item(
+    row: dict[str, Any], questions: dict[int, set[int]], shared: frozenset[str]
+) -> synthesis.Item:
+    """``row`` as the engine reads it; ``shared``: the roles that more than one party
+    whose evidence the brief cites holds (``consent.selectors.roles_shared``)."""
     return synthesis.Item(
         id=row["id"],
         party_id=row["party_id"],
@@ -151,6 +156,8 @@ def _item(row: dict[str, Any], questions: dict[int, set[int]]) -> synthesis.Item
             may_name=bool(row["may_name"]),
             organisation_name=row["party__organisation__name"],
             role=row["party__role"],
+            speaker=row["speaker"],
+            role_shared=row["party__role"] in shared,
         ),
         named=bool(row["may_name"]),
         extra_text=row["prompt_text"] or "",
@@ -250,7 +257,9 @@ def briefs_compose(
 
     The periods' evidence and the previous periods' come in one query, already limited
     by ``consent.selectors.evidence_citable_in`` for ``stage`` and, when a brief's
-    ``Basis`` says so, to a snapshot's ids.
+    ``Basis`` says so, to a snapshot's ids. A quote's attribution depends on the brief's
+    own evidence (a role held by one party in it is not named), so it changes only when
+    what the brief cites does.
     """
     if not briefs:
         return {}
@@ -317,19 +326,20 @@ def briefs_compose(
     for brief in briefs:
         period, before = periods[brief.pk]
         basis = bases.get(brief.pk) or Basis()
-        current: list[synthesis.Item] = []
-        previous: list[synthesis.Item] = []
+        current: list[dict[str, Any]] = []
+        previous: list[dict[str, Any]] = []
         for row in rows[brief.partnership_id]:
             pk, day = row["id"], row["occurred_on"]
             if day in period and (basis.current is None or pk in basis.current):
-                current.append(_item(row, about))
+                current.append(row)
             elif day in before and (basis.previous is None or pk in basis.previous):
-                previous.append(_item(row, about))
+                previous.append(row)
+        shared = roles_shared((row["party_id"], row["party__role"]) for row in current)
         drafts[brief.pk] = synthesis.synthesise(
             questions=questions[brief.partnership_id],
             parties=parties[brief.partnership_id],
-            current=current,
-            previous=previous,
+            current=[_item(row, about, shared) for row in current],
+            previous=[_item(row, about, shared) for row in previous],
             actions_done=actions_done[brief.pk],
         )
     return drafts

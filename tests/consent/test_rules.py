@@ -20,6 +20,7 @@ from consent.selectors import (
     evidence_visible_to,
     evidence_visible_to_party,
     quote_attribution,
+    roles_shared,
 )
 from evidence.models import Evidence
 from partnerships.models import Membership, Party
@@ -294,8 +295,38 @@ def test_a_quote_is_named_only_with_attribute_consent_and_the_item_marked_named(
         queryset=Evidence.objects.all(), partnership=party.partnership, stage="draft"
     ).filter(pk=item.pk)
 
-    assert quote_attribution(cited) == expected
-    assert quote_attribution(Evidence.objects.get(pk=item.pk)) == expected
+    assert quote_attribution(cited, role_shared=True) == expected
+    assert quote_attribution(Evidence.objects.get(pk=item.pk), role_shared=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker", "role_shared", "expected"),
+    [
+        ("named", "service_user", True, "a service user, ORG"),
+        ("named", "service_user", False, "a service user, ORG"),
+        ("named", "", False, "ORG"),
+        ("anonymous", "service_user", True, "a service user, grantee organisation"),
+        ("anonymous", "volunteer", True, "a volunteer, grantee organisation"),
+        ("anonymous", "service_user", False, "a service user in the partnership"),
+        ("anonymous", "", False, "someone in the partnership"),
+        ("anonymous", "other", False, "someone in the partnership"),
+    ],
+)
+def test_a_quote_says_whose_words_and_never_a_role_only_one_organisation_holds(
+    world, attribution, speaker, role_shared, expected
+):
+    item = EvidenceFactory.create(
+        party=world.grantee, attribution=attribution, speaker=speaker, kind="quote"
+    )
+    grant(world.grantee, "participate", "attribute")
+    expected = expected.replace("ORG", world.grantee.organisation.name)
+
+    assert quote_attribution(item, role_shared=role_shared) == expected
+
+
+def test_roles_shared_are_those_of_more_than_one_party():
+    assert roles_shared([(1, "grantee"), (1, "grantee"), (2, "funder")]) == frozenset()
+    assert roles_shared([(1, "grantee"), (3, "grantee"), (2, "funder")]) == {"grantee"}
 
 
 def test_attribution_follows_a_withdrawal_of_attribute(world):
@@ -307,7 +338,7 @@ def test_attribution_follows_a_withdrawal_of_attribute(world):
     [cited] = evidence_citable(
         queryset=Evidence.objects.all(), partnership=world.grantee.partnership, stage="draft"
     ).filter(pk=item.pk)
-    assert quote_attribution(cited) == "a grantee"
+    assert quote_attribution(cited, role_shared=True) == "a grantee"
 
 
 # --- Permission to challenge --------------------------------------------------------------------

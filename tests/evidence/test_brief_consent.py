@@ -212,6 +212,7 @@ def test_withdrawing_attribute_turns_a_name_back_into_a_grantee():
     scene = brief_scene()
     grant(scene.grantee_party, "attribute")
     quote = add_evidence(scene.grantee_party, kind="quote", attribution="named")
+    add_evidence(scene.grantee2_party, kind="story")  # another grantee: "a grantee" is safe
     brief = drafted(scene)
     written(scene, brief)
     brief_publish(brief=brief, by=scene.lp_member)
@@ -292,8 +293,9 @@ def test_no_brief_output_ever_shows_evidence_without_consent():
     """Whatever happens in whatever order, every output of the brief (API JSON, HTML,
     Markdown, JSON and PDF exports) shows only evidence whose party consents now: to
     take part for a draft, and also to publish for a published brief — quotes and
-    learning logs' reflections alike; and names an organisation only where it consents
-    to be named and the item is marked named."""
+    learning logs' reflections alike; names an organisation only where it consents to
+    be named and the item is marked named; and says "grantee" only when both grantees'
+    evidence is in the brief."""
     scene = brief_scene()
     parties = [scene.grantee_party, scene.grantee2_party]
     reader = client_for(scene.lp_member)
@@ -387,6 +389,7 @@ def _check(brief_id, consent, markers, parties, reader, *, pdf: bool) -> None:
             for fmt, text in texts.items():
                 assert marker not in text, f"evidence {pk} in the {fmt} export"
     names = {p.organisation.name: p.pk for p in parties}
+    grantees_cited = {party_of[pk] for pk in body["cited_evidence"]}
     for section in body["sections"]:
         for reflection in section["reflections"]:
             assert allowed(reflection["evidence"])
@@ -396,3 +399,7 @@ def _check(brief_id, consent, markers, parties, reader, *, pdf: bool) -> None:
                 party = names[quote["attribution"]]
                 assert consent[(party, "attribute")], "named without attribute consent"
                 assert party_of[quote["evidence"]] == party
+            elif len(grantees_cited) < 2:
+                assert quote["attribution"] == "someone in the partnership", "one grantee named"
+            else:
+                assert quote["attribution"] == "a grantee"
