@@ -116,6 +116,7 @@ def _evidence(
             ),
             "valence": "working",
             "attribution": "named",
+            "speaker": "service_user",
             "questions": [advice.pk],
             "occurred_on": _day(period, 3, today),
         },
@@ -124,6 +125,7 @@ def _evidence(
             "title": "Waiting room",
             "body": "The wait for an adviser was two hours and I had to collect my kids.",
             "valence": "not_working",
+            "speaker": "service_user",
             "questions": [return_visits.pk],
             "occurred_on": _day(period, 5, today),
         },
@@ -146,6 +148,7 @@ def _evidence(
                 "morning advice sessions, so they only ever get the parcel."
             ),
             "valence": "not_working",
+            "speaker": "volunteer",
             "questions": [return_visits.pk],
             "occurred_on": _day(period, 12, today),
         },

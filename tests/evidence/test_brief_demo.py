@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import User
 from demo.management.commands.demo_advance_clock import DEMO_TITLE
 from evidence.models import InsightBrief
 from evidence.periods import last_ended_period, london_today
@@ -14,7 +15,8 @@ from evidence.rendering import render_pdf
 from evidence.selectors.briefs import brief_reading
 from evidence.services.briefs import brief_draft, briefs_draft_due
 from evidence.synthesis import reading_ease
-from partnerships.models import Partnership
+from partnerships.models import Partnership, Party
+from tests.evidence.briefs_scene import api, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,27 @@ def test_the_demo_briefs_say_what_was_learned_plainly_in_four_pages_at_most(tmp_
         assert ease is not None
         assert ease >= 60, ease
         assert _pages(render_pdf(reading), tmp_path / f"{brief.pk}.pdf") <= 4
+
+
+NAMED_QUOTE = (
+    "Sorting my Universal Credit on the same day meant I didn't have to come back the next week."
+)
+ANONYMOUS_QUOTE = "The wait for an adviser was two hours and I had to collect my kids."
+
+
+def test_the_demo_brief_says_whose_words_without_naming_the_only_grantee():
+    partnership = _seed()
+    draft = InsightBrief.objects.get(partnership=partnership, status="draft")
+    reader = User.objects.filter(
+        memberships__organisation__parties__partnership=partnership,
+        memberships__organisation__parties__role=Party.Role.LEARNING_PARTNER,
+    ).first()
+    assert reader is not None
+
+    body = client_for(reader).get(api("brief-detail", pk=draft.pk)).json()
+
+    quotes = {q["text"]: q["attribution"] for s in body["sections"] for q in s["quotes"]}
+    # Riverside Food Bank agreed to be named for the first; it is the demo's only
+    # grantee, so the second cannot say "grantee organisation".
+    assert quotes[NAMED_QUOTE] == "a service user, Riverside Food Bank"
+    assert quotes[ANONYMOUS_QUOTE] == "a service user in the partnership"

@@ -54,6 +54,7 @@ class DemoItem:
     prompts: dict[str, str] = field(default_factory=dict)
     questions: tuple[int, ...] = ()  # positions in the partnership's agreed questions
     attribution: str = Evidence.Attribution.ANONYMOUS
+    speaker: str = ""  # whose words: briefs attribute quotes by it
     value: Decimal | None = None
     unit: str = ""
     baseline: Decimal | None = None
@@ -118,6 +119,7 @@ ITEMS: tuple[DemoItem, ...] = (
         "the house when nothing else did.",
         questions=(0,),
         attribution=Evidence.Attribution.NAMED,
+        speaker=Evidence.Speaker.STAFF,
     ),
     DemoItem(
         FOOD_BANK,
@@ -146,6 +148,7 @@ ITEMS: tuple[DemoItem, ...] = (
         body="I don’t feel judged here. They ask how the kids are, not why I need help. "
         "— a mum who comes for advice",
         questions=(1,),
+        speaker=Evidence.Speaker.SERVICE_USER,
     ),
     DemoItem(
         FOOD_BANK,
@@ -187,6 +190,7 @@ ITEMS: tuple[DemoItem, ...] = (
         "would have helped, and that she still has a letter from the council she does not "
         "understand.",
         questions=(1,),
+        speaker=Evidence.Speaker.SERVICE_USER,
     ),
     DemoItem(
         FOOD_BANK,
@@ -318,6 +322,7 @@ def _data(item: DemoItem, questions: list[ResearchQuestion]) -> dict[str, Any]:
         "body": item.body,
         "valence": item.valence,
         "attribution": item.attribution,
+        "speaker": item.speaker,
         "occurred_on": occurred_on,
         "prompts": item.prompts,
         "questions": [questions[i].pk for i in item.questions if i < len(questions)],
