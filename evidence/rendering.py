@@ -295,7 +295,11 @@ def document(
                 "working": [linked(p) for p in section.get("working", [])],
                 "not_working": [linked(p) for p in section.get("not_working", [])],
                 "themes": [
-                    {**t, "links": [(pk, link(pk)) for pk in t["evidence"]]}
+                    {
+                        **t,
+                        "links": [(pk, link(pk)) for pk in t["evidence"]],
+                        "quote": linked(quote) if (quote := t.get("quote")) else None,
+                    }
                     for t in section.get("themes", [])
                 ],
                 "number": number,
@@ -469,7 +473,10 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
             out += ["### Themes", ""]
             for theme in section["themes"]:
                 refs = ", ".join(_md_ref(doc, pk) for pk in theme["evidence"])
-                out.append(f"- {_md(theme['label'])} ({refs})")
+                label = theme["label"][:1].upper() + theme["label"][1:]
+                out.append(f"- **{_md(label)}** ({refs})")
+                if quote := theme.get("quote"):
+                    out.append(f"  > “{_md(quote['text'])}” ({_md_ref(doc, quote['evidence'])})")
             out += [""]
         if section["gaps"]:
             out += ["### Gaps", ""]

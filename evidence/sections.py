@@ -114,10 +114,19 @@ class Finding(TypedDict):
     evidence: list[int]
 
 
+class ThemeQuote(TypedDict):
+    """The words of one item that stand for a theme best (a sentence or a short excerpt)."""
+
+    text: str
+    evidence: int
+
+
 class Theme(TypedDict):
+    """Something several items talk about: ``label`` is a phrase found in their text."""
+
     label: str
-    terms: list[str]
     evidence: list[int]
+    quote: ThemeQuote | None
 
 
 class Gap(TypedDict):

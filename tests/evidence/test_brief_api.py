@@ -65,6 +65,8 @@ SECTION_FIELDS = {
     "stories",
     "themes",
 }
+# A theme: a phrase found in its evidence, and one item's words ("note" comes with codes).
+THEME_FIELDS = {"label", "evidence", "quote"}
 OCTOBER_BODY = {"period_start": "2026-10-01", "period_end": "2026-10-31"}
 
 
@@ -178,6 +180,9 @@ def test_a_brief_has_exactly_the_contract_fields():
         body="",
         prompts={"learned": "Texts the day before bring people back."},
     )
+    for n in range(2):
+        add_evidence(scene.grantee_party, body=f"The text reminders helped, week {n}.")
+        add_evidence(scene.grantee_party, body=f"Bus fares went up again, week {n}.")
     brief = drafted(scene)
 
     body = client_for(scene.lp_member).get(api("brief-detail", pk=brief.pk)).json()
@@ -191,6 +196,11 @@ def test_a_brief_has_exactly_the_contract_fields():
     assert {"text", "attribution", "evidence"} <= set(quote)
     [reflection] = body["sections"][0]["reflections"]
     assert set(reflection) == {"evidence", "prompt", "label", "text"}
+    themes = body["sections"][0]["themes"]
+    assert themes
+    for theme in themes:
+        assert set(theme) == THEME_FIELDS
+        assert set(theme["quote"]) == {"text", "evidence"}
     assert body["redactions"] == []
     assert body["published_at"] is None
 

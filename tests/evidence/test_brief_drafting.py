@@ -160,22 +160,12 @@ def test_quotes_are_anonymous_unless_named_and_attribution_is_consented():
 
 def test_themes_list_the_evidence_behind_them():
     scene = brief_scene()
+    queue_words = "Families waited outside in the cold queue for food parcels."
+    club_words = "Young people said the youth club volunteers listened to them."
     queue = [
-        add_evidence(
-            scene.grantee2_party,
-            title=f"Queue {n}",
-            body="Families waited outside in the cold queue for food parcels.",
-        )
-        for n in range(3)
+        add_evidence(scene.grantee2_party, title=f"Queue {n}", body=queue_words) for n in range(3)
     ]
-    club = [
-        add_evidence(
-            scene.grantee_party,
-            title=f"Club {n}",
-            body="Young people said the youth club volunteers listened to them.",
-        )
-        for n in range(3)
-    ]
+    club = [add_evidence(scene.grantee_party, title=f"Club {n}", body=club_words) for n in range(3)]
 
     brief = drafted(scene)
 
@@ -184,7 +174,10 @@ def test_themes_list_the_evidence_behind_them():
     assert frozenset(e.pk for e in queue) in groups
     assert frozenset(e.pk for e in club) in groups
     queue_theme = next(t for t in themes if set(t["evidence"]) == {e.pk for e in queue})
-    assert any(term in ("queue", "food", "cold", "families") for term in queue_theme["terms"])
+    club_theme = next(t for t in themes if set(t["evidence"]) == {e.pk for e in club})
+    # Each named by a phrase of its own group's words.
+    assert f" {queue_theme['label']} " in f" {queue_words.lower().rstrip('.')} "
+    assert f" {club_theme['label']} " in f" {club_words.lower().rstrip('.')} "
 
 
 def test_gaps_name_thin_questions_and_parties_that_added_nothing():
