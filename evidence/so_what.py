@@ -14,6 +14,13 @@ from collections.abc import Sequence
 
 from evidence.sections import Section
 
+#: The scaffold's prompts, each on its own line: a "so what?" still holding one is not
+#: written yet, so the brief cannot be published with it.
+EVIDENCE_PROMPT = "- (What did the evidence show?)"
+MEANS_PROMPT = "- (What does this mean for the people the partnership serves?)"
+NEXT_PROMPT = "- (What will each organisation do, and by when?)"
+PROMPTS = (EVIDENCE_PROMPT, MEANS_PROMPT, NEXT_PROMPT)
+
 LEARNED = "What we learned"
 MEANS = "What it means"
 NEXT = "What next"
@@ -39,16 +46,23 @@ def so_what_scaffold(sections: Sequence[Section]) -> str:
         if learned:
             break
     if not learned:
-        learned = ["- (What did the evidence show?)"]
+        learned = [EVIDENCE_PROMPT]
     return "\n".join(
         [
             f"{LEARNED}:",
             *learned,
             "",
             f"{MEANS}:",
-            "- (What does this mean for the people the partnership serves?)",
+            MEANS_PROMPT,
             "",
             f"{NEXT}:",
-            "- (What will each organisation do, and by when?)",
+            NEXT_PROMPT,
         ]
     )
+
+
+def so_what_written(text: str) -> bool:
+    """Whether a "so what?" is written: not blank, and none of the scaffold's prompts
+    left in it."""
+    lines = {line.strip() for line in text.splitlines()}
+    return bool(text.strip()) and not lines & set(PROMPTS)

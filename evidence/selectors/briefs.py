@@ -390,8 +390,8 @@ def snapshot_ids(sections: Sequence[Section] | None) -> set[int]:
 
 
 def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
-    """What each brief shows now, in a fixed number of queries for the whole list
-    (unless a brief must be re-computed, which is rare and brief).
+    """What each brief shows now, in a fixed number of queries for the whole list: the
+    briefs that must be re-computed are composed together, one composition per stage.
 
     A stored brief is shown as it is when everything it refers to is still citable at
     its stage and each quote is attributed as consent allows now. Otherwise it is
@@ -430,6 +430,7 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
         )
 
     readings = {}
+    stale: dict[Stage, dict[int, Basis]] = defaultdict(dict)
     for brief in briefs:
         allowed = citable[(brief.partnership_id, stage_of(brief))]
         referenced = synthesis.evidence_ids_in(brief.sections)
@@ -451,28 +452,34 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
                 compared=sorted(compared[brief.pk]),
             )
             continue
-        basis = Basis(
+        stale[stage_of(brief)][brief.pk] = Basis(
             current=cited[brief.pk] & set(allowed), previous=compared[brief.pk] & set(allowed)
         )
-        draft = brief_compose(brief, stage=stage_of(brief), basis=basis)
-        redactions = list(brief.redactions or [])
-        pending = redaction_note(
-            published=brief.status == InsightBrief.Status.PUBLISHED,
-            shown=snapshot_ids(brief.sections),
-            still_shown=draft.cited,
-            at=timezone.now(),
-        )
-        if pending is not None:
-            redactions.append(pending)
-        readings[brief.pk] = BriefReading(
-            brief=brief,
-            sections=draft.sections,
-            what_changed=draft.what_changed,
-            cited=draft.cited,
-            redactions=redactions,
-            recomputed=True,
-            compared=draft.compared,
-        )
+    # The stale briefs are composed together, one composition per stage (a list of briefs
+    # stored before the engine grew a part costs the queries of two briefs, not of each).
+    by_pk = {brief.pk: brief for brief in briefs}
+    for stage, bases in stale.items():
+        composed = briefs_compose([by_pk[pk] for pk in bases], stage=stage, bases=bases)
+        for pk, draft in composed.items():
+            brief = by_pk[pk]
+            redactions = list(brief.redactions or [])
+            pending = redaction_note(
+                published=brief.status == InsightBrief.Status.PUBLISHED,
+                shown=snapshot_ids(brief.sections),
+                still_shown=draft.cited,
+                at=timezone.now(),
+            )
+            if pending is not None:
+                redactions.append(pending)
+            readings[pk] = BriefReading(
+                brief=brief,
+                sections=draft.sections,
+                what_changed=draft.what_changed,
+                cited=draft.cited,
+                redactions=redactions,
+                recomputed=True,
+                compared=draft.compared,
+            )
     return readings
 
 

@@ -58,7 +58,7 @@ from evidence.services.briefs import (
     brief_update,
     unpermitted_challenges,
 )
-from evidence.so_what import so_what_scaffold
+from evidence.so_what import so_what_scaffold, so_what_written
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.pages import refusal_page
@@ -365,7 +365,7 @@ def _publish_context(brief: InsightBrief) -> dict[str, Any]:
             for c in brief.challenges or []
         ],
         "problems": problems,
-        "so_what_missing": not brief.so_what.strip(),
+        "so_what_missing": not so_what_written(brief.so_what),
         "so_what_problem": SO_WHAT_MISSING,
         "challenges_advice": CHALLENGES_ADVICE,
         "report": brief.plain_language or {},

@@ -1,9 +1,6 @@
 """The demo has a published brief and a draft, and moving its clock on makes the beat
 schedule draft a new one."""
 
-import subprocess
-from pathlib import Path
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -17,6 +14,7 @@ from evidence.services.briefs import brief_draft, briefs_draft_due
 from evidence.synthesis import reading_ease
 from partnerships.models import Partnership, Party
 from tests.evidence.briefs_scene import api, client_for
+from tests.evidence.pdfs import pdf_info
 
 pytestmark = pytest.mark.django_db
 
@@ -67,18 +65,6 @@ def test_the_clock_refuses_to_move_on_a_real_site():
         call_command("demo_advance_clock")
 
 
-def _pages(pdf: bytes, path: Path) -> int:
-    path.write_bytes(pdf)
-    info = subprocess.run(  # noqa: S603 - our own file
-        ["pdfinfo", str(path)],  # noqa: S607 - poppler-utils, on PATH
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
-    return int(fields["Pages"])
-
-
 def test_the_demo_briefs_say_what_was_learned_plainly_in_four_pages_at_most(tmp_path):
     partnership = _seed()
 
@@ -96,7 +82,7 @@ def test_the_demo_briefs_say_what_was_learned_plainly_in_four_pages_at_most(tmp_
         ease = reading_ease(" ".join(f["text"] for f in findings))
         assert ease is not None
         assert ease >= 60, ease
-        assert _pages(render_pdf(reading), tmp_path / f"{brief.pk}.pdf") <= 4
+        assert int(pdf_info(render_pdf(reading), tmp_path, f"{brief.pk}.pdf")["Pages"]) <= 4
 
 
 NAMED_QUOTE = (

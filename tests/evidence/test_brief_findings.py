@@ -5,10 +5,12 @@ small data sets each test builds (``sections[].findings`` in shared/API.md)."""
 import datetime
 
 import pytest
+from django.db import reset_queries
 
-from evidence.models import Evidence
+from evidence.models import Evidence, InsightBrief
 from tests.consent.helpers import decide
 from tests.evidence.briefs_scene import (
+    SEPTEMBER,
     add_evidence,
     api,
     brief_scene,
@@ -327,3 +329,38 @@ def test_the_same_evidence_gives_the_same_findings():
 
     assert [s["findings"] for s in again] == [s["findings"] for s in first]
     assert all(section["findings"] for section in first[:2])
+
+
+def _stored_before_findings(brief):  # type: ignore[no-untyped-def]
+    """``brief`` as the engine stored it before sections had findings."""
+    sections = [{k: v for k, v in s.items() if k != "findings"} for s in brief.sections]
+    InsightBrief.objects.filter(pk=brief.pk).update(sections=sections)
+
+
+def _list_queries(scene, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    client = client_for(scene.lp_member)
+    reset_queries()
+    with django_assert_max_num_queries(200) as captured:
+        body = client.get(api("partnership-briefs", pk=scene.partnership.pk)).json()
+    return len(captured), body
+
+
+def test_briefs_stored_before_findings_are_read_with_them_at_a_fixed_cost(
+    django_assert_max_num_queries,
+):
+    scene = brief_scene()
+    _story(scene.grantee_party, "Text reminders brought people back.", WORKING, [scene.q1])
+    first = drafted(scene)
+    _stored_before_findings(first)
+    one, body = _list_queries(scene, django_assert_max_num_queries)
+    assert body["results"][0]["sections"][1]["findings"][0]["kind"] == "working"
+
+    for period in ((datetime.date(2026, 8, 1), datetime.date(2026, 8, 31)), SEPTEMBER):
+        _stored_before_findings(drafted(scene, period))
+    three, body = _list_queries(scene, django_assert_max_num_queries)
+
+    assert body["count"] == 3
+    assert all("findings" in s for brief in body["results"] for s in brief["sections"])
+    assert three == one
+    # Reading does not store: the briefs stay as they were until drafted again.
+    assert all("findings" not in s for b in InsightBrief.objects.all() for s in b.sections)

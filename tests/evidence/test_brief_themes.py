@@ -47,6 +47,16 @@ FARES = [
 ]
 
 
+#: Two other themes beside the one a test looks at (so the factorisation has something to
+#: tell apart).
+BUS_AND_LUNCH = [
+    (STORY, "June", "The bus timetable changed in June."),
+    (STORY, "Late", "A new bus timetable made us late."),
+    (STORY, "Lunch", "Volunteers cooked a hot lunch."),
+    (STORY, "Families", "The hot lunch brought families in."),
+]
+
+
 def _add(scene, texts, **fields):
     return [
         add_evidence(scene.grantee_party, kind=kind, title=title, body=body, **fields)
@@ -124,15 +134,7 @@ def test_the_quote_is_the_item_closest_to_the_centre_of_its_theme():
             (QUOTE, "All of it", "The waiting room was cold, crowded and noisy."),
         ],
     )
-    _add(
-        scene,
-        [
-            (STORY, "June", "The bus timetable changed in June."),
-            (STORY, "Late", "A new bus timetable made us late."),
-            (STORY, "Lunch", "Volunteers cooked a hot lunch."),
-            (STORY, "Families", "The hot lunch brought families in."),
-        ],
-    )
+    _add(scene, BUS_AND_LUNCH)
 
     themes = _themes(scene, drafted(scene))
 
@@ -163,15 +165,7 @@ def test_peoples_own_words_are_quoted_before_a_figures_explanation():
         value=Decimal(12),
         unit="complaints",
     )
-    _add(
-        scene,
-        [
-            (STORY, "June", "The bus timetable changed in June."),
-            (STORY, "Late", "A new bus timetable made us late."),
-            (STORY, "Lunch", "Volunteers cooked a hot lunch."),
-            (STORY, "Families", "The hot lunch brought families in."),
-        ],
-    )
+    _add(scene, BUS_AND_LUNCH)
 
     themes = _themes(scene, drafted(scene))
 

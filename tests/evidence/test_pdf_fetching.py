@@ -1,7 +1,6 @@
 """PDFs fetch nothing but LearnHub's own static files: no network, no file:// paths."""
 
 import struct
-import subprocess
 import threading
 import zlib
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from django.conf import settings
 from evidence.models import Evidence, InsightBrief
 from evidence.pdf import html_to_pdf, static_file_for
 from tests.evidence.briefs_scene import add_evidence, api, brief_scene, client_for, drafted
+from tests.evidence.pdfs import pdf_info
 
 
 def tiny_png() -> bytes:
@@ -150,15 +150,6 @@ def test_a_pdf_is_tagged_for_screen_readers(tmp_path):
         '<html lang="en-GB"><head><title>Insight brief</title></head>'
         "<body><h1>Insight brief</h1><p>What we learned.</p></body></html>"
     )
-    path = tmp_path / "brief.pdf"
-    path.write_bytes(pdf)
-
-    info = subprocess.run(  # noqa: S603 - our own file
-        ["pdfinfo", str(path)],  # noqa: S607 - poppler-utils, on PATH
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
-    assert fields["Tagged"].strip() == "yes"
-    assert fields["Title"].strip() == "Insight brief"
+    fields = pdf_info(pdf, tmp_path)
+    assert fields["Tagged"] == "yes"
+    assert fields["Title"] == "Insight brief"

@@ -81,6 +81,27 @@ def test_a_so_what_of_blank_lines_is_still_empty():
     assert SO_WHAT_MISSING in response.json()["detail"]
 
 
+def test_the_scaffold_saved_as_it_stands_is_not_written_yet():
+    scene = _scene_with_points()
+    brief = drafted(scene)
+    client = client_for(scene.lp_member)
+    scaffold = client.get(api("brief-detail", pk=brief.pk)).json()["so_what_scaffold"]
+    client.patch(api("brief-detail", pk=brief.pk), {"so_what": scaffold}, format="json")
+
+    refused = client.post(api("brief-publish", pk=brief.pk))
+    assert refused.status_code == 409
+    assert SO_WHAT_MISSING in refused.json()["detail"]
+    assert InsightBrief.objects.get(pk=brief.pk).status == InsightBrief.Status.DRAFT
+
+    # Each prompt answered in the learning partner's own words: it publishes.
+    written_out = scaffold.replace(
+        "- (What does this mean for the people the partnership serves?)", "- Warmth matters."
+    ).replace("- (What will each organisation do, and by when?)", "- Keep Tuesdays open.")
+    client.patch(api("brief-detail", pk=brief.pk), {"so_what": written_out}, format="json")
+    assert client.post(api("brief-publish", pk=brief.pk)).status_code == 200
+    assert InsightBrief.objects.get(pk=brief.pk).status == InsightBrief.Status.PUBLISHED
+
+
 def test_once_written_the_brief_publishes():
     scene = _scene_with_points()
     brief = written(scene, drafted(scene))

@@ -12,6 +12,7 @@ from consent.models import ChallengeRecord
 from consent.selectors import ChallengeArea, challenges_publishable
 from evidence.models import InsightBrief
 from evidence.selectors.briefs import Basis, brief_compose
+from evidence.so_what import so_what_written
 from learnhub.errors import Conflict
 from notifications.services import notify
 from partnerships.models import Party, ResearchQuestion
@@ -33,7 +34,8 @@ from .shared import (
 
 #: Why a brief with an empty "so what?" cannot be published.
 SO_WHAT_MISSING = (
-    "The “so what?” is not written yet: say what the evidence means and what happens next."
+    "The “so what?” is not written yet: say what the evidence means and what happens next, "
+    "in place of any bracketed prompt."
 )
 CHALLENGES_ADVICE = "Remove or change these challenges, or ask the party for permission first."
 
@@ -107,7 +109,7 @@ def brief_publish(*, brief: InsightBrief, by: User) -> InsightBrief:
     brief = locked(brief)
     if brief.status != Status.DRAFT:
         raise Conflict(not_a_draft(brief))
-    so_what_missing = not brief.so_what.strip()
+    so_what_missing = not so_what_written(brief.so_what)
     problems = unpermitted_challenges(brief)
     if so_what_missing or problems:
         raise NotReadyToPublish(so_what_missing=so_what_missing, challenge_problems=problems)
