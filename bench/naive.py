@@ -37,9 +37,9 @@ from consent.selectors import SHARING_NEEDS, attribution_text
 from evidence import synthesis
 from evidence.kinds import prompt_answers
 from evidence.models import Evidence, EvidenceAttachment, InsightBrief, LearningAction
-from evidence.periods import Period, london_start_of, previous_period
+from evidence.periods import Period, london_start_of, periods_up_to
 from evidence.schema import FIELD_NAMES
-from evidence.selectors.briefs import action_done
+from evidence.selectors.briefs import SERIES_PERIODS, action_done
 from learnhub.api import Pagination
 from notifications.services import notify
 from partnerships.models import (
@@ -257,7 +257,8 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
             return brief
         partnership = brief.partnership
         period = Period(brief.period_start, brief.period_end)
-        before = previous_period(period)
+        span = periods_up_to(period, SERIES_PERIODS)
+        before = span[-2]
         accepted = list(
             Party.objects.filter(partnership=partnership, status=ACCEPTED).order_by(
                 "-is_commissioner", "role", "organisation__name", "id"
@@ -277,9 +278,10 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
         ]
         current: list[Evidence] = []
         previous: list[Evidence] = []
+        earlier: list[Evidence] = []
         rows = Evidence.objects.filter(
             partnership=partnership,
-            occurred_on__gte=before.start,
+            occurred_on__gte=span[0].start,
             occurred_on__lte=period.end,
         ).order_by("occurred_on", "pk")
         for evidence in rows:
@@ -291,12 +293,16 @@ def naive_brief_draft(brief_id: int) -> InsightBrief | None:
                 current.append(evidence)
             elif evidence.occurred_on in before:
                 previous.append(evidence)
+            elif evidence.value is not None:
+                earlier.append(evidence)
         draft = synthesis.synthesise(
             questions=questions,
             parties=parties,
             current=[_item(evidence, current) for evidence in current],
             previous=[_item(evidence, current) for evidence in previous],
             actions_done=_actions_done(brief),
+            earlier=[_item(evidence, current) for evidence in earlier],
+            periods=[synthesis.Period(p.start, p.end) for p in span],
         )
         brief.sections = draft.sections
         brief.what_changed = draft.what_changed

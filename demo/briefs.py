@@ -91,6 +91,10 @@ def _evidence(
         {
             "kind": "statistic",
             "title": "Households back for a second parcel within six months",
+            "body": (
+                "Fewer families came back for a second parcel once an adviser saw them on the "
+                "same day."
+            ),
             "value": Decimal(visits),
             "baseline": Decimal(48),
             "unit": "households",
@@ -101,6 +105,7 @@ def _evidence(
         {
             "kind": "statistic",
             "title": "People given same-day benefits advice",
+            "body": "The adviser now sits in the waiting room on parcel days.",
             "value": Decimal(advised),
             "unit": "people",
             "valence": "working",

@@ -220,9 +220,10 @@ def _decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def _amount(value: str, unit: str, *, short: bool = False) -> str:
+def amount_text(value: str, unit: str, *, short: bool = False) -> str:
     """A value with its unit as people write it: "23% of households", "£40", "12 families";
-    ``short`` leaves out the words after the unit ("31%" in "from 31% to 23% of households")."""
+    ``short`` leaves out the words after the unit ("31%" in "from 31% to 23% of households").
+    Every figure the product writes (findings, the brief's figures, charts) goes through it."""
     unit = " ".join(unit.split())
     if not unit:
         return value
@@ -254,7 +255,7 @@ def figure_finding(statistic: Statistic) -> Finding:
         compared = (statistic["baseline"], ", compared with the baseline", None)
     if compared is None or now is None or _decimal(compared[0]) is None:
         return {
-            "text": f"{measure}: {_amount(now_text, unit)}.",
+            "text": f"{measure}: {amount_text(now_text, unit)}.",
             "kind": "figure",
             "evidence": ids,
         }
@@ -263,12 +264,12 @@ def figure_finding(statistic: Statistic) -> Finding:
     if before_id is not None and before_id not in ids:
         ids.append(before_id)
     if before == now:
-        text = f"{measure} stayed at {_amount(now_text, unit)}{reference}."
+        text = f"{measure} stayed at {amount_text(now_text, unit)}{reference}."
     else:
         verb = "rose" if before is not None and now > before else "fell"
         text = (
-            f"{measure} {verb} from {_amount(before_text, unit, short=True)} "
-            f"to {_amount(now_text, unit)}{reference}."
+            f"{measure} {verb} from {amount_text(before_text, unit, short=True)} "
+            f"to {amount_text(now_text, unit)}{reference}."
         )
     return {"text": text, "kind": "figure", "evidence": sorted(ids)}
 
@@ -333,8 +334,17 @@ def findings(items: Sequence[Evidenced], statistics: Sequence[Statistic]) -> lis
                 said.append(finding)
     gap = _gap_finding(items)
     room = MAX_FINDINGS - len(said) - (1 if gap else 0)
-    moved = [s for s in statistics if s["previous_value"] is not None or s["baseline"] is not None]
-    still = [s for s in statistics if s not in moved]
+    # One figure per group of near-duplicate measures: the first, as the brief shows them.
+    seen: set[int] = set()
+    distinct = []
+    for statistic in statistics:
+        group = statistic.get("similar_group")
+        if group is None or group not in seen:
+            distinct.append(statistic)
+        if group is not None:
+            seen.add(group)
+    moved = [s for s in distinct if s["previous_value"] is not None or s["baseline"] is not None]
+    still = [s for s in distinct if s not in moved]
     figures = [figure_finding(s) for s in (moved + still)[: max(0, min(MAX_FIGURE_FINDINGS, room))]]
     ordered = figures + said + ([gap] if gap else [])
     if not ordered:  # only unclear evidence without a sentence: still say what there is

@@ -133,3 +133,12 @@ def shift_day(day: date, cadence: str, periods: int) -> date:
     if cadence == WEEKLY:
         return add_days(day, 7 * periods)
     return add_months(day, periods * (3 if cadence == QUARTERLY else 1))
+
+
+def periods_up_to(period: Period, count: int) -> list[Period]:
+    """``period`` and the ``count - 1`` periods before it (each the ``previous_period`` of
+    the next), oldest first: the periods a measure's series is drawn over."""
+    periods = [period]
+    while len(periods) < count:
+        periods.insert(0, previous_period(periods[0]))
+    return periods

@@ -2,8 +2,8 @@
 exports. Every format starts from the same ``BriefReading`` (``evidence.selectors.briefs``),
 so none can show evidence another would not: consent is decided before rendering.
 
-Charts are small inline SVGs that can be read without colour: every bar is labelled with
-its value in text, and the baseline is hatched rather than coloured differently.
+A figure's chart is drawn by ``evidence.charts`` (an inline SVG with a text alternative,
+every value written in text); near-duplicate measures are grouped (``figure_groups``).
 """
 
 from __future__ import annotations
@@ -13,21 +13,21 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
+from evidence.charts import series_chart, series_description
+from evidence.findings import amount_text
 from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
-from evidence.sections import BriefData, KindCount, Statistic
+from evidence.sections import BriefData, KindCount
 from evidence.selectors.briefs import BriefReading
 from evidence.so_what import so_what_scaffold
 from partnerships.models import Party, ResearchQuestion
@@ -84,73 +84,20 @@ def brief_data(reading: BriefReading) -> BriefData:
     }
 
 
-# --- Charts ---------------------------------------------------------------------------------
-
-CHART_WIDTH = 480
-LABEL_WIDTH = 190
-VALUE_WIDTH = 90
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
+# --- Figures -----------------------------------------------------------------------------
 
 
-def _decimal(value: object) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
-def statistic_chart(statistic: Statistic, *, chart_id: str) -> SafeString:
-    """A horizontal bar chart of a measure: baseline (hatched), the previous period and
-    each value this period (solid), each bar labelled with its value and unit in text."""
-    points = [p for p in statistic.get("points", []) if _decimal(p.get("value")) is not None]
-    if len(points) < 2:
-        return mark_safe("")  # noqa: S308 - nothing to draw: the figure is in the text
-    values = [abs(_decimal(p["value"]) or Decimal(0)) for p in points]
-    largest = max(values) or Decimal(1)
-    bar_space = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = ROW_HEIGHT * len(points) + 8
-    unit = statistic.get("unit", "")
-    title = f"{statistic.get('measure', '')} ({unit})" if unit else statistic.get("measure", "")
-    description = "; ".join(f"{p['label']}: {p['value']} {unit}".strip() for p in points)
-    rows = []
-    for index, (point, value) in enumerate(zip(points, values, strict=True)):
-        y = 4 + index * ROW_HEIGHT
-        width = int(bar_space * float(value / largest)) if largest else 0
-        fill = f"url(#{chart_id}-hatch)" if point.get("baseline") else "#0b0c0c"
-        rows.append(
-            format_html(
-                '<text x="0" y="{}" font-size="12" dominant-baseline="middle">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c"/>'
-                '<text x="{}" y="{}" font-size="12" dominant-baseline="middle">{}</text>',
-                y + BAR_HEIGHT // 2,
-                point["label"],
-                LABEL_WIDTH,
-                y,
-                max(width, 1),
-                BAR_HEIGHT,
-                fill,
-                LABEL_WIDTH + max(width, 1) + 6,
-                y + BAR_HEIGHT // 2,
-                f"{point['value']} {unit}".strip(),
-            )
-        )
-    return format_html(
-        '<svg class="brief-chart" role="img" aria-labelledby="{id}-title {id}-desc" '
-        'viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
-        'xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-        '<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#0b0c0c" stroke-width="2"/></pattern></defs>'
-        "{rows}</svg>",
-        id=chart_id,
-        w=CHART_WIDTH,
-        h=height,
-        title=title,
-        desc=description,
-        rows=mark_safe("".join(rows)),  # noqa: S308 - each row was built by format_html
-    )
+def figure_groups(statistics: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """``statistics`` in their order, near-duplicates (the same ``similar_group``, which
+    the engine lists one after another) in one group, every other measure alone."""
+    groups: list[list[Mapping[str, Any]]] = []
+    for statistic in statistics:
+        group = statistic.get("similar_group")
+        if group is not None and groups and groups[-1][0].get("similar_group") == group:
+            groups[-1].append(statistic)
+        else:
+            groups.append([statistic])
+    return groups
 
 
 # --- The document (web page and exports share it) --------------------------------------------
@@ -270,7 +217,13 @@ def document(
         statistics = [
             {
                 **linked(statistic),
-                "chart": statistic_chart(statistic, chart_id=f"chart-{brief.pk}-{number}-{index}"),
+                "amount": amount_text(statistic["value"] or "", statistic["unit"]),
+                "baseline_amount": (
+                    amount_text(baseline, statistic["unit"])
+                    if (baseline := statistic.get("baseline")) is not None
+                    else None
+                ),
+                "chart": series_chart(statistic, chart_id=f"chart-{brief.pk}-{number}-{index}"),
             }
             for index, statistic in enumerate(section.get("statistics", []))
         ]
@@ -278,6 +231,7 @@ def document(
             {
                 **section,
                 "statistics": statistics,
+                "figure_groups": figure_groups(statistics),
                 "quotes": [linked(q) for q in section.get("quotes", [])],
                 "stories": [
                     {**linked(s), "valence_label": VALENCE_WORDS.get(s.get("valence", ""), "")}
@@ -435,12 +389,18 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
         if section["statistics"]:
             out += ["### Figures", ""]
             for stat in section["statistics"]:
-                line = f"- **{_md(stat['measure'])}**: {stat['value']} {_md(stat['unit'])}"
-                if stat.get("baseline") is not None:
-                    line += f" (baseline {stat['baseline']}, change {stat['change']})"
+                line = f"- **{_md(stat['measure'])}**: {_md(stat['amount'])}"
+                if stat["baseline_amount"] is not None:
+                    line += f" (baseline {_md(stat['baseline_amount'])}, change {stat['change']})"
                 if stat.get("change_from_previous") is not None:
                     line += f"; {stat['change_from_previous']} on the previous period"
+                if stat.get("similar_group") is not None:
+                    line += f" (similar measure, group {stat['similar_group']})"
                 out.append(f"{line} — {_md_ref(doc, stat['evidence'])}")
+                if stat.get("explanation"):
+                    out.append(f"  {_md(stat['explanation'])}")
+                if len(stat.get("series") or []) > 1:
+                    out.append(f"  Over time: {_md(series_description(stat))}")
             out += [""]
         if section["quotes"]:
             out += ["### In their words", ""]

@@ -51,8 +51,21 @@ class StatisticPoint(TypedDict):
     baseline: bool
 
 
+class SeriesPoint(TypedDict):
+    """A measure's latest value in one period (None: no figure that period)."""
+
+    period_start: str
+    period_end: str
+    value: str | None
+    evidence: int | None
+
+
 class Statistic(TypedDict):
-    """The latest value of a measure (numbers as text, as people write them)."""
+    """The latest value of a measure (numbers as text, as people write them), with what
+    the evidence says about it (``explanation``), its value in the brief's period and the
+    periods before (``series``, oldest first) and, when another measure in the section is
+    nearly the same (same kind of unit, a similar title), the number of their group
+    (``similar_group``, shared by the group's statistics, which sit together)."""
 
     measure: str
     unit: str
@@ -65,6 +78,9 @@ class Statistic(TypedDict):
     change_from_previous: str | None
     previous_evidence: int | None
     points: list[StatisticPoint]
+    explanation: str | None
+    series: list[SeriesPoint]
+    similar_group: int | None
 
 
 class Quote(TypedDict):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from rapidfuzz import fuzz, utils
 from textstat.textstat import textstatistics
 
 from evidence import findings as finding_rules
@@ -45,6 +46,7 @@ from evidence.sections import (
     Quote,
     Reflection,
     Section,
+    SeriesPoint,
     Statistic,
     StatisticPoint,
     Story,
@@ -85,6 +87,7 @@ REFLECTION_CHARS = 300
 MAX_POINTS = 5
 LITTLE_EVIDENCE = 3  # fewer items than this about a question is a gap worth naming
 QUOTE_CHARS = 400
+EXPLANATION_CHARS = 300
 STORY_CHARS = 600
 MIN_THEME_DOCUMENTS = 4
 MIN_THEME_ITEMS = 2  # one item alone is not a theme
@@ -240,17 +243,131 @@ def _latest(items: Iterable[Item]) -> Item:
     return max(items, key=lambda item: (item.occurred_on, item.id))
 
 
-def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[Statistic]:
-    """The latest value of each measure (title and unit), with baseline and change."""
+def explanation(text: str, limit: int = EXPLANATION_CHARS) -> str | None:
+    """What the evidence says about its figure: the whole sentences of ``text`` that fit
+    in ``limit`` characters (the first sentence cut at a word when it alone is longer)."""
+    kept: list[str] = []
+    length = 0
+    for sentence in _sentences(text):
+        if length + len(sentence) + (1 if kept else 0) > limit:
+            break
+        kept.append(sentence)
+        length += len(sentence) + (1 if len(kept) > 1 else 0)
+    if kept:
+        return " ".join(kept)
+    return _excerpt(text, limit) or None
+
+
+def _series(items: Sequence[Item], periods: Sequence[Period]) -> list[SeriesPoint]:
+    """A measure's latest value in each of ``periods`` (oldest first), from the first
+    period that has one; a later period without a figure says so (``value`` None)."""
+    series: list[SeriesPoint] = []
+    for period in periods:
+        inside = [i for i in items if period.start <= i.occurred_on <= period.end]
+        if not inside and not series:
+            continue
+        latest = _latest(inside) if inside else None
+        series.append(
+            {
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "value": number_text(latest.value) if latest else None,
+                "evidence": latest.id if latest else None,
+            }
+        )
+    return series
+
+
+#: Units written differently that measure the same thing (after ``_unit_family``'s
+#: case folding and plural stripping).
+UNIT_FAMILIES: dict[str, str] = {
+    "%": "percent",
+    "percent": "percent",
+    "per cent": "percent",
+    "percentage": "percent",
+    "pct": "percent",
+    "£": "pounds",
+    "gbp": "pounds",
+    "pound": "pounds",
+    "hour": "hours",
+    "hr": "hours",
+    "h": "hours",
+    "day": "days",
+    "minute": "minutes",
+    "min": "minutes",
+    "people": "person",
+    "person": "person",
+}
+SIMILAR_TITLES = 90  # RapidFuzz token set ratio at or above which two titles are "similar"
+
+
+def _unit_family(unit: str) -> str:
+    folded = " ".join(unit.casefold().split()).strip(".")
+    if folded in UNIT_FAMILIES:
+        return UNIT_FAMILIES[folded]
+    singular = folded[:-1] if len(folded) > 3 and folded.endswith("s") else folded
+    return UNIT_FAMILIES.get(singular, singular)
+
+
+def _similar_groups(statistics: list[Statistic]) -> list[Statistic]:
+    """``statistics`` (sorted by measure) with near-duplicates numbered and moved together:
+    the same family of unit ("%" and "per cent") and titles sharing nearly all their
+    words (RapidFuzz's token set ratio, which ignores word order and case)."""
+    count = len(statistics)
+    group = list(range(count))
+
+    def root(index: int) -> int:
+        while group[index] != index:
+            index = group[index]
+        return index
+
+    titles = [utils.default_process(s["measure"]) for s in statistics]
+    families = [_unit_family(s["unit"]) for s in statistics]
+    for a in range(count):
+        for b in range(a + 1, count):
+            if families[a] == families[b] and (
+                fuzz.token_set_ratio(titles[a], titles[b], processor=None) >= SIMILAR_TITLES
+            ):
+                group[root(b)] = root(a)
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        members[root(index)].append(index)
+    ordered: list[Statistic] = []
+    number = 0
+    for index in range(count):
+        if root(index) != index:
+            continue  # placed with the first of its group
+        together = members[index]
+        if len(together) > 1:
+            number += 1
+        for member in together:
+            statistics[member]["similar_group"] = number if len(together) > 1 else None
+            ordered.append(statistics[member])
+    return ordered
+
+
+def _statistics(
+    current: Sequence[Item],
+    previous: Sequence[Item],
+    earlier: Sequence[Item] = (),
+    periods: Sequence[Period] = (),
+) -> list[Statistic]:
+    """The latest value of each measure (title and unit), with baseline and change, what
+    its evidence says about it, and its series over ``periods`` (the brief's period and
+    those before it, oldest first; ``previous`` and ``earlier`` hold their items)."""
     measures: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in current:
         if item.value is not None:
             measures[_measure_key(item)].append(item)
     # Every item below has a value: only those were grouped.
-    earlier: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    before_now: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in previous:
         if item.value is not None:
-            earlier[_measure_key(item)].append(item)
+            before_now[_measure_key(item)].append(item)
+    long_ago: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in earlier:
+        if item.value is not None and _measure_key(item) in measures:
+            long_ago[_measure_key(item)].append(item)
 
     statistics: list[Statistic] = []
     for key, items in measures.items():
@@ -259,7 +376,7 @@ def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[Stati
         value = latest.value or Decimal(0)
         baseline_item = next((i for i in reversed(items) if i.baseline is not None), None)
         baseline = baseline_item.baseline if baseline_item else None
-        before = _latest(earlier[key]) if earlier.get(key) else None
+        before = _latest(before_now[key]) if before_now.get(key) else None
         points: list[StatisticPoint] = []
         if baseline is not None and baseline_item is not None:
             points.append(
@@ -305,10 +422,13 @@ def _statistics(current: Sequence[Item], previous: Sequence[Item]) -> list[Stati
                 ),
                 "previous_evidence": before.id if before else None,
                 "points": points,
+                "explanation": explanation(latest.body),
+                "series": _series([*long_ago[key], *before_now[key], *items], periods),
+                "similar_group": None,
             }
         )
     statistics.sort(key=lambda s: (str(s["measure"]).casefold(), str(s["unit"]).casefold()))
-    return statistics
+    return _similar_groups(statistics)
 
 
 # --- Quotes, stories, working and not working ---------------------------------------------
@@ -883,15 +1003,18 @@ def _section(
     gaps: list[Gap],
     shown: tuple[Sequence[Item], Sequence[Item]] | None = None,
     summary: Sequence[Finding] | None = None,
+    earlier: Sequence[Item] = (),
+    periods: Sequence[Period] = (),
 ) -> Section:
     """One section. ``current`` and ``previous`` are what it counts; ``shown`` (both of
     them unless given) what its figures, quotes, stories, points and themes come from;
     ``summary`` its findings when they are not ``current``'s own (the whole
-    partnership's, which summarise the questions)."""
+    partnership's, which summarise the questions); ``earlier`` and ``periods`` what its
+    figures' series are drawn from and over."""
     shown_now, shown_before = (current, previous) if shown is None else shown
     quotes = representative([i for i in shown_now if i.kind in QUOTE_KINDS], MAX_QUOTES)
     stories = representative([i for i in shown_now if i.kind in STORY_KINDS], MAX_STORIES)
-    statistics = _statistics(shown_now, shown_before)
+    statistics = _statistics(shown_now, shown_before, earlier, periods)
     return {
         "question": question.id if question else None,
         "heading": question.text if question else OVERALL_HEADING,
@@ -917,12 +1040,17 @@ def synthesise(
     current: Sequence[Item],
     previous: Sequence[Item],
     actions_done: Sequence[ActionDone] = (),
+    earlier: Sequence[Item] = (),
+    periods: Sequence[Period] = (),
 ) -> Draft:
     """Compute a brief's sections from the period's items and the previous period's.
 
     ``questions`` are the agreed research questions; ``parties`` those whose evidence
     may be cited (only they are named as not having contributed, so a party that
-    withdrew consent is never singled out).
+    withdrew consent is never singled out). ``periods`` are the brief's period and
+    those before it, oldest first, that a measure's series is drawn over; ``earlier``
+    the figures (items with a value) of the periods before the previous one. Items of
+    ``previous`` and ``earlier`` that a series shows are compared, not cited.
 
     The whole-partnership section counts everything, but does not repeat the questions:
     its findings summarise theirs, and its figures, quotes, stories and themes come only
@@ -937,7 +1065,14 @@ def synthesise(
         gaps = _question_gaps(question, now)
         all_question_gaps.extend(gap for gap in gaps if gap["kind"] == "question")
         question_sections.append(
-            _section(question=question, current=now, previous=before, gaps=gaps)
+            _section(
+                question=question,
+                current=now,
+                previous=before,
+                gaps=gaps,
+                earlier=[item for item in earlier if question.id in item.questions],
+                periods=periods,
+            )
         )
 
     contributed = {item.party_id for item in current}
@@ -959,7 +1094,8 @@ def synthesise(
         asked = {question.id for question in questions}
         unasked = [item for item in current if not item.questions & asked]
         unasked_before = [item for item in previous if not item.questions & asked]
-        unasked_statistics = _statistics(unasked, unasked_before)
+        unasked_earlier = [item for item in earlier if not item.questions & asked]
+        unasked_statistics = _statistics(unasked, unasked_before, unasked_earlier, periods)
         summary = finding_rules.summary_findings(
             items=current,
             questions=[
@@ -975,9 +1111,18 @@ def synthesise(
             gaps=overall_gaps,
             shown=(unasked, unasked_before),
             summary=summary,
+            earlier=unasked_earlier,
+            periods=periods,
         )
     else:
-        whole = _section(question=None, current=current, previous=previous, gaps=overall_gaps)
+        whole = _section(
+            question=None,
+            current=current,
+            previous=previous,
+            gaps=overall_gaps,
+            earlier=earlier,
+            periods=periods,
+        )
     sections.append(whole)
     sections.extend(question_sections)
     what_changed: list[ActionChange] = [
@@ -990,10 +1135,13 @@ def synthesise(
         }
         for action in sorted(actions_done, key=lambda a: (a.done_on, a.id))
     ]
+    in_series = evidence_ids_in([s["statistics"] for s in sections])
     return Draft(
         sections=sections,
         cited=sorted(item.id for item in current),
-        compared=sorted(item.id for item in previous),
+        compared=sorted(
+            {item.id for item in previous} | {item.id for item in earlier if item.id in in_series}
+        ),
         what_changed=what_changed,
     )
 

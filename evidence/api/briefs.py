@@ -107,12 +107,48 @@ class ReflectionSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
 
 
+class SeriesPointSerializer(serializers.Serializer[Any]):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    value = serializers.CharField(allow_null=True, help_text="Null: no figure that period.")
+    evidence = serializers.IntegerField(allow_null=True)
+
+
+class StatisticSerializer(serializers.Serializer[Any]):
+    measure = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    value = serializers.CharField(allow_null=True, help_text="As written: `38`, `2.5`.")
+    occurred_on = serializers.DateField()
+    evidence = serializers.IntegerField()
+    baseline = serializers.CharField(allow_null=True)
+    change = serializers.CharField(allow_null=True, help_text="From the baseline: `-14`.")
+    previous_value = serializers.CharField(allow_null=True)
+    change_from_previous = serializers.CharField(allow_null=True)
+    previous_evidence = serializers.IntegerField(allow_null=True)
+    points = serializers.JSONField(help_text="Baseline, previous period and this period's values.")
+    explanation = serializers.CharField(
+        allow_null=True,
+        help_text="What the evidence says about the figure, in whole sentences (at most 300 "
+        "characters).",
+    )
+    series = SeriesPointSerializer(
+        many=True,
+        help_text="The measure's latest value in the brief's period and the five before, "
+        "oldest first, from the first period with a figure.",
+    )
+    similar_group = serializers.IntegerField(
+        allow_null=True,
+        help_text="Shared by near-duplicate measures of the section (same kind of unit, "
+        "similar titles), which are listed together; null when the measure has none.",
+    )
+
+
 class SectionSerializer(serializers.Serializer[Any]):
     question = serializers.IntegerField(allow_null=True)
     heading = serializers.CharField()
     counts = serializers.JSONField()
     findings = FindingSerializer(many=True)
-    statistics = serializers.JSONField()
+    statistics = StatisticSerializer(many=True)
     quotes = QuoteSerializer(many=True)
     stories = serializers.JSONField()
     reflections = ReflectionSerializer(

@@ -41,7 +41,7 @@ from consent.selectors import (
 from evidence import synthesis
 from evidence.kinds import prompt_answers
 from evidence.models import Evidence, InsightBrief, LearningAction
-from evidence.periods import Period, london_start_of, previous_period
+from evidence.periods import Period, london_start_of, periods_up_to
 from evidence.redactions import redaction_note
 from evidence.sections import ActionChange, Challenge, Redaction, Section
 from partnerships.models import Partnership, Party, ResearchQuestion
@@ -112,6 +112,9 @@ class Basis:
     current: set[int] | None = None
     previous: set[int] | None = None
 
+
+#: How many periods a measure's series covers: the brief's and the five before.
+SERIES_PERIODS = 6
 
 #: What drafting reads of each evidence item (``values()``: no model instances).
 ITEM_FIELDS = (
@@ -283,30 +286,35 @@ def briefs_compose(
             synthesis.PartyRef(id=party.pk, name=party.organisation.name, role=party.role)
         )
 
-    periods: dict[int, tuple[Period, Period]] = {}
+    periods: dict[int, list[Period]] = {}
     # Briefs for the same period (the schedule drafts a period's due briefs together)
     # share one condition: their partnerships' evidence from the start of the period
-    # before to the end of theirs. The rows are sorted into each brief's periods below.
-    spans: dict[tuple[date, date], set[int]] = defaultdict(set)
+    # before to the end of theirs, and their figures from the periods before that (a
+    # measure's series). The rows are sorted into each brief's periods below.
+    spans: dict[tuple[date, date, date], set[int]] = defaultdict(set)
     wanted: list[Q] = []
     for brief in briefs:
-        period = Period(brief.period_start, brief.period_end)
-        before = previous_period(period)
-        periods[brief.pk] = (period, before)
+        span = periods_up_to(Period(brief.period_start, brief.period_end), SERIES_PERIODS)
+        periods[brief.pk] = span
+        period, before, first = span[-1], span[-2], span[0]
         basis = bases.get(brief.pk) or Basis()
         if basis.current is None and basis.previous is None:
-            spans[(before.start, period.end)].add(brief.partnership_id)
+            spans[(first.start, before.start, period.end)].add(brief.partnership_id)
             continue
         in_period = Q(occurred_on__gte=period.start, occurred_on__lte=period.end)
-        in_previous = Q(occurred_on__gte=before.start, occurred_on__lte=before.end)
+        in_previous = Q(occurred_on__gte=first.start, occurred_on__lte=before.end)
         if basis.current is not None:
             in_period &= Q(pk__in=sorted(basis.current))
         if basis.previous is not None:
             in_previous &= Q(pk__in=sorted(basis.previous))
         wanted.append(Q(partnership_id=brief.partnership_id) & (in_period | in_previous))
     wanted += [
-        Q(partnership_id__in=sorted(partnerships), occurred_on__range=span)
-        for span, partnerships in sorted(spans.items())
+        Q(partnership_id__in=sorted(partnerships))
+        & (
+            Q(occurred_on__range=(before_start, end))
+            | Q(occurred_on__range=(first_start, before_start), value__isnull=False)
+        )
+        for (first_start, before_start, end), partnerships in sorted(spans.items())
     ]
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     found = (
@@ -324,16 +332,23 @@ def briefs_compose(
     actions_done = _actions_done(briefs)
     drafts = {}
     for brief in briefs:
-        period, before = periods[brief.pk]
+        span = periods[brief.pk]
+        period, before = span[-1], span[-2]
         basis = bases.get(brief.pk) or Basis()
         current: list[dict[str, Any]] = []
         previous: list[dict[str, Any]] = []
+        earlier: list[dict[str, Any]] = []
         for row in rows[brief.partnership_id]:
             pk, day = row["id"], row["occurred_on"]
-            if day in period and (basis.current is None or pk in basis.current):
-                current.append(row)
-            elif day in before and (basis.previous is None or pk in basis.previous):
+            if day in period:
+                if basis.current is None or pk in basis.current:
+                    current.append(row)
+            elif basis.previous is not None and pk not in basis.previous:
+                continue
+            elif day in before:
                 previous.append(row)
+            elif span[0].start <= day < before.start and row["value"] is not None:
+                earlier.append(row)
         shared = roles_shared((row["party_id"], row["party__role"]) for row in current)
         drafts[brief.pk] = synthesis.synthesise(
             questions=questions[brief.partnership_id],
@@ -341,6 +356,8 @@ def briefs_compose(
             current=[_item(row, about, shared) for row in current],
             previous=[_item(row, about, shared) for row in previous],
             actions_done=actions_done[brief.pk],
+            earlier=[_item(row, about, shared) for row in earlier],
+            periods=[synthesis.Period(p.start, p.end) for p in span],
         )
     return drafts
 
@@ -375,11 +392,20 @@ class BriefReading:
 #: before (without findings, say) is composed again when read, from the evidence it cited,
 #: so every reader sees the brief as the engine writes it now.
 SECTION_KEYS = frozenset({"findings", "reflections"})
+STATISTIC_KEYS = frozenset({"explanation", "series", "similar_group"})
 
 
 def has_current_shape(sections: Sequence[Section] | None) -> bool:
     """Whether stored ``sections`` have every part the engine writes now."""
-    return all(isinstance(s, dict) and s.keys() >= SECTION_KEYS for s in sections or [])
+    return all(
+        isinstance(s, dict)
+        and s.keys() >= SECTION_KEYS
+        and all(
+            isinstance(statistic, dict) and statistic.keys() >= STATISTIC_KEYS
+            for statistic in s.get("statistics") or []
+        )
+        for s in sections or []
+    )
 
 
 def snapshot_ids(sections: Sequence[Section] | None) -> set[int]:

@@ -6,6 +6,7 @@ PDF (WeasyPrint), whose text we read back with pdftotext.
 Every page on the way is checked with axe-core (no serious or critical issue).
 """
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -44,7 +45,21 @@ def test_the_learning_partner_publishes_a_brief_a_grantee_downloads_it(
     # Given a drafted brief citing a grantee's quote and figures
     scene = brief_scene(title="Warm spaces for young people")
     add_evidence(scene.grantee_party, kind="quote", body=QUOTE, questions=[scene.q1])
-    statistic(scene.grantee_party, "Young people attending", "55", "people", baseline="40")
+    statistic(
+        scene.grantee_party,
+        "Young people attending",
+        "48",
+        "people",
+        occurred_on=datetime.date(2026, 9, 12),
+    )
+    statistic(
+        scene.grantee_party,
+        "Young people attending",
+        "55",
+        "people",
+        baseline="40",
+        body="More came once the club stayed open until seven.",
+    )
     permit(scene.grantee_party, ["*"], ["published_brief"])
     brief = drafted(scene)
     funder = scene.funder_party.organisation.name
@@ -128,6 +143,18 @@ def test_the_learning_partner_publishes_a_brief_a_grantee_downloads_it(
     expect(main).to_contain_text(SO_WHAT)
     expect(main).to_contain_text(QUOTE)
     expect(main).to_contain_text("Young people attending")
+    expect(main).to_contain_text("More came once the club stayed open until seven.")
+    # The figure's series is a chart with a text alternative, readable on a phone.
+    chart = main.get_by_role("img", name="Young people attending (people)")
+    expect(chart).to_be_visible()
+    expect(chart).to_have_accessible_description(
+        "September 2026: 48 people; October 2026: 55 people. Baseline: 40 people."
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_fits_narrow_screen(page)
+    label_size = chart.locator("text").first.evaluate("t => t.getBoundingClientRect().height")
+    assert label_size >= 11  # about 12 px text at 390 px wide
+    page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.get_by_role("heading", name="Plain-language check")).to_have_count(0)
     assert_accessible(page)
     with page.expect_download() as download:

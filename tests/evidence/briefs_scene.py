@@ -103,7 +103,7 @@ def statistic(party: Party, title: str, value: str, unit: str, **fields: Any) ->
         party,
         kind=Evidence.Kind.STATISTIC,
         title=title,
-        body="",
+        body=fields.pop("body", ""),
         value=Decimal(value),
         unit=unit,
         baseline=Decimal(baseline) if baseline is not None else None,
