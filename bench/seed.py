@@ -1339,6 +1339,7 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
             "areas",
             "channels",
             "conditions",
+            "notify_before_publish",
             "recorded_by_id",
             "recorded_at",
             "notice_version",
@@ -1352,6 +1353,7 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
                 _jsonb(stored_areas(c.areas)),
                 _jsonb(c.channels),
                 "",
+                False,
                 user_id(c.recorded_by),
                 _day_at(c.recorded_on, 200),
                 CHALLENGE_NOTICE_VERSION,
@@ -1361,7 +1363,15 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
     )
     out.copy(
         ChallengeState._meta.db_table,
-        ["partnership_id", "party_id", "question_id", "channel", "record_id", "conditions"],
+        [
+            "partnership_id",
+            "party_id",
+            "question_id",
+            "channel",
+            "record_id",
+            "conditions",
+            "notify_before_publish",
+        ],
         (
             (
                 partnership0 + parties[c.party].partnership,
@@ -1370,6 +1380,7 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
                 channel,
                 challenge0 + c.index,
                 "",
+                False,
             )
             for c in plan.challenges
             for channel in c.channels

@@ -82,6 +82,12 @@ class ChallengePermissionForm(forms.Form):
         help_text="For example: “Tell us first, in private, before anything is published.”",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    notify_before_publish = forms.BooleanField(
+        label="Tell us before a published brief challenges us",
+        required=False,
+        help_text="The learning partner must send you a notice and wait for you to "
+        "acknowledge it, or for a few days to pass, before publishing.",
+    )
 
     def __init__(
         self,
@@ -105,7 +111,9 @@ class ChallengePermissionForm(forms.Form):
                 error_messages={"required": "Choose which organisation you are deciding for."},
             )
         # Field order: who, what, where, how, conditions.
-        self.order_fields(["party", "decision", "areas", "channels", "conditions"])
+        self.order_fields(
+            ["party", "decision", "areas", "channels", "notify_before_publish", "conditions"]
+        )
 
 
 class LearningModeProposeForm(forms.Form):

@@ -124,6 +124,9 @@ class ChallengeRecord(AppendOnlyModel):
     areas = models.JSONField(help_text='Research question ids, or ["*"] for everything.')
     channels = models.JSONField()
     conditions = models.TextField(blank=True)
+    #: The party asks to be told before a published brief challenges it: publishing waits
+    #: for the learning partner's notice to be acknowledged, or for the notice period.
+    notify_before_publish = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenge_records"
     )
@@ -160,6 +163,7 @@ class ChallengeState(models.Model):
         ChallengeRecord, on_delete=models.PROTECT, related_name="projected_states"
     )
     conditions = models.TextField(blank=True)
+    notify_before_publish = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -439,6 +439,30 @@ def challenges_publishable(
     }
 
 
+def challenges_needing_notice(
+    *, partnership: Partnership, challenges: Iterable[ChallengeArea]
+) -> set[ChallengeArea]:
+    """The ``challenges`` whose party asked to be told before a published brief challenges
+    it on that area (``notify_before_publish`` on the permission that covers it), in one
+    query."""
+    wanted = list(challenges)
+    flagged: set[tuple[int, int | None]] = set(
+        ChallengeState.objects.filter(
+            partnership=partnership,
+            party__status=Party.Status.ACCEPTED,
+            party_id__in={c.party for c in wanted},
+            channel=ChallengeRecord.Channel.PUBLISHED_BRIEF,
+            notify_before_publish=True,
+        ).values_list("party_id", "question_id")
+    )
+    return {
+        challenge
+        for challenge in wanted
+        if (challenge.party, None) in flagged
+        or (challenge.question is not None and (challenge.party, challenge.question) in flagged)
+    }
+
+
 # --- Current state -------------------------------------------------------------------------
 
 

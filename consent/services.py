@@ -302,6 +302,7 @@ def _grant(party: Party, record: ChallengeRecord, areas: _Areas, channels: list[
                     "partnership": party.partnership,
                     "record": record,
                     "conditions": record.conditions,
+                    "notify_before_publish": record.notify_before_publish,
                 },
             )
 
@@ -325,6 +326,7 @@ def _withdraw(party: Party, areas: _Areas, channels: list[str]) -> None:
                     "partnership": party.partnership,
                     "record": everything.record,
                     "conditions": everything.conditions,
+                    "notify_before_publish": everything.notify_before_publish,
                 },
             )
         everything.delete()
@@ -351,6 +353,7 @@ def challenge_record(
     conditions: str = "",
     by: User,
     notice_version: str | None = None,
+    notify_before_publish: bool = False,
 ) -> ChallengeRecord:
     """Record ``party``'s grant or withdrawal of permission to challenge it.
 
@@ -361,7 +364,8 @@ def challenge_record(
     removes them. Withdrawing a particular question while "everything" is held for a
     channel replaces "everything" by the questions agreed *now* minus the withdrawn one,
     so that question is no longer permitted — and questions agreed later are not
-    covered until the party grants them (or everything) again.
+    covered until the party grants them (or everything) again. ``notify_before_publish``
+    (a grant's) asks to be told before a published brief challenges the party.
     """
     errors: dict[str, list[str]] = {}
     if decision not in ChallengeRecord.Decision.values:
@@ -394,6 +398,7 @@ def challenge_record(
         areas=parsed_areas.stored(),
         channels=parsed_channels,
         conditions=conditions,
+        notify_before_publish=bool(notify_before_publish) and decision == "grant",
         recorded_by=by,
         notice_version=CHALLENGE_NOTICE_VERSION,
     )
@@ -419,6 +424,11 @@ def challenge_record(
         subject=f"{party.organisation.name} {verb} permission to challenge",
         body=summary
         + (f" Conditions: {conditions}" if granted and conditions else "")
+        + (
+            " They ask to be told before a published brief challenges them."
+            if record.notify_before_publish
+            else ""
+        )
         + f" Partnership: “{party.partnership.title}”.",
         url=_consent_page(party.partnership),
         partnership=party.partnership,

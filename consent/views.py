@@ -133,6 +133,10 @@ def _label_challenge_records(
     ]
 
 
+#: How the consent page states ``notify_before_publish`` among an area's conditions.
+NOTIFY_FIRST = "Tell us before a published brief challenges us."
+
+
 def _challenge_by_area(current: list[PartyChallengePermission]) -> list[dict[str, Any]]:
     """Each party's permissions grouped by area: channels and conditions per area."""
     parties = []
@@ -150,6 +154,8 @@ def _challenge_by_area(current: list[PartyChallengePermission]) -> list[dict[str
             area["channels"].append(ChallengeRecord.Channel(state.channel).label)
             if state.conditions and state.conditions not in area["conditions"]:
                 area["conditions"].append(state.conditions)
+            if state.notify_before_publish and NOTIFY_FIRST not in area["conditions"]:
+                area["conditions"].append(NOTIFY_FIRST)
         parties.append({"party": party_permission.party, "areas": list(areas.values())})
     return parties
 
@@ -374,6 +380,7 @@ def challenge_permission_decide(request: HttpRequest, partnership_pk: int) -> Ht
                     areas=data["areas"],
                     channels=data["channels"],
                     conditions=data["conditions"],
+                    notify_before_publish=data["notify_before_publish"],
                     notice_version=data["notice_version"] or None,
                     by=user,
                 )

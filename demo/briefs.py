@@ -22,7 +22,9 @@ from evidence.cleaning import clean_evidence
 from evidence.models import Evidence, InsightBrief
 from evidence.periods import Period, last_ended_period, london_today, period_containing
 from evidence.services.briefs import (
+    brief_acknowledge,
     brief_draft,
+    brief_notify_challenged,
     brief_publish,
     brief_request,
     brief_update,
@@ -65,7 +67,8 @@ def _consent(party: Party) -> None:
             decision="grant",
             areas=["*"],
             channels=["workshop", "private_report", "published_brief"],
-            conditions="Tell us before it is published.",
+            conditions="Please talk to us first, in private.",
+            notify_before_publish=True,
             by=admin,
         )
 
@@ -250,6 +253,10 @@ def seed_brief_demo(partnership: Partnership) -> list[InsightBrief]:
             }
         ],
     )
+    # The grantee asked to be told first: the learning partner sent the notice, and the
+    # grantee acknowledged it before the brief was published.
+    brief_notify_challenged(brief=published, by=lp_person)
+    brief_acknowledge(brief=published, party=grantee, by=_admin(grantee))
     brief_publish(brief=published, by=lp_person)
     action = learning_action_create(
         partnership=partnership,

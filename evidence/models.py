@@ -272,6 +272,37 @@ class LearningAction(TimeStampedModel):
         return self.description[:80]
 
 
+class PrePublicationNotice(models.Model):
+    """The learning partner's notice to a party that a brief about to be published
+    challenges it (the party asked to be told first: ``notify_before_publish``).
+
+    ``challenges`` holds what the notice said (the challenges naming the party, as sent):
+    when the brief's challenges to the party change, the notice no longer covers them and
+    must be sent again. Sending again clears the acknowledgement.
+    """
+
+    brief = models.ForeignKey(InsightBrief, on_delete=models.CASCADE, related_name="notices")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="notices")
+    challenges = models.JSONField(default=list)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("brief", "party")
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "party"], name="evidence_notice_one_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice to {self.party_id} about brief {self.brief_id}"
+
+
 class EvidenceReminder(models.Model):
     """A reminder to a party that has added no evidence in a brief period: at most one per
     party and period (database constraint), however often the reminder task runs."""

@@ -54,7 +54,7 @@ def _validation_detail(error: DjangoValidationError) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map service errors to the contract's status codes; never let bad input become a 500."""
     if isinstance(exc, LearnHubError):
-        return Response({"detail": exc.message}, status=exc.status_code)
+        return Response({"detail": exc.message, **exc.extra}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(_validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):

@@ -14,6 +14,8 @@ class LearnHubError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        #: Fields the API adds beside ``detail`` (e.g. ``waiting_for`` of a refused publish).
+        self.extra: dict[str, object] = {}
 
 
 class Conflict(LearnHubError):

@@ -162,6 +162,12 @@ class ChallengeDecisionSerializer(ActingPartySerializer):
         help_text="workshop, private_report and/or published_brief.",
     )
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    notify_before_publish = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Tell the party before a published brief challenges it: publishing waits "
+        "until it acknowledged the learning partner's notice or the notice period passed.",
+    )
     notice_version = serializers.CharField(required=False, max_length=50, help_text=NOTICE_HELP)
 
 
@@ -182,6 +188,7 @@ class ChallengeRecordSerializer(serializers.ModelSerializer[ChallengeRecord]):
             "areas",
             "channels",
             "conditions",
+            "notify_before_publish",
             "recorded_by",
             "recorded_at",
             "notice_version",
@@ -200,7 +207,16 @@ class ChallengePermissionSerializer(serializers.ModelSerializer[ChallengeState])
 
     class Meta:
         model = ChallengeState
-        fields = ("area", "question", "channel", "conditions", "record", "granted_at", "granted_by")
+        fields = (
+            "area",
+            "question",
+            "channel",
+            "conditions",
+            "notify_before_publish",
+            "record",
+            "granted_at",
+            "granted_by",
+        )
 
     @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["*"]}]})
     def get_area(self, state: ChallengeState) -> int | str:

@@ -300,6 +300,7 @@ class ChallengeListView(GenericAPIView[ChallengeRecord]):
             areas=data["areas"],
             channels=data["channels"],
             conditions=data.get("conditions", ""),
+            notify_before_publish=data.get("notify_before_publish", False),
             notice_version=data.get("notice_version"),
             by=request_user(request),
         )

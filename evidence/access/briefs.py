@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from accounts.models import User
-from evidence.models import InsightBrief, LearningAction
+from evidence.models import InsightBrief, LearningAction, PrePublicationNotice
 from evidence.selectors.briefs import briefs_visible_to, is_learning_partner
 from learnhub.errors import Forbidden
 from learnhub.inputs import as_id
 from partnerships.access import PartnershipAction, access_partnership
-from partnerships.models import Partnership, Party
+from partnerships.models import Membership, Partnership, Party
 from partnerships.selectors import my_parties_in
 
 
@@ -68,6 +68,37 @@ def access_brief(*, user: User, pk: int, action: BriefAction) -> InsightBrief:
     if action != BriefAction.VIEW and not is_learning_partner(user=user, partnership=partnership):
         raise Forbidden(_REASONS[action])
     return brief
+
+
+def access_notice(*, user: User, pk: int, acknowledge: bool = False) -> PrePublicationNotice:
+    """The pre-publication notice about brief ``pk`` sent to one of ``user``'s parties.
+
+    None sent to them (or not a party at all) → ``Http404``, whether or not they may read
+    the brief; ``acknowledge`` by someone who is not an admin of that organisation →
+    ``Forbidden``.
+    """
+    notice = (
+        PrePublicationNotice.objects.filter(
+            brief_id=pk,
+            party__status=Party.Status.ACCEPTED,
+            party__organisation__memberships__user=user,
+        )
+        .select_related("party__organisation", "brief__partnership")
+        .order_by("pk")
+        .first()
+    )
+    if notice is None:
+        raise Http404("No such notice.")
+    if (
+        acknowledge
+        and not Membership.objects.filter(
+            user=user, organisation=notice.party.organisation, role=Membership.Role.ADMIN
+        ).exists()
+    ):
+        raise Forbidden(
+            f"Only an admin of {notice.party.organisation.name} can acknowledge the notice."
+        )
+    return notice
 
 
 class ActionAccess(StrEnum):

@@ -28,6 +28,7 @@ from accounts.identity import request_user
 from evidence.access.briefs import (
     BriefAction,
     access_brief,
+    access_notice,
     access_partnership_briefs,
 )
 from evidence.findings import KINDS as FINDING_KINDS
@@ -39,7 +40,10 @@ from evidence.selectors.briefs import (
     brief_readings_for,
     briefs_visible_to,
 )
+from evidence.selectors.notices import NoticeStatus, notice_statuses
 from evidence.services.briefs import (
+    brief_acknowledge,
+    brief_notify_challenged,
     brief_publish,
     brief_redraft,
     brief_request,
@@ -275,6 +279,123 @@ class BriefDetailView(GenericAPIView[InsightBrief]):
         return Response(brief_data(brief_reading_for(brief=brief, user=user)))
 
 
+class NoticeSerializer(serializers.Serializer[Any]):
+    party = serializers.IntegerField()
+    organisation = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["not_sent", "outdated", "waiting", "acknowledged", "period_passed"],
+        help_text="outdated: the challenges changed after the notice was sent.",
+    )
+    challenges = serializers.JSONField(help_text='[{"area", "text"}] naming the party.')
+    conditions = serializers.CharField(help_text="The party's conditions for being challenged.")
+    sent_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    publish_after = serializers.DateTimeField(
+        allow_null=True, help_text="When publishing may go ahead without an acknowledgement."
+    )
+
+
+def notice_data(status: NoticeStatus) -> dict[str, Any]:
+    notice = status.notice
+    return {
+        "party": status.party.pk,
+        "organisation": status.party.organisation.name,
+        "state": status.state,
+        "challenges": status.challenges,
+        "conditions": status.conditions,
+        "sent_at": notice.sent_at if notice else None,
+        "acknowledged_at": notice.acknowledged_at if notice else None,
+        "publish_after": status.publish_after,
+    }
+
+
+class PublishRefusalSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    waiting_for = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Parties that asked to be told first and have not acknowledged the "
+        "notice (while the notice period runs).",
+    )
+
+
+class BriefNoticesView(GenericAPIView[InsightBrief]):
+    serializer_class = NoticeSerializer
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="briefs_notices",
+        responses={200: NoticeSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        description="The learning partner: each challenged party that asked to be told "
+        "before publishing, and where its notice stands.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.PUBLISH)
+        return Response([notice_data(s) for s in notice_statuses(brief)])
+
+
+class BriefNotifyChallengedView(GenericAPIView[InsightBrief]):
+    serializer_class = NoticeSerializer
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="briefs_notify_challenged",
+        request=None,
+        responses={
+            200: NoticeSerializer(many=True),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: refusal("Not a draft, or no challenged party needs a notice now."),
+        },
+        description="The learning partner sends a pre-publication notice to each "
+        "challenged party that asked to be told first and has not been told about the "
+        "challenges as they are; the answer lists every such party's notice.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
+        brief_notify_challenged(brief=brief, by=user)
+        return Response([notice_data(s) for s in notice_statuses(brief)])
+
+
+class AcknowledgedSerializer(serializers.Serializer[Any]):
+    brief = serializers.IntegerField()
+    party = serializers.IntegerField()
+    challenges = serializers.JSONField()
+    sent_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField()
+
+
+class BriefAcknowledgeView(GenericAPIView[InsightBrief]):
+    serializer_class = AcknowledgedSerializer
+
+    @extend_schema(
+        operation_id="briefs_acknowledge",
+        request=None,
+        responses={
+            200: AcknowledgedSerializer,
+            403: FORBIDDEN,
+            404: refusal("No notice about this brief was sent to your organisation."),
+            409: CONFLICT,
+        },
+        description="An admin of a challenged party acknowledges the learning partner's "
+        "pre-publication notice (again: no change).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        notice = access_notice(user=user, pk=pk, acknowledge=True)
+        notice = brief_acknowledge(brief=notice.brief, party=notice.party, by=user)
+        return Response(
+            {
+                "brief": notice.brief_id,
+                "party": notice.party_id,
+                "challenges": notice.challenges,
+                "sent_at": notice.sent_at,
+                "acknowledged_at": notice.acknowledged_at,
+            }
+        )
+
+
 class BriefPublishView(GenericAPIView[InsightBrief]):
     serializer_class = BriefSerializer
 
@@ -286,8 +407,11 @@ class BriefPublishView(GenericAPIView[InsightBrief]):
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: refusal(
-                "Still drafting, already published, or a challenge names a party "
-                "that has not permitted it for published briefs (each one is named).",
+                "Still drafting, already published, the so what is not written, a "
+                "challenge names a party that has not permitted it for published briefs "
+                "(each one is named), or a challenged party that asked to be told first "
+                "is still waiting (`waiting_for`).",
+                PublishRefusalSerializer,
             ),
         },
     )
@@ -370,6 +494,9 @@ urlpatterns: list[URLPattern] = [
     path(f"{_P}briefs/", PartnershipBriefListView.as_view(), name="partnership-briefs"),
     path(_B, BriefDetailView.as_view(), name="brief-detail"),
     path(f"{_B}publish/", BriefPublishView.as_view(), name="brief-publish"),
+    path(f"{_B}notices/", BriefNoticesView.as_view(), name="brief-notices"),
+    path(f"{_B}notify-challenged/", BriefNotifyChallengedView.as_view(), name="brief-notify"),
+    path(f"{_B}acknowledge/", BriefAcknowledgeView.as_view(), name="brief-acknowledge"),
     path(f"{_B}redraft/", BriefRedraftView.as_view(), name="brief-redraft"),
     path(f"{_B}export/", BriefExportView.as_view(), name="brief-export"),
 ]

@@ -22,9 +22,12 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
+from consent.models import ChallengeRecord
+from consent.selectors import challenge_current
 from evidence.access.briefs import (
     BriefAction,
     access_brief,
+    access_notice,
     access_partnership_briefs,
     parties_user_may_record_for,
 )
@@ -47,11 +50,14 @@ from evidence.selectors.briefs import (
     is_learning_partner,
     learning_actions_of,
 )
+from evidence.selectors.notices import challenges_naming, notice_days, notice_statuses
 from evidence.services.briefs import (
     CHALLENGES_ADVICE,
     CHALLENGES_MAX,
     SO_WHAT_MISSING,
     NotReadyToPublish,
+    brief_acknowledge,
+    brief_notify_challenged,
     brief_publish,
     brief_redraft,
     brief_request,
@@ -62,7 +68,7 @@ from evidence.so_what import so_what_scaffold, so_what_written
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.pages import refusal_page
-from partnerships.models import Partnership, Party
+from partnerships.models import Membership, Partnership, Party
 from partnerships.navigation import TABS
 from partnerships.selectors import accepted_parties_of, questions_with_status
 
@@ -309,6 +315,7 @@ def brief_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "period": Period(brief.period_start, brief.period_end).describe(),
             "report": brief.plain_language or {},
+            "party_terms": party_terms(brief.partnership),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -347,12 +354,45 @@ def brief_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def party_terms(partnership: Partnership) -> list[dict[str, Any]]:
+    """What each party asked when it let the learning partner challenge it in published
+    briefs: its conditions and whether it must be told first (shown beside challenges)."""
+    terms = []
+    for current in challenge_current(partnership=partnership):
+        published = [
+            s for s in current.permissions if s.channel == ChallengeRecord.Channel.PUBLISHED_BRIEF
+        ]
+        conditions = list(dict.fromkeys(s.conditions for s in published if s.conditions))
+        notify_first = any(s.notify_before_publish for s in published)
+        if conditions or notify_first:
+            terms.append(
+                {
+                    "party": current.party.pk,
+                    "name": current.party.organisation.name,
+                    "conditions": conditions,
+                    "notify_first": notify_first,
+                }
+            )
+    return terms
+
+
+NOTICE_WORDS = {
+    "not_sent": "Not told yet: send the notice before publishing.",
+    "outdated": "The challenges changed after the notice was sent: send it again.",
+    "waiting": "Told; waiting for them to acknowledge it.",
+    "acknowledged": "Told, and they acknowledged it.",
+    "period_passed": "Told; the notice period has passed without a reply.",
+}
+
+
 def _publish_context(brief: InsightBrief) -> dict[str, Any]:
     parties, areas = _challenge_choices(brief.partnership)
     party_names = dict(parties)
     area_names = dict(areas)
     problems = unpermitted_challenges(brief)
     preview = brief_preview(brief=brief, audience=PUBLIC)
+    terms = {term["party"]: term for term in party_terms(brief.partnership)}
+    notices = notice_statuses(brief)
     return {
         "brief": brief,
         "period": Period(brief.period_start, brief.period_end).describe(),
@@ -361,9 +401,18 @@ def _publish_context(brief: InsightBrief) -> dict[str, Any]:
                 "party": party_names.get(c["party"], "A former party"),
                 "area": area_names.get(str(c["area"]), "A research question"),
                 "text": c["text"],
+                "terms": terms.get(int(c["party"])) if str(c["party"]).isdigit() else None,
             }
             for c in brief.challenges or []
         ],
+        "notices": [
+            {
+                "status": status,
+                "words": NOTICE_WORDS[status.state],
+            }
+            for status in notices
+        ],
+        "notices_due": any(s.state in ("not_sent", "outdated") for s in notices),
         "problems": problems,
         "so_what_missing": not so_what_written(brief.so_what),
         "so_what_problem": SO_WHAT_MISSING,
@@ -408,6 +457,59 @@ def brief_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@brief_page
+@require_POST
+def brief_notify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learning partner sends the pre-publication notices from the publish page."""
+    user = request_user(request)
+    brief = access_brief(user=user, pk=pk, action=BriefAction.PUBLISH)
+    try:
+        sent = brief_notify_challenged(brief=brief, by=user)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        names = ", ".join(notice.party.organisation.name for notice in sent)
+        messages.success(request, f"The notice is sent to {names}.")
+    return redirect("evidence:brief-publish", pk=brief.pk)
+
+
+@brief_page
+@require_http_methods(["GET", "POST"])
+def brief_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A challenged party reads the notice about a brief and an admin acknowledges it."""
+    user = request_user(request)
+    notice = access_notice(user=user, pk=pk, acknowledge=request.method == "POST")
+    brief = notice.brief
+    if request.method == "POST":
+        try:
+            brief_acknowledge(brief=brief, party=notice.party, by=user)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+        else:
+            messages.success(request, "Thank you: the learning partner has been told.")
+        return redirect("evidence:brief-notice", pk=brief.pk)
+    areas = dict(_challenge_choices(brief.partnership)[1])
+    return render_page(
+        request,
+        f"{T}notice.html",
+        brief.partnership,
+        {
+            "brief": brief,
+            "notice": notice,
+            "period": Period(brief.period_start, brief.period_end).describe(),
+            "challenges": [
+                {"area": areas.get(c["area"], "A research question"), "text": c["text"]}
+                for c in notice.challenges
+            ],
+            "current": notice.challenges == challenges_naming(brief, notice.party_id),
+            "publish_after": notice.sent_at + datetime.timedelta(days=notice_days()),
+            "is_admin": Membership.objects.filter(
+                user=user, organisation=notice.party.organisation, role=Membership.Role.ADMIN
+            ).exists(),
+        },
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("partnerships/<id:partnership_pk>/briefs/", brief_list_view, name="brief-list"),
     path("partnerships/<id:partnership_pk>/briefs/ask/", brief_request_view, name="brief-request"),
@@ -415,6 +517,8 @@ urlpatterns: list[URLPattern] = [
     path("briefs/<id:pk>/edit/", brief_edit_view, name="brief-edit"),
     path("briefs/<id:pk>/preview/", brief_preview_view, name="brief-preview"),
     path("briefs/<id:pk>/publish/", brief_publish_view, name="brief-publish"),
+    path("briefs/<id:pk>/notify/", brief_notify_view, name="brief-notify"),
+    path("briefs/<id:pk>/notice/", brief_notice_view, name="brief-notice"),
     path("briefs/<id:pk>/redraft/", brief_redraft_view, name="brief-redraft"),
     path("briefs/<id:pk>/download/<str:fmt>/", brief_download_view, name="brief-download"),
 ]

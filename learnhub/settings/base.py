@@ -327,6 +327,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # Insight briefs: look for ended cadence periods every few minutes (cheap: one row per
 # active partnership), remind quiet parties twice a day.
+# Days after a pre-publication notice was sent when a brief may be published even if the
+# challenged party has not acknowledged it.
+LEARNHUB_CHALLENGE_NOTICE_DAYS = env.int("LEARNHUB_CHALLENGE_NOTICE_DAYS", default=5)
 LEARNHUB_BRIEF_SCHEDULE_SECONDS = env.float("LEARNHUB_BRIEF_SCHEDULE_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["evidence-draft-due-briefs"] = {
     "task": "evidence.draft_due_briefs",

@@ -662,6 +662,24 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200, only=[LEARNING_PARTNER]),
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
     ),
+    # The learning partner sends pre-publication notices (none is due in the world: a
+    # refusal message, back to the publish page). ``world.brief`` has a notice sent to the
+    # grantee: its people read it (others get 404, even parties that read the brief); only
+    # its admin acknowledges it.
+    web(
+        "evidence:brief-notify",
+        POST=party_only(redirect("evidence:brief-publish"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:brief-notice",
+        GET=party_only(OK_200, only=[GRANTEE, GRANTEE_ADMIN], refused=NOT_FOUND),
+        POST=party_only(
+            done_redirect("evidence:brief-notice"),
+            only=[GRANTEE_ADMIN],
+            refused=NOT_FOUND,
+            grantee=FORBIDDEN,
+        ),
+    ),
     web(
         "evidence:brief-redraft",
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
@@ -701,6 +719,12 @@ MATRIX: list[Entry] = [
     ),
     api("api:brief-publish", POST=party_only(OK_200, only=[LEARNING_PARTNER])),
     api("api:brief-redraft", POST=party_only(status(202), only=[LEARNING_PARTNER])),
+    api("api:brief-notices", GET=party_only(OK_200, only=[LEARNING_PARTNER])),
+    api("api:brief-notify", POST=party_only(CONFLICT, only=[LEARNING_PARTNER])),
+    api(
+        "api:brief-acknowledge",
+        POST=party_only(OK_200, only=[GRANTEE_ADMIN], refused=NOT_FOUND, grantee=FORBIDDEN),
+    ),
     api("api:brief-export", GET=party_only(OK_200, query="?format=md")),
     api(
         "api:partnership-actions",

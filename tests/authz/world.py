@@ -35,10 +35,12 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import User
 from consent.services import challenge_record, consent_record
 from evidence.cleaning import clean_evidence
+from evidence.models import PrePublicationNotice
 from evidence.services import evidence_submit
 from evidence.services.briefs import brief_draft, brief_request, brief_update
 from evidence.services.learning_actions import learning_action_create
@@ -371,6 +373,15 @@ def _build_briefs(world: World) -> None:
         brief=world.brief,
         by=world.people[LEARNING_PARTNER],
         so_what="Families come back when the welcome is warm.",
+    )
+    # A notice about the brief sent to the grantee (its challenge since taken out: it
+    # holds nothing back).
+    PrePublicationNotice.objects.create(
+        brief=world.brief,
+        party=world.grantee_party,
+        challenges=[{"area": "*", "text": "Opening only on weekdays misses working parents."}],
+        sent_at=timezone.now(),
+        sent_by=world.people[LEARNING_PARTNER],
     )
     world.learning_action = learning_action_create(
         partnership=world.partnership,

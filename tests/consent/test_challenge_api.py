@@ -65,6 +65,7 @@ def test_an_admin_gives_permission_for_everything_through_some_channels(
         "areas": ["*"],
         "channels": ["workshop", "published_brief"],
         "conditions": "Tell us first.",
+        "notify_before_publish": False,
         "recorded_by": scene.grantee_admin.display_name,
         "recorded_at": response.json()["recorded_at"],
         "notice_version": CHALLENGE_NOTICE_VERSION,

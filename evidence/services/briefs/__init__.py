@@ -29,6 +29,7 @@ from .editing import (
     brief_update,
     clean_challenges,
 )
+from .notices import NOTHING_TO_SEND, brief_acknowledge, brief_notify_challenged
 from .publishing import (
     CHALLENGES_ADVICE,
     SO_WHAT_MISSING,
@@ -57,7 +58,10 @@ __all__ = [
     "SO_WHAT_MAX",
     "brief_draft",
     "CHALLENGES_ADVICE",
+    "NOTHING_TO_SEND",
     "NotReadyToPublish",
+    "brief_acknowledge",
+    "brief_notify_challenged",
     "SO_WHAT_MISSING",
     "brief_publish",
     "brief_redraft",

@@ -12,6 +12,7 @@ from consent.models import ChallengeRecord
 from consent.selectors import ChallengeArea, challenges_publishable
 from evidence.models import InsightBrief
 from evidence.selectors.briefs import Basis, brief_compose
+from evidence.selectors.notices import NoticeStatus, notice_statuses
 from evidence.so_what import so_what_written
 from learnhub.errors import Conflict
 from notifications.services import notify
@@ -42,15 +43,45 @@ CHALLENGES_ADVICE = "Remove or change these challenges, or ask the party for per
 
 class NotReadyToPublish(Conflict):
     """Publishing refused (409): ``problems`` says each thing in the way, in plain
-    sentences: an empty "so what?" (``so_what_missing``), and each challenge whose party
-    has not given permission for its area in published briefs (``challenge_problems``)."""
+    sentences: an empty "so what?" (``so_what_missing``), each challenge whose party
+    has not given permission for its area in published briefs (``challenge_problems``),
+    and each challenged party that asked to be told first and is still waiting
+    (``waiting``; the API answers their ids as ``waiting_for``)."""
 
-    def __init__(self, *, so_what_missing: bool, challenge_problems: list[str]) -> None:
+    def __init__(
+        self,
+        *,
+        so_what_missing: bool,
+        challenge_problems: list[str],
+        waiting: list[NoticeStatus] | None = None,
+    ) -> None:
         self.so_what_missing = so_what_missing
         self.challenge_problems = challenge_problems
-        self.problems = [SO_WHAT_MISSING] * so_what_missing + challenge_problems
+        self.waiting = waiting or []
+        self.notice_problems = [waiting_sentence(status) for status in self.waiting]
+        self.problems = (
+            [SO_WHAT_MISSING] * so_what_missing + challenge_problems + self.notice_problems
+        )
         advice = [CHALLENGES_ADVICE] if challenge_problems else []
         super().__init__(" ".join(["This brief cannot be published yet.", *self.problems, *advice]))
+        self.extra = {"waiting_for": [status.party.pk for status in self.waiting]}
+
+
+def waiting_sentence(status: NoticeStatus) -> str:
+    """Why publishing waits for ``status``'s party, and what would end the wait."""
+    name = status.party.organisation.name
+    if status.state == "not_sent":
+        return (
+            f"{name} asked to be told before a published brief challenges it: send them the "
+            "notice first."
+        )
+    if status.state == "outdated":
+        return f"The challenges to {name} changed after they were told: send them the notice again."
+    after = timezone.localtime(status.publish_after) if status.publish_after else None
+    when = f" or after {after:%-d %B %Y at %H:%M}" if after else ""
+    return (
+        f"{name} has not acknowledged the notice yet: publishing can go ahead once they do{when}."
+    )
 
 
 def unpermitted_challenges(brief: InsightBrief) -> list[str]:
@@ -103,16 +134,21 @@ def brief_publish(*, brief: InsightBrief, by: User) -> InsightBrief:
     ``participate`` and ``publish`` now, then every party is told.
 
     Refused (``NotReadyToPublish``, a 409 naming each problem) while the "so what?" is
-    empty or any challenge lacks its party's permission for that area in published
-    briefs; refused while the brief is being drafted or once published.
+    empty, any challenge lacks its party's permission for that area in published briefs,
+    or a challenged party that asked to be told first has not acknowledged the notice
+    (and the notice period has not passed); refused while the brief is being drafted or
+    once published.
     """
     brief = locked(brief)
     if brief.status != Status.DRAFT:
         raise Conflict(not_a_draft(brief))
     so_what_missing = not so_what_written(brief.so_what)
     problems = unpermitted_challenges(brief)
-    if so_what_missing or problems:
-        raise NotReadyToPublish(so_what_missing=so_what_missing, challenge_problems=problems)
+    waiting = [status for status in notice_statuses(brief) if not status.ready]
+    if so_what_missing or problems or waiting:
+        raise NotReadyToPublish(
+            so_what_missing=so_what_missing, challenge_problems=problems, waiting=waiting
+        )
     basis = Basis(
         current=set(brief.cited_evidence.values_list("pk", flat=True)),
         previous=set(brief.compared_evidence.values_list("pk", flat=True)),
