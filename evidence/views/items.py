@@ -388,6 +388,7 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
         partnership,
         {
             "form": form,
+            "who_can_see": _who_can_see(user, partnership, choices.parties),
             "problems": problems,
             "columns": COLUMNS,
             "required_columns": REQUIRED_COLUMNS,

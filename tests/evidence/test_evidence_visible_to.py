@@ -313,7 +313,7 @@ def test_the_item_page_says_who_can_see_it_in_plain_words() -> None:
     assert f"{lp} (learning partner, your organisation): {grantee} agreed to take part" in theirs
 
 
-def test_the_forms_say_who_will_read_the_item_before_saving() -> None:
+def test_every_evidence_form_says_who_will_read_it_before_saving() -> None:
     w = _world()
     client = web_client(w.members["grantee_b"])
     grantee = w.parties["grantee_a"].organisation.name
@@ -321,8 +321,9 @@ def test_the_forms_say_who_will_read_the_item_before_saving() -> None:
 
     add = client.get(page("evidence-create", partnership_pk=w.scene.partnership.pk) + "?kind=story")
     change = client.get(page("evidence-update", pk=w.items["grantee_b"].pk))
+    spreadsheet = client.get(page("evidence-import", partnership_pk=w.scene.partnership.pk))
 
-    for response in (add, change):
+    for response in (add, change, spreadsheet):
         text = _text(response)
         assert "Who will be able to read this" in text
         shares = "your organisation agreed to share evidence with the other parties"
