@@ -40,6 +40,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
 
 from accounts.models import User
@@ -206,51 +207,170 @@ def evidence_visible_to(*, user: User, queryset: QuerySet[Rows]) -> QuerySet[Row
     return queryset.filter(_visible_to_user(user, party_ref="party", party_status="party__status"))
 
 
-def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> frozenset[int]:
-    """The ids of the parties of ``partnership`` whose evidence ``user`` may see: the same
-    rule as ``evidence_visible_to``, asked of parties rather than items.
+_NEEDED_BY_EVERY_ROLE = set.intersection(*(set(needs) for needs in SHARING_NEEDS.values()))
+#: Why the people of a party with each role read another party's evidence: the consent in
+#: its ``SHARING_NEEDS`` that not every role asks for (``participate`` for the learning
+#: partner, which needs nothing more). ``visible_to`` gives it as ``because``.
+SHARING_BECAUSE: dict[str, str] = {
+    role: next((p for p in needs if p not in _NEEDED_BY_EVERY_ROLE), needs[0])
+    for role, needs in SHARING_NEEDS.items()
+}
+#: ``because`` for the party that added the item.
+OWN = "own"
+BECAUSE: tuple[str, ...] = (OWN, *dict.fromkeys(SHARING_BECAUSE.values()))
 
-    One flat query reads each accepted party's role, whether ``user`` sees the
-    partnership through it (its members group holds ``view_partnership`` on it and is
-    one of ``user``'s groups) and the sharing consents it holds now (a row each);
-    ``SHARING_NEEDS`` is then applied to those few rows here. Asked as one nested
+
+@dataclass(frozen=True)
+class SharingParty:
+    """One accepted party of a partnership as the sharing rule reads it (``sharing_state``).
+
+    ``reads``: its members group holds ``view_partnership`` on the partnership, so its
+    people read it; ``mine``: the person asking is one of them; ``held``: the sharing
+    consents it has granted now.
+    """
+
+    pk: int
+    role: str
+    organisation_id: int
+    organisation_name: str
+    organisation_kind: str
+    reads: bool
+    mine: bool
+    held: frozenset[str]
+
+
+@dataclass(frozen=True)
+class VisibleTo:
+    """A party whose people may read an item, and why (``because``: ``OWN`` or the
+    consent that shares it, from ``BECAUSE``)."""
+
+    party: SharingParty
+    because: str
+
+
+def party_reads_evidence_of(viewer: SharingParty, owner: SharingParty) -> str | None:
+    """Why the people of ``viewer`` may read evidence of ``owner`` (``OWN`` or the consent
+    that shares it), or None: the rule asked of two accepted parties of one partnership.
+    ``_visible_to_user`` is the same rule asked in SQL of items; tests check they agree.
+    """
+    if not viewer.reads:
+        return None
+    if viewer.pk == owner.pk:
+        return OWN
+    if owner.held.issuperset(SHARING_NEEDS[viewer.role]):
+        return SHARING_BECAUSE[viewer.role]
+    return None
+
+
+@dataclass(frozen=True)
+class SharingState:
+    """Every accepted party of one partnership with its sharing consents now, read once
+    (``sharing_state``): who may read whose evidence, for a whole page of items."""
+
+    parties: tuple[SharingParty, ...]
+
+    def visible_to(self, party_id: int) -> list[VisibleTo]:
+        """Who may read an item of the party ``party_id`` now, in the partnership's order
+        of parties; nobody when that party is no longer taking part."""
+        owner = self.party(party_id)
+        if owner is None:
+            return []
+        seen = []
+        for viewer in self.parties:
+            because = party_reads_evidence_of(viewer, owner)
+            if because is not None:
+                seen.append(VisibleTo(party=viewer, because=because))
+        return seen
+
+    def parties_visible_to_me(self) -> frozenset[int]:
+        """The parties whose evidence the person who asked may read, through any of
+        their parties."""
+        mine = [party for party in self.parties if party.mine]
+        return frozenset(
+            owner.pk
+            for owner in self.parties
+            if any(party_reads_evidence_of(viewer, owner) for viewer in mine)
+        )
+
+    def party(self, party_id: int) -> SharingParty | None:
+        """The accepted party ``party_id``, or None when it is not taking part."""
+        return next((party for party in self.parties if party.pk == party_id), None)
+
+
+def sharing_state(*, partnership: Partnership, user: User | None = None) -> SharingState:
+    """The partnership's accepted parties (in ``Party``'s order), each with its role, its
+    organisation, whether its people read the partnership, whether ``user`` is one of them,
+    and the sharing consents it holds now: one flat query (a row per party and consent).
+
+    ``SHARING_NEEDS`` is applied to those few rows in Python: asked as one nested
     subquery, the rule cost three times as much to build and plan (measured by
     ``manage.py bench``).
     """
     needed = sorted({purpose for needs in SHARING_NEEDS.values() for purpose in needs})
-    sees_through = PartnershipGroupObjectPermission.objects.filter(
+    grants = PartnershipGroupObjectPermission.objects.filter(
         content_object=partnership,
         permission__codename=VIEW_PARTNERSHIP,
         group=OuterRef("organisation__members_group"),
-        group__in=User.groups.through.objects.filter(user=user).values("group_id"),
     )
+    if user is not None and user.is_authenticated:
+        mine: Exists | Value = Exists(
+            grants.filter(
+                group__in=User.groups.through.objects.filter(user=user).values("group_id")
+            )
+        )
+    else:
+        mine = Value(False)
     rows = (
         Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
         .annotate(
-            sees_through=Exists(sees_through),
+            reads=Exists(grants),
+            mine=mine,
             held=FilteredRelation(
                 "consent_states",
                 condition=Q(consent_states__granted=True, consent_states__purpose__in=needed),
             ),
         )
-        .order_by()
-        .values_list("pk", "role", "sees_through", "held__purpose")
+        .order_by("-is_commissioner", "role", "organisation__name", "pk")
+        .values_list(
+            "pk",
+            "role",
+            "organisation_id",
+            "organisation__name",
+            "organisation__kind",
+            "reads",
+            "mine",
+            "held__purpose",
+        )
     )
-    consents: dict[int, set[str]] = {}
-    own: set[int] = set()
-    viewer_roles: set[str] = set()
-    for pk, role, through, purpose in rows:
-        consents.setdefault(pk, set())
+    parties: dict[int, tuple[Any, ...]] = {}
+    held: dict[int, set[str]] = {}
+    for *party, purpose in rows:
+        parties.setdefault(party[0], tuple(party))
+        held.setdefault(party[0], set())
         if purpose is not None:
-            consents[pk].add(purpose)
-        if through:
-            own.add(pk)
-            viewer_roles.add(role)
-    return frozenset(
-        pk
-        for pk, held in consents.items()
-        if pk in own or any(held.issuperset(SHARING_NEEDS[role]) for role in viewer_roles)
+            held[party[0]].add(purpose)
+    return SharingState(
+        parties=tuple(
+            SharingParty(
+                pk=pk,
+                role=role,
+                organisation_id=organisation_id,
+                organisation_name=name,
+                organisation_kind=kind,
+                reads=bool(reads),
+                mine=bool(reads and is_mine),
+                held=frozenset(held[pk]),
+            )
+            for pk, role, organisation_id, name, kind, reads, is_mine in parties.values()
+        )
     )
+
+
+def evidence_parties_visible_to(*, user: User, partnership: Partnership) -> frozenset[int]:
+    """The ids of the parties of ``partnership`` whose evidence ``user`` may see: the same
+    rule as ``evidence_visible_to``, asked of parties rather than items (one query,
+    ``sharing_state``)."""
+    return sharing_state(partnership=partnership, user=user).parties_visible_to_me()
 
 
 def evidence_visible_to_party(*, party: Party, queryset: QuerySet[Rows]) -> QuerySet[Rows]:

@@ -9,6 +9,7 @@ from .items import (
     access_contribution_choices,
     access_evidence,
     access_evidence_partnership,
+    access_new_evidence_party,
     access_own_evidence,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "access_contribution_choices",
     "access_evidence",
     "access_evidence_partnership",
+    "access_new_evidence_party",
     "access_own_evidence",
 ]

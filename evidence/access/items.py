@@ -11,6 +11,7 @@ the missing consent and who can give it).
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
@@ -26,6 +27,8 @@ from evidence.selectors.items import (
 from learnhub.errors import Forbidden
 from partnerships.access import PartnershipAction, access_acting_party, access_partnership
 from partnerships.models import Partnership, Party
+from partnerships.permissions import PartnershipPermission
+from partnerships.selectors import accepted_parties_of, acting_parties_for
 
 
 class EvidenceAction(StrEnum):
@@ -130,3 +133,40 @@ def access_contribution_choices(*, user: User, partnership_pk: int) -> Contribut
     if not options.parties:
         raise Forbidden("Only people in a party of this partnership can add evidence.")
     return ContributionChoices(partnership=partnership, parties=options.parties)
+
+
+def access_new_evidence_party(
+    *, user: User, partnership: Partnership, party_id: int | None = None
+) -> Party:
+    """The party of ``partnership`` (from ``access_evidence_partnership``) whose new
+    evidence ``user`` asks about ("who would see it if we added it now").
+
+    People in a party ask about their own party (``party_id`` is needed only when they
+    are in more than one); people in the learning partner about any party, as they help
+    every party decide what to share. Outsiders, and a party that is not taking part in
+    the partnership, get 404; anyone else asking about another party gets ``Forbidden``.
+    """
+    mine = list(
+        acting_parties_for(user=user, partnership=partnership, codename=PartnershipPermission.VIEW)
+    )
+    if not mine:
+        raise Http404("No such partnership.")
+    if party_id is None:
+        if len(mine) > 1:
+            names = ", ".join(party.organisation.name for party in mine)
+            raise ValidationError(
+                {"party": [f"You are in more than one party here ({names}). Choose which one."]}
+            )
+        return mine[0]
+    for party in mine:
+        if party.pk == party_id:
+            return party
+    other = accepted_parties_of(partnership=partnership).filter(pk=party_id).first()
+    if other is None:
+        raise Http404("No such party in this partnership.")
+    if not any(party.role == Party.Role.LEARNING_PARTNER for party in mine):
+        raise Forbidden(
+            "You can ask who would see new evidence of your own organisation only; the "
+            "learning partner can ask for any party."
+        )
+    return other

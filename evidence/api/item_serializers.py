@@ -20,6 +20,7 @@ from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from accounts.models import User
+from consent.selectors import BECAUSE, SharingState
 from evidence.cleaning import clean_evidence
 from evidence.kinds import ALL_PROMPT_KEYS
 from evidence.models import Evidence, EvidenceAttachment
@@ -33,6 +34,7 @@ from evidence.schema import (
     FieldType,
 )
 from evidence.selectors import EvidenceLinks
+from evidence.visibility import visible_to_json
 from learnhub.inputs import IdField
 from partnerships.models import Organisation, Party, ResearchQuestion
 
@@ -55,6 +57,7 @@ ITEM_OUTPUT_FIELDS: tuple[str, ...] = (
     "attachments",
     "submitted_by",
     "can_change",
+    "visible_to",
     "created_at",
     "updated_at",
 )
@@ -76,6 +79,20 @@ class EvidencePartySerializer(serializers.ModelSerializer[Party]):
     class Meta:
         model = Party
         fields = ("id", "organisation", "role")
+
+
+class VisibleToSerializer(serializers.Serializer[Any]):
+    """A party whose people may read the item (or would read a new one), and why."""
+
+    party = serializers.IntegerField()
+    organisation = EvidenceOrganisationSerializer()
+    role = serializers.ChoiceField(choices=Party.Role.choices)
+    because = serializers.ChoiceField(
+        choices=list(BECAUSE),
+        help_text="`own`: the party added it; otherwise the consent of the party that "
+        "added it which lets this party read it (`participate`: the learning partner; "
+        "`share_with_funder`: a funder; `share_with_parties`: another grantee).",
+    )
 
 
 class EvidenceAttachmentSerializer(serializers.ModelSerializer[EvidenceAttachment]):
@@ -271,6 +288,10 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     can_change = serializers.SerializerMethodField(
         help_text="True when you may change or delete it (your party added it)."
     )
+    visible_to = serializers.SerializerMethodField(
+        help_text="The parties whose people may read this item now, and why (from the "
+        "consent of the party that added it). Parties not listed cannot read it."
+    )
 
     class Meta:
         model = Evidence
@@ -295,6 +316,12 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
     def get_can_change(self, evidence: Evidence) -> bool:
         return bool(getattr(evidence, "mine", False))
+
+    @extend_schema_field(VisibleToSerializer(many=True))
+    def get_visible_to(self, evidence: Evidence) -> list[dict[str, Any]]:
+        # Needs context["sharing"]: the partnership's ``evidence_sharing``.
+        sharing: SharingState = self.context["sharing"]
+        return visible_to_json(sharing.visible_to(evidence.party_id))
 
 
 _DATE = serializers.DateField()
@@ -329,17 +356,22 @@ def _listed_fields(row: Mapping[str, Any], links: EvidenceLinks) -> dict[str, An
 
 
 def listed_evidence(
-    rows: Iterable[Mapping[str, Any]], links: EvidenceLinks
+    rows: Iterable[Mapping[str, Any]], links: EvidenceLinks, sharing: SharingState
 ) -> list[dict[str, Any]]:
     """Rows of ``evidence_list_rows`` shaped exactly as ``EvidenceSerializer`` shapes each
     item (the tests compare the list with every item's own endpoint).
 
     The list's items are written out here rather than by the serializer's per-field
     machinery, which cost more than reading the page (measured by ``manage.py bench``);
-    values are formatted by the same REST framework fields.
+    values are formatted by the same REST framework fields. ``visible_to`` comes from
+    ``sharing``, read once for the page, and worked out once per party.
     """
     listed = []
+    readers: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
+        party_id = row["party_id"]
+        if party_id not in readers:
+            readers[party_id] = visible_to_json(sharing.visible_to(party_id))
         mine = bool(row["mine"])
         submitted_by = None
         if mine and row["submitted_by_id"] is not None:
@@ -369,6 +401,7 @@ def listed_evidence(
                 ],
                 "submitted_by": submitted_by,
                 "can_change": mine,
+                "visible_to": readers[party_id],
                 "created_at": _DATETIME.to_representation(row["created_at"]),
                 "updated_at": _DATETIME.to_representation(row["updated_at"]),
             }
@@ -394,6 +427,16 @@ class EvidenceFilterSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         max_length=200,
         help_text="Words to look for in the title, text and prompt answers.",
+    )
+
+
+class VisibilityQuerySerializer(serializers.Serializer[Any]):
+    """The query of "who would see a new item" (``?party=``)."""
+
+    party = IdField(
+        required=False,
+        help_text="The party adding the item. Needed only when you are in more than one "
+        "party of this partnership, or when the learning partner asks for another party.",
     )
 
 

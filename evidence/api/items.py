@@ -26,6 +26,7 @@ from evidence.access import (
     access_contribution_choices,
     access_evidence,
     access_evidence_partnership,
+    access_new_evidence_party,
     access_own_evidence,
 )
 from evidence.api.item_serializers import (
@@ -38,6 +39,8 @@ from evidence.api.item_serializers import (
     ImportInputSerializer,
     ImportRejectedSerializer,
     ImportResultSerializer,
+    VisibilityQuerySerializer,
+    VisibleToSerializer,
     listed_evidence,
 )
 from evidence.csv_import import ImportRejected, clean_rows, export_rows, template_csv
@@ -48,9 +51,12 @@ from evidence.selectors import (
     evidence_links,
     evidence_list_rows,
     evidence_own,
+    evidence_sharing,
+    new_evidence_readers,
     parties_left_with_evidence,
 )
 from evidence.services import evidence_delete, evidence_import, evidence_submit, evidence_update
+from evidence.visibility import visible_to_json
 from learnhub.api import BAD_INPUT, refusal
 from learnhub.inputs import JSONParser, as_id
 
@@ -97,8 +103,10 @@ def _contribution(request: Request, pk: int) -> Contribution:
 
 
 def _one(request: Request, pk: int) -> dict[str, Any]:
-    evidence = access_evidence(user=request_user(request), pk=pk, action=EvidenceAction.VIEW)
-    return EvidenceSerializer(evidence).data
+    user = request_user(request)
+    evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.VIEW)
+    sharing = evidence_sharing(user=user, partnership=evidence.partnership)
+    return EvidenceSerializer(evidence, context={"sharing": sharing}).data
 
 
 class EvidenceListView(GenericAPIView[Evidence]):
@@ -116,10 +124,13 @@ class EvidenceListView(GenericAPIView[Evidence]):
         partnership = access_evidence_partnership(user=user, partnership_pk=pk)
         filters = EvidenceFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        rows = evidence_list_rows(user=user, partnership=partnership, **filters.validated_data)
+        sharing = evidence_sharing(user=user, partnership=partnership)
+        rows = evidence_list_rows(
+            user=user, partnership=partnership, sharing=sharing, **filters.validated_data
+        )
         page = self.paginate_queryset(rows)
         links = evidence_links(ids=[row["id"] for row in page or []])
-        return self.get_paginated_response(listed_evidence(page or [], links))
+        return self.get_paginated_response(listed_evidence(page or [], links, sharing))
 
     @extend_schema(
         operation_id="partnerships_evidence_create",
@@ -236,6 +247,45 @@ class CoverageView(GenericAPIView[Evidence]):
         return Response(
             CoverageSerializer(evidence_coverage(user=user, partnership=partnership)).data
         )
+
+
+class VisibilityView(GenericAPIView[Evidence]):
+    serializer_class = VisibleToSerializer
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="partnerships_evidence_visibility",
+        description="Who would be able to read a new evidence item of `party` if it were "
+        "added now, and why, from that party's current consent (the same shape as an "
+        "item's `visible_to`). People in a party ask about their own party (`party` is "
+        "needed only when they are in more than one); people in the learning partner "
+        "about any party.",
+        parameters=[VisibilityQuerySerializer],
+        responses={
+            200: VisibleToSerializer(many=True),
+            400: BAD_INPUT,
+            403: refusal(
+                serializer=EvidenceDetailSerializer,
+                description="You asked about another party's evidence and are not in the "
+                "learning partner.",
+            ),
+            404: refusal(
+                serializer=EvidenceDetailSerializer,
+                description="No such partnership, or `party` is not a party taking part in it.",
+            ),
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        partnership = access_evidence_partnership(user=user, partnership_pk=pk)
+        query = VisibilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        party = access_new_evidence_party(
+            user=user, partnership=partnership, party_id=query.validated_data.get("party")
+        )
+        readers = new_evidence_readers(user=user, partnership=partnership, party=party)
+        return Response(visible_to_json(readers))
 
 
 class ExportView(GenericAPIView[Evidence]):
@@ -363,6 +413,11 @@ urlpatterns: list[URLPattern] = [
         "partnerships/<id:pk>/evidence/coverage/",
         CoverageView.as_view(),
         name="partnership-evidence-coverage",
+    ),
+    path(
+        "partnerships/<id:pk>/evidence/visibility/",
+        VisibilityView.as_view(),
+        name="partnership-evidence-visibility",
     ),
     path(
         "partnerships/<id:pk>/evidence/export.csv",

@@ -33,10 +33,13 @@ from django.db.models.expressions import Combinable
 from accounts.models import User
 from consent.models import ConsentRecord
 from consent.selectors import (
+    SharingState,
+    VisibleTo,
     consent_active,
     consent_granted,
     evidence_parties_visible_to,
     evidence_visible_to,
+    sharing_state,
 )
 from evidence.models import SEARCH_CONFIG, Evidence, EvidenceAttachment, evidence_search_vector
 from evidence.schema import STORED_FIELD_NAMES
@@ -168,15 +171,44 @@ class EvidenceFilters(TypedDict, total=False):
     search: str
 
 
+def evidence_sharing(*, user: User, partnership: Partnership) -> SharingState:
+    """Who may read whose evidence in ``partnership`` now, and which parties are ``user``'s
+    (one query): read once for a list, then asked of each item (``visible_to``)."""
+    return sharing_state(partnership=partnership, user=user)
+
+
+def evidence_readers(*, user: User, evidence: Evidence) -> list[VisibleTo]:
+    """The parties whose people may read ``evidence`` now, and why (one query)."""
+    return evidence_sharing(user=user, partnership=evidence.partnership).visible_to(
+        evidence.party_id
+    )
+
+
+def new_evidence_readers(*, user: User, partnership: Partnership, party: Party) -> list[VisibleTo]:
+    """The parties whose people would read a new item of ``party`` if it were added now,
+    and why, from the party's current consent (one query)."""
+    return evidence_sharing(user=user, partnership=partnership).visible_to(party.pk)
+
+
 def _listed(
-    *, user: User, partnership: Partnership, filters: EvidenceFilters
+    *,
+    user: User,
+    partnership: Partnership,
+    filters: EvidenceFilters,
+    sharing: SharingState | None = None,
 ) -> QuerySet[Evidence]:
-    """The partnership's evidence ``user`` may see, narrowed by ``filters``, newest first."""
+    """The partnership's evidence ``user`` may see, narrowed by ``filters``, newest first.
+
+    ``sharing``: the partnership's ``evidence_sharing`` for ``user``, when the caller
+    already read it (to say who can see each item).
+    """
     # Whether an item may be seen depends only on its party, so the rule is asked once of
     # the partnership's few parties (consent.selectors, the same rule) instead of every
     # item, and not again for the page after the count: as a subquery it cost more to
     # build and plan than the list itself (measured by ``manage.py bench``).
-    shared = sorted(evidence_parties_visible_to(user=user, partnership=partnership))
+    if sharing is None:
+        sharing = evidence_sharing(user=user, partnership=partnership)
+    shared = sorted(sharing.parties_visible_to_me())
     evidence = Evidence.objects.filter(partnership=partnership, party_id__in=shared)
     if kind := filters.get("kind"):
         evidence = evidence.filter(kind=kind)
@@ -227,16 +259,21 @@ ROW_COLUMNS: tuple[str, ...] = (
 
 
 def evidence_list_rows(
-    *, user: User, partnership: Partnership, **filters: Unpack[EvidenceFilters]
+    *,
+    user: User,
+    partnership: Partnership,
+    sharing: SharingState | None = None,
+    **filters: Unpack[EvidenceFilters],
 ) -> QuerySet[Evidence, dict[str, Any]]:
     """The items of ``evidence_list`` as rows of ``ROW_COLUMNS`` (their own columns, their
     party's role and organisation, who added them, and ``mine``), newest first.
 
     For the API's list: building five model instances and two related managers per item
     cost more than the rest of the request (measured by ``manage.py bench``). A page's
-    research questions and files come from ``evidence_links``.
+    research questions and files come from ``evidence_links``; who can see each item,
+    from ``sharing`` (``evidence_sharing``, read once and passed in).
     """
-    listed = _listed(user=user, partnership=partnership, filters=filters)
+    listed = _listed(user=user, partnership=partnership, filters=filters, sharing=sharing)
     # django-stubs types ``values()`` only for literal field names; these come from the schema.
     rows = listed.annotate(mine=_mine(user)).values(*ROW_COLUMNS)
     return cast("QuerySet[Evidence, dict[str, Any]]", rows)

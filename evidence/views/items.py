@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
+from accounts.models import User
 from evidence.access import (
     EvidenceAction,
     access_attachment,
@@ -48,6 +49,7 @@ from evidence.selectors import (
     evidence_filter_choices,
     evidence_list,
     evidence_own,
+    evidence_sharing,
 )
 from evidence.services import (
     attachment_delete,
@@ -56,6 +58,7 @@ from evidence.services import (
     evidence_submit,
     evidence_update,
 )
+from evidence.visibility import readers_of
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.pages import refusal_page
@@ -153,9 +156,28 @@ def _evidence_form(
     )
 
 
-def _form_context(form: EvidenceForm, *, editing: bool) -> dict[str, Any]:
+def _who_can_see(
+    user: User, partnership: Partnership, parties: list[Party]
+) -> list[dict[str, Any]]:
+    """For a form: who would read the item for each party it may be added for, and why."""
+    sharing = evidence_sharing(user=user, partnership=partnership)
+    return [
+        {
+            "party": party,
+            "readers": readers_of(sharing, party.pk),
+            # The list is labelled by the section's heading, or by its own with several.
+            "heading_id": f"who-can-see-{party.pk}" if len(parties) > 1 else "who-can-see",
+        }
+        for party in parties
+    ]
+
+
+def _form_context(
+    form: EvidenceForm, *, editing: bool, who_can_see: list[dict[str, Any]]
+) -> dict[str, Any]:
     label = form.guide.label
     return {
+        "who_can_see": who_can_see,
         "form": form,
         "guide": form.guide,
         "kind": form.kind,
@@ -199,8 +221,13 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
                 messages.success(request, f"You added “{evidence.title}”.")
                 return redirect(evidence)
         status = 400
+    who_can_see = _who_can_see(user, partnership, choices.parties)
     return _render(
-        request, "form.html", partnership, _form_context(form, editing=False), status=status
+        request,
+        "form.html",
+        partnership,
+        _form_context(form, editing=False, who_can_see=who_can_see),
+        status=status,
     )
 
 
@@ -210,7 +237,9 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
 @evidence_page
 @require_GET
 def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = access_evidence(user=request_user(request), pk=pk, action=EvidenceAction.VIEW)
+    user = request_user(request)
+    evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.VIEW)
+    sharing = evidence_sharing(user=user, partnership=evidence.partnership)
     prompts = [
         {"question": prompt.question, "answer": (evidence.prompts or {}).get(prompt.key, "")}
         for prompt in PROMPTS.get(evidence.kind, ())
@@ -225,6 +254,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "prompts": [p for p in prompts if p["answer"]],
             "mine": evidence.mine,  # type: ignore[attr-defined]  # selector-set attribute
             "closed": evidence.partnership.status == Partnership.Status.CLOSED,
+            "readers": readers_of(sharing, evidence.party_id),
         },
     )
 
@@ -250,7 +280,14 @@ def evidence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "form.html",
         evidence.partnership,
-        {**_form_context(form, editing=True), "evidence": evidence},
+        {
+            **_form_context(
+                form,
+                editing=True,
+                who_can_see=_who_can_see(user, evidence.partnership, [evidence.party]),
+            ),
+            "evidence": evidence,
+        },
         status=status,
     )
 
@@ -351,6 +388,7 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
         partnership,
         {
             "form": form,
+            "who_can_see": _who_can_see(user, partnership, choices.parties),
             "problems": problems,
             "columns": COLUMNS,
             "required_columns": REQUIRED_COLUMNS,

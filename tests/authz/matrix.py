@@ -605,6 +605,8 @@ MATRIX: list[Entry] = [
         POST=party_only(CREATED, only=[GRANTEE, GRANTEE_ADMIN], body=_new_story),
     ),
     api("api:partnership-evidence-coverage", GET=party_only(OK_200)),
+    # Asked without ``party``, everyone in a party asks about their own party's new items.
+    api("api:partnership-evidence-visibility", GET=party_only(OK_200)),
     api("api:partnership-evidence-export", GET=party_only(OK_200)),
     api("api:partnership-evidence-import-template", GET=party_only(OK_200)),
     # A CSV file, sent as a multipart upload: only the grantee's people may import (it

@@ -54,6 +54,9 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     report = tmp_path / "session-notes.pdf"
     report.write_bytes(pdf_bytes())
     pk = scene.partnership.pk
+    lp = scene.lp_party.organisation.name
+    grantee = scene.grantee_party.organisation.name
+    funder = scene.funder_party.organisation.name
 
     # --- The grantee adds an after action review, in two steps --------------------------
     sign_in(page, scene.grantee_member.email)
@@ -81,6 +84,15 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     page.get_by_role("radio", name=re.compile("^Not working")).check()
     page.get_by_role("radio", name=re.compile("^Keep it anonymous")).check()
     page.get_by_label("Attach a file (optional)").set_input_files(str(report))
+    # Before saving, the form says who will be able to read it, and why
+    who = page.get_by_role("region", name="Who will be able to read this")
+    expect(who).to_contain_text(
+        f"{lp} (learning partner): your organisation agreed to take part, which lets the "
+        "learning partner read its evidence"
+    )
+    expect(who).to_contain_text(f"{grantee} (grantee, your organisation)")
+    expect(who).not_to_contain_text(f"{funder} (")
+    expect(who.get_by_role("link", name=re.compile("Consent page"))).to_be_visible()
     page.get_by_role("button", name="Add this evidence").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"You added “{TITLE}”.")
@@ -89,6 +101,10 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     expect(main).to_contain_text("Not working")
     expect(main).to_contain_text("The Thursday bus was cut.")
     expect(main.get_by_role("link", name="Download session-notes.pdf")).to_be_visible()
+    # ... and the item's page says the same after it
+    readers = main.get_by_role("list", name="Who can see this")
+    expect(readers).to_contain_text(f"{lp} (learning partner)")
+    expect(readers).not_to_contain_text(f"{funder} (")
     assert_accessible(page)
     assert_fits_narrow_screen(page)
     evidence = Evidence.objects.get()
@@ -137,6 +153,9 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_role("main")).to_contain_text("Eighteen families came")
+    expect(page.get_by_role("list", name="Who can see this")).to_contain_text(
+        f"{funder} (funder, your organisation): {grantee} agreed to share evidence with the funder"
+    )
     page.goto(f"/partnerships/{pk}/evidence/coverage/")
     row = page.get_by_role("row").filter(has_text=f"Question {question.pk}:")
     expect(row).to_contain_text("1 thin")

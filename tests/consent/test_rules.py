@@ -21,6 +21,7 @@ from consent.selectors import (
     evidence_visible_to_party,
     quote_attribution,
     roles_shared,
+    sharing_state,
 )
 from evidence.models import Evidence
 from partnerships.models import Membership, Party
@@ -138,6 +139,47 @@ def test_the_party_view_of_the_rules_agrees_with_the_item_view(world, consents, 
 
     assert seeing == seen_by
     assert seeing_as_party == seen_by
+    visible_to = sharing_state(partnership=partnership).visible_to(world.grantee.pk)
+    names = {party.pk: name for name, party in parties.items()}
+    assert {names[entry.party.pk] for entry in visible_to} == seen_by
+
+
+#: Why each viewer sees the grantee's item when it shares with everyone.
+BECAUSE = {
+    "grantee": "own",
+    "learning_partner": "participate",
+    "funder": "share_with_funder",
+    "co_funder": "share_with_funder",
+    "other_grantee": "share_with_parties",
+}
+
+
+def test_visible_to_says_why_each_party_sees_an_item(world):
+    grant(world.grantee, "participate", "share_with_funder", "share_with_parties")
+    parties = {
+        "grantee": world.grantee,
+        "other_grantee": world.other_grantee,
+        "co_funder": world.co_funder,
+        "learning_partner": world.scene.lp_party,  # type: ignore[attr-defined]
+        "funder": world.scene.funder_party,  # type: ignore[attr-defined]
+    }
+    names = {party.pk: name for name, party in parties.items()}
+
+    visible_to = sharing_state(partnership=world.grantee.partnership).visible_to(world.grantee.pk)
+
+    assert {names[entry.party.pk]: entry.because for entry in visible_to} == BECAUSE
+
+
+def test_visible_to_is_one_query_and_empty_for_a_party_that_left(world, django_assert_num_queries):
+    grant(world.grantee, "participate", "share_with_funder")
+    partnership = world.grantee.partnership
+    party_remove(party=world.grantee, by=world.scene.funder_admin)  # type: ignore[attr-defined]
+
+    with django_assert_num_queries(1):
+        state = sharing_state(partnership=partnership)
+
+    assert state.visible_to(world.grantee.pk) == []
+    assert world.grantee.pk not in {party.pk for party in state.parties}
 
 
 def test_without_any_consent_every_party_sees_only_its_own_evidence(world):

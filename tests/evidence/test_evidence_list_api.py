@@ -190,7 +190,8 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(
     _fill(scene, 40)
     client = api_client(scene.grantee_member)
 
-    # partnership, visible parties, count, page, questions, files (issue 7: at most 6)
+    # partnership, visible parties (and who sees each item), count, page, questions, files
+    # (issue 7: at most 6)
     with django_assert_max_num_queries(6):
         response = client.get(
             api("partnership-evidence", pk=scene.partnership.pk), {"page_size": page_size}
