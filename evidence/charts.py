@@ -291,23 +291,14 @@ def series_chart(statistic: Mapping[str, Any], *, chart_id: str) -> SafeString:
             # The value sits on white, so the baseline's dashes never run through it.
             mark = format_html(
                 '<rect class="brief-chart-column{}" x="{}" y="{}" width="{}" height="{}" '
-                'fill="{}"/><rect x="{}" y="{}" width="{}" height="{}" fill="#fff"/>'
-                '<text class="brief-chart-value" x="{}" y="{}" font-size="{}" '
-                'text-anchor="middle">{}</text>',
+                'fill="{}"/>{}',
                 " brief-chart-current" if current else "",
                 _n(left),
                 _n(top),
                 _n(column_width),
                 _n(end - top),
                 CURRENT_COLOUR if current else COLUMN_COLOUR,
-                _n(box.left - 2),
-                _n(box.top),
-                _n(box.right - box.left + 4),
-                _n(box.bottom - box.top),
-                _n(centre),
-                _n(text_y),
-                VALUE_FONT,
-                text,
+                _on_white(box, "brief-chart-value", centre, text_y, "middle", text),
             )
         shapes.append(
             format_html(
@@ -403,20 +394,25 @@ def _baseline(
         _n(y),
         TEXT_COLOUR,
     )
-    text = format_html(
+    return line, _on_white(box, "brief-chart-baseline-label", x, text_y, anchor, label)
+
+
+def _on_white(box: _Box, css_class: str, x: float, y: float, anchor: str, text: str) -> SafeString:
+    """``text`` (12 units) on a white box the size of ``box``, so no line runs through it."""
+    return format_html(
         '<rect x="{}" y="{}" width="{}" height="{}" fill="#fff"/>'
-        '<text class="brief-chart-baseline-label" x="{}" y="{}" font-size="12" '
-        'text-anchor="{}">{}</text>',
+        '<text class="{}" x="{}" y="{}" font-size="{}" text-anchor="{}">{}</text>',
         _n(box.left - 2),
         _n(box.top),
         _n(box.right - box.left + 4),
         _n(box.bottom - box.top),
+        css_class,
         _n(x),
-        _n(text_y),
+        _n(y),
+        VALUE_FONT,
         anchor,
-        label,
+        text,
     )
-    return line, text
 
 
 # --- Labelled horizontal bars ---------------------------------------------------------------

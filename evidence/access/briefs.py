@@ -89,16 +89,18 @@ def access_notice(*, user: User, pk: int, acknowledge: bool = False) -> PrePubli
     )
     if notice is None:
         raise Http404("No such notice.")
-    if (
-        acknowledge
-        and not Membership.objects.filter(
-            user=user, organisation=notice.party.organisation, role=Membership.Role.ADMIN
-        ).exists()
-    ):
+    if acknowledge and not may_acknowledge(user=user, notice=notice):
         raise Forbidden(
             f"Only an admin of {notice.party.organisation.name} can acknowledge the notice."
         )
     return notice
+
+
+def may_acknowledge(*, user: User, notice: PrePublicationNotice) -> bool:
+    """Whether ``user`` is an admin of the organisation ``notice`` was sent to."""
+    return Membership.objects.filter(
+        user=user, organisation_id=notice.party.organisation_id, role=Membership.Role.ADMIN
+    ).exists()
 
 
 class ActionAccess(StrEnum):

@@ -40,7 +40,7 @@ from evidence.selectors.briefs import (
     brief_readings_for,
     briefs_visible_to,
 )
-from evidence.selectors.notices import NoticeStatus, notice_statuses
+from evidence.selectors.notices import NOTICE_STATES, NoticeStatus, notice_statuses
 from evidence.services.briefs import (
     brief_acknowledge,
     brief_notify_challenged,
@@ -283,7 +283,7 @@ class NoticeSerializer(serializers.Serializer[Any]):
     party = serializers.IntegerField()
     organisation = serializers.CharField()
     state = serializers.ChoiceField(
-        choices=["not_sent", "outdated", "waiting", "acknowledged", "period_passed"],
+        choices=NOTICE_STATES,
         help_text="outdated: the challenges changed after the notice was sent.",
     )
     challenges = serializers.JSONField(help_text='[{"area", "text"}] naming the party.')

@@ -17,11 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from consent.selectors import ChallengeArea, challenges_needing_notice
+from consent.models import ChallengeRecord
+from consent.selectors import ChallengeArea, challenge_current, challenges_needing_notice
 from evidence.models import InsightBrief, PrePublicationNotice
-from partnerships.models import Party
+from partnerships.models import Partnership, Party
 
 ALL_AREAS = "*"
+#: Where a notice stands (``NoticeStatus.state``).
+NOTICE_STATES = ("not_sent", "outdated", "waiting", "acknowledged", "period_passed")
 
 
 @dataclass
@@ -109,3 +112,25 @@ def notice_statuses(brief: InsightBrief, *, now: datetime | None = None) -> list
             )
         )
     return statuses
+
+
+def party_terms(partnership: Partnership) -> list[dict[str, Any]]:
+    """What each party asked when it let the learning partner challenge it in published
+    briefs: its conditions and whether it must be told first (shown beside challenges)."""
+    terms = []
+    for current in challenge_current(partnership=partnership):
+        published = [
+            s for s in current.permissions if s.channel == ChallengeRecord.Channel.PUBLISHED_BRIEF
+        ]
+        conditions = list(dict.fromkeys(s.conditions for s in published if s.conditions))
+        notify_first = any(s.notify_before_publish for s in published)
+        if conditions or notify_first:
+            terms.append(
+                {
+                    "party": current.party.pk,
+                    "name": current.party.organisation.name,
+                    "conditions": conditions,
+                    "notify_first": notify_first,
+                }
+            )
+    return terms

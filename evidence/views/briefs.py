@@ -22,13 +22,12 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
-from consent.models import ChallengeRecord
-from consent.selectors import challenge_current
 from evidence.access.briefs import (
     BriefAction,
     access_brief,
     access_notice,
     access_partnership_briefs,
+    may_acknowledge,
     parties_user_may_record_for,
 )
 from evidence.forms import (
@@ -50,7 +49,12 @@ from evidence.selectors.briefs import (
     is_learning_partner,
     learning_actions_of,
 )
-from evidence.selectors.notices import challenges_naming, notice_days, notice_statuses
+from evidence.selectors.notices import (
+    challenges_naming,
+    notice_days,
+    notice_statuses,
+    party_terms,
+)
 from evidence.services.briefs import (
     CHALLENGES_ADVICE,
     CHALLENGES_MAX,
@@ -68,7 +72,7 @@ from evidence.so_what import so_what_scaffold, so_what_written
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
 from learnhub.pages import refusal_page
-from partnerships.models import Membership, Partnership, Party
+from partnerships.models import Partnership, Party
 from partnerships.navigation import TABS
 from partnerships.selectors import accepted_parties_of, questions_with_status
 
@@ -354,28 +358,6 @@ def brief_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def party_terms(partnership: Partnership) -> list[dict[str, Any]]:
-    """What each party asked when it let the learning partner challenge it in published
-    briefs: its conditions and whether it must be told first (shown beside challenges)."""
-    terms = []
-    for current in challenge_current(partnership=partnership):
-        published = [
-            s for s in current.permissions if s.channel == ChallengeRecord.Channel.PUBLISHED_BRIEF
-        ]
-        conditions = list(dict.fromkeys(s.conditions for s in published if s.conditions))
-        notify_first = any(s.notify_before_publish for s in published)
-        if conditions or notify_first:
-            terms.append(
-                {
-                    "party": current.party.pk,
-                    "name": current.party.organisation.name,
-                    "conditions": conditions,
-                    "notify_first": notify_first,
-                }
-            )
-    return terms
-
-
 NOTICE_WORDS = {
     "not_sent": "Not told yet: send the notice before publishing.",
     "outdated": "The challenges changed after the notice was sent: send it again.",
@@ -503,9 +485,7 @@ def brief_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "current": notice.challenges == challenges_naming(brief, notice.party_id),
             "publish_after": notice.sent_at + datetime.timedelta(days=notice_days()),
-            "is_admin": Membership.objects.filter(
-                user=user, organisation=notice.party.organisation, role=Membership.Role.ADMIN
-            ).exists(),
+            "is_admin": may_acknowledge(user=user, notice=notice),
         },
     )
 

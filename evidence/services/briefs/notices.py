@@ -14,6 +14,7 @@ from evidence.selectors.notices import NoticeStatus, notice_days, notice_statuse
 from learnhub.errors import Conflict
 from notifications.services import notify
 from partnerships.models import Party, ResearchQuestion
+from partnerships.selectors import accepted_parties_of
 from partnerships.services import activity_record
 
 from .shared import (
@@ -127,8 +128,8 @@ def brief_acknowledge(*, brief: InsightBrief, party: Party, by: User) -> PrePubl
             summary=f"{by.display_name} ({name}) acknowledged the notice about the brief "
             f"for {period_words(brief)}.",
         )
-        learning_partner = brief.partnership.parties.filter(
-            role=Party.Role.LEARNING_PARTNER, status=Party.Status.ACCEPTED
+        learning_partner = accepted_parties_of(partnership=brief.partnership).filter(
+            role=Party.Role.LEARNING_PARTNER
         )
         notify(
             recipients=people_of(learning_partner),
