@@ -205,7 +205,13 @@ def test_the_chart_has_a_text_alternative_and_the_exports_keep_the_words():
     markdown = client.get(api("brief-export", pk=brief.pk), {"format": "md"}).content.decode()
     assert "  Fewer people came back after we stopped sending text reminders. " in markdown
     assert "  Over time: September 2026: 45%; October 2026: 38%." in markdown
-    assert f"(evidence {item.pk})" in markdown or str(item.pk) in markdown
+    # The figure's line ends with its evidence, linked.
+    assert re.search(
+        rf"^- \*\*People who booked again\*\*: 38% \(baseline 52%, change -14\).* — "
+        rf"\[evidence {item.pk}\]\(",
+        markdown,
+        flags=re.M,
+    )
 
 
 def _stored_before_series(brief):  # type: ignore[no-untyped-def]
