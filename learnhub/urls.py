@@ -13,7 +13,10 @@ api_v1 = [
 
 # Ids in every app's URLs use the `id` converter (`<id:pk>`, learnhub.inputs.IdConverter):
 # a number no row can have matches nothing, and so answers 404 like a missing row.
+handler400 = "learnhub.errorpages.bad_request"
+handler403 = "learnhub.errorpages.permission_denied"
 handler404 = "learnhub.errorpages.not_found"
+handler500 = "learnhub.errorpages.server_error"
 
 urlpatterns = [
     path("", include("partnerships.views.dashboard")),

@@ -27,6 +27,8 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-se
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A form sent without a valid token gets a page that says nothing was saved and what to do.
+CSRF_FAILURE_VIEW = "learnhub.errorpages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -361,6 +363,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- LearnHub ----------------------------------------------------------------
 LEARNHUB_INVITATION_DAYS = env.int("LEARNHUB_INVITATION_DAYS", default=14)
 LEARNHUB_SITE_URL = env.str("LEARNHUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# What people call this LearnHub (pages, emails) and where they write for help (footer,
+# contact and error pages).
+# Only a demo site may load the demo accounts, whose passwords are public (local settings).
+LEARNHUB_DEMO_SITE = False
+LEARNHUB_SITE_NAME = env.str("LEARNHUB_SITE_NAME", default="LearnHub")
+LEARNHUB_SUPPORT_EMAIL = env.str("LEARNHUB_SUPPORT_EMAIL", default="support@learnhub.example")
 # Largest file a person may attach to an evidence item (bytes); 20 MB unless set.
 LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES = env.int(
     "LEARNHUB_EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def debug_on(settings):
-    settings.DEBUG = True  # as under `make run`; the command refuses otherwise
+def demo_site(settings):
+    settings.LEARNHUB_DEMO_SITE = True  # as under `make run`; the command refuses otherwise
 
 
 def _seed(*args: str) -> str:
@@ -146,18 +146,19 @@ def test_the_demo_shows_one_active_partnership_and_one_still_in_discovery():
     }
 
 
-def test_it_refuses_to_run_when_debug_is_off_and_creates_nothing(settings):
-    settings.DEBUG = False
+def test_it_refuses_to_run_on_a_site_that_is_not_a_demo_and_creates_nothing(settings):
+    settings.LEARNHUB_DEMO_SITE = False
+    settings.DEBUG = True  # debug pages alone do not make a demo site
 
-    with pytest.raises(CommandError, match="DEBUG is off"):
+    with pytest.raises(CommandError, match="not a demo site"):
         _seed()
 
     assert User.objects.count() == 0
     assert Organisation.objects.count() == 0
 
 
-def test_it_runs_without_debug_when_asked_explicitly(settings):
-    settings.DEBUG = False
+def test_it_runs_on_a_site_that_is_not_a_demo_when_asked_explicitly(settings):
+    settings.LEARNHUB_DEMO_SITE = False
 
     _seed("--allow-without-debug")
 

@@ -75,7 +75,7 @@ def test_local_defaults_need_nothing_installed(tmp_path: Path) -> None:
         "name": str(tmp_path / "var" / "learnhub.sqlite3"),
         "host": "",
         "conn_max_age": 0,
-        "debug": True,
+        "debug": False,
         "allowed_hosts": ["localhost", "127.0.0.1", "[::1]"],
         "broker": "filesystem://localhost//",
         "result_backend": f"file://{tmp_path / 'var' / 'celery' / 'results'}",
@@ -86,6 +86,35 @@ def test_local_defaults_need_nothing_installed(tmp_path: Path) -> None:
         "email_use_tls": False,
         "site_url": "http://127.0.0.1:8000",
     }
+
+
+MAKE_RUN_PAGES = """
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+missing = client.get("/no-such-page/")
+style = client.get("/static/css/learnhub.css")
+print(missing.status_code, "Go to the LearnHub home page" in missing.content.decode(),
+      "URLconf" in missing.content.decode(), style.status_code)
+"""
+
+
+def test_make_run_shows_learnhub_error_pages_and_still_serves_its_static_files(
+    tmp_path: Path,
+) -> None:
+    """Under `make run` a missing page is LearnHub's 404, not Django's list of every URL,
+    and the stylesheet is still served (by WhiteNoise, from the source folders)."""
+    result = _run(["-c", MAKE_RUN_PAGES], _environment("learnhub.settings.local", tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "True", "False", "200"]
+
+    debugging = _run(
+        ["-c", MAKE_RUN_PAGES],
+        _environment("learnhub.settings.local", tmp_path, DJANGO_DEBUG="true"),
+    )
+    assert debugging.returncode == 0, debugging.stderr
+    assert debugging.stdout.split() == ["404", "False", "True", "200"]
 
 
 def test_services_and_email_come_from_urls_in_the_environment(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ progress then lies in a period that has ended with no brief, and the next run of
 ``evidence.draft_due_briefs`` (every few minutes under ``make run``; ``--draft-now`` runs
 it at once) drafts it.
 
-For demos only: it refuses to run unless DEBUG is on (or ``--allow-without-debug``).
+For demos only: it refuses to run unless this is a demo site (``LEARNHUB_DEMO_SITE``, on
+under ``learnhub.settings.local``) or ``--allow-without-debug`` is given.
 """
 
 from __future__ import annotations
@@ -106,14 +107,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-without-debug",
             action="store_true",
-            help="Change the dates even though DEBUG is off. Only ever for a demo site.",
+            help="Change the dates on a site that is not a demo site. Only ever for a demo.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["allow_without_debug"]:
+        if not settings.LEARNHUB_DEMO_SITE and not options["allow_without_debug"]:
             raise CommandError(
-                "DEBUG is off, so this may be a real site: this command rewrites dates and is "
-                "for demos only. Use --allow-without-debug if you really mean it."
+                "This is not a demo site (LEARNHUB_DEMO_SITE is off), so it may be a real "
+                "site: this command rewrites dates and is for demos only. Use "
+                "--allow-without-debug if you really mean it."
             )
         periods = options["periods"]
         if not 1 <= periods <= 24:

@@ -92,14 +92,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-without-debug",
             action="store_true",
-            help="Load the demo accounts even though DEBUG is off. Their password is public.",
+            help="Load the demo accounts on a site that is not a demo site. Their password is "
+            "public.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["allow_without_debug"]:
+        if not settings.LEARNHUB_DEMO_SITE and not options["allow_without_debug"]:
             raise CommandError(
-                "DEBUG is off, so this may be a real site, and every demo account has a "
-                "published password. Use --allow-without-debug if you really want them here."
+                "This is not a demo site (LEARNHUB_DEMO_SITE is off), so it may be a real "
+                "site, and every demo account has a published password. Use "
+                "--allow-without-debug if you really want them here."
             )
         with transaction.atomic():
             organisations = {org.name: _organisation(org) for org in ORGANISATIONS}
