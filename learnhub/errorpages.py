@@ -32,7 +32,10 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _site() -> dict[str, Any]:
-    return {"support_email": settings.LEARNHUB_SUPPORT_EMAIL}
+    return {
+        "site_name": settings.LEARNHUB_SITE_NAME,
+        "support_email": settings.LEARNHUB_SUPPORT_EMAIL,
+    }
 
 
 def _page(request: HttpRequest, status: int, template: str) -> HttpResponse:

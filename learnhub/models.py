@@ -79,3 +79,29 @@ class OutboxMessage(models.Model):
 
 
 TASK_ID_PREFIX = "outbox-"
+
+
+class SitePage(models.Model):
+    """The words of one of the site's own pages (help, privacy notice, accessibility
+    statement, contact), as an operator wrote them in the admin. A page with no row shows
+    the words LearnHub ships with (``learnhub.site_pages.DEFAULTS``)."""
+
+    class Slug(models.TextChoices):
+        HELP = "help", "Help"
+        PRIVACY = "privacy", "Privacy notice"
+        ACCESSIBILITY = "accessibility", "Accessibility statement"
+        CONTACT = "contact", "Contact"
+
+    slug = models.CharField(max_length=20, choices=Slug.choices, unique=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField(
+        help_text="Plain text. A blank line starts a new paragraph; a line starting with "
+        "'## ' is a heading; web and email addresses become links."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("slug",)
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from learnhub import site_views
 from learnhub.views import healthz
 
 api_v1 = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("", include(site_views)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

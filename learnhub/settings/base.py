@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "csp.context_processors.nonce",
+                "learnhub.context_processors.site",
             ],
         },
     },

@@ -243,6 +243,10 @@ MATRIX: list[Entry] = [
     web("healthz", GET=public(OK_200)),
     web("api-schema", GET=public(OK_200)),
     web("api-docs", GET=public(OK_200)),
+    web("site-help", GET=public(OK_200)),
+    web("site-privacy", GET=public(OK_200)),
+    web("site-accessibility", GET=public(OK_200)),
+    web("site-contact", GET=public(OK_200)),
     # --- Organisations: pages ------------------------------------------------------------
     web("partnerships:organisation-list", GET=signed_in(OK_200)),
     web(

@@ -1,0 +1,22 @@
+"""The site's own pages, open to everyone: help, privacy notice, accessibility statement,
+contact (linked from every page's footer). Their words: ``learnhub.site_pages``."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from learnhub.models import SitePage
+from learnhub.site_pages import site_page
+
+
+def _view(slug: str):  # type: ignore[no-untyped-def]
+    @require_GET
+    def page(request: HttpRequest) -> HttpResponse:
+        return render(request, "site/page.html", {"page": site_page(slug)})
+
+    page.__name__ = f"site_{slug}"
+    return page
+
+
+urlpatterns = [path(f"{slug}/", _view(slug), name=f"site-{slug}") for slug in SitePage.Slug.values]
