@@ -1,6 +1,8 @@
 """The site's own pages, open to everyone: help, privacy notice, accessibility statement,
 contact (linked from every page's footer). Their words: ``learnhub.site_pages``."""
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -10,7 +12,7 @@ from learnhub.models import SitePage
 from learnhub.site_pages import site_page
 
 
-def _view(slug: str):  # type: ignore[no-untyped-def]
+def _view(slug: str) -> Callable[[HttpRequest], HttpResponse]:
     @require_GET
     def page(request: HttpRequest) -> HttpResponse:
         return render(request, "site/page.html", {"page": site_page(slug)})
