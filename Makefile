@@ -20,7 +20,7 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install run migrate seed test lint format lock soak
+.PHONY: help install run migrate seed test lint format lock soak messages
 
 help:
 	@echo "make run     serve LearnHub at http://127.0.0.1:$(PORT)/ with demo data, a worker and beat"
@@ -29,6 +29,7 @@ help:
 	@echo "make format  fix what ruff can fix and format the code"
 	@echo "make lock    pin the newest allowed versions of every package in constraints.txt"
 	@echo "make soak    load and faults across two web nodes, two workers and beat (SOAK_SECONDS=180)"
+	@echo "make messages  compile LearnHub's wording of allauth's words (locale/, needs msgfmt)"
 
 # The virtualenv is (re)built when pyproject.toml or constraints.txt changes; constraints.txt
 # holds the exact versions (make lock refreshes it).
@@ -78,6 +79,11 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/mypy --strict $(PRODUCT)
 	$(BIN)/lint-imports
+
+# LearnHub's wording of allauth's words: compile locale/*/LC_MESSAGES/django.po (needs
+# GNU gettext's msgfmt); the .mo is committed so `make run` needs no gettext.
+messages:
+	msgfmt --check -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po
 
 format: install
 	$(BIN)/ruff check --fix .

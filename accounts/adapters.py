@@ -1,9 +1,12 @@
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.headless.base.response import RateLimitResponse
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -14,6 +17,21 @@ NO_PHONES = "LearnHub does not use phone numbers. People sign in with their emai
 
 def _refuse_phone(value: str) -> None:
     raise ValidationError(NO_PHONES, code="phone_not_supported")
+
+
+@dataclass(frozen=True)
+class SiteFromSettings:
+    """What allauth's emails call ``current_site``: the name and address from settings,
+    never the host a request happened to arrive on (``127.0.0.1:8411``)."""
+
+    name: str
+    domain: str
+
+
+def site_from_settings() -> SiteFromSettings:
+    return SiteFromSettings(
+        name=settings.LEARNHUB_SITE_NAME, domain=urlsplit(settings.LEARNHUB_SITE_URL).netloc
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -44,6 +62,22 @@ class AccountAdapter(DefaultAccountAdapter):
                 "your password.",
                 code="too_many_login_attempts",
             ) from None
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"{settings.LEARNHUB_SITE_NAME}: {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails name the site from settings, in LearnHub's own templates
+        (``templates/account/email/``)."""
+        super().send_mail(
+            template_prefix,
+            email,
+            {
+                **context,
+                "current_site": site_from_settings(),
+                "site_url": settings.LEARNHUB_SITE_URL,
+            },
+        )
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)

@@ -135,6 +135,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en-gb"
+# LearnHub's own wording for the packages' words (allauth's pages, forms and emails):
+# locale/en_GB/LC_MESSAGES/django.po, compiled by `make messages`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -186,7 +189,6 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "LearnHub: "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraFieldsForm"
 # Sign-up never says whether an address has an account, in every verification mode

@@ -116,7 +116,7 @@ def test_a_password_reset_email_arrives_and_its_link_sets_a_new_password(client)
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", str(email.body))
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
-    assert "Change Password" in text_of(form_page)
+    assert "Change password" in text_of(form_page)
     changed = client.post(
         form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},

@@ -180,7 +180,7 @@ def test_two_factor_authentication_is_set_up_and_then_asked_for_at_sign_in(
     account_nav.get_by_role("link", name="Email addresses").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_name("Email addresses"))
     assert_accessible(page)
-    page.get_by_role("button", name=_name("Re-send verification")).click()
+    page.get_by_role("button", name=_name("Send the confirmation email again")).click()
     expect(page.get_by_role("status")).to_contain_text("lee.chan@example.org")
     page.goto(link_in_email("lee.chan@example.org", "/accounts/confirm-email/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(_name("Confirm email address"))

@@ -4,9 +4,11 @@ import re
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -62,6 +64,23 @@ def test_every_printed_login_can_sign_in():
         )
         assert response.status_code == 200, (email, response.content)
         assert response.json()["meta"]["session_token"]
+
+
+def test_every_demo_address_is_confirmed_so_no_page_asks_to_verify_it():
+    emails, password = _printed_logins(_seed())
+
+    for email in emails:
+        assert EmailAddress.objects.filter(email=email, verified=True, primary=True).count() == 1
+        client = Client()
+        assert (
+            client.post("/accounts/login/", {"login": email, "password": password}).status_code
+            == 302
+        )
+        dashboard = client.get("/dashboard/").content.decode()
+        assert "confirm your email address" not in dashboard, email
+        addresses = client.get("/accounts/email/").content.decode()
+        assert "Unverified" not in addresses, email
+        assert "Verified" in addresses, email
 
 
 def test_a_demo_password_changed_by_someone_trying_things_out_is_put_back():

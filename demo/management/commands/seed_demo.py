@@ -9,6 +9,7 @@ same sign-in details.
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -162,6 +163,10 @@ def _user(person: DemoPerson) -> User:
         # Someone changed it while trying things out: the printed logins must still work.
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    # The demo's addresses count as confirmed, so no demo page asks to verify them.
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
