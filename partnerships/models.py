@@ -96,7 +96,8 @@ def _invitation_expiry() -> datetime:
 
 
 class OrganisationInvitation(TimeStampedModel):
-    """An invitation by email to join an organisation. Used once, before it expires."""
+    """An invitation by email to join an organisation. Used once, before it expires, unless
+    an admin cancelled it; sending it again starts its time again."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -123,6 +124,14 @@ class OrganisationInvitation(TimeStampedModel):
         null=True,
         blank=True,
         related_name="organisation_invitations_accepted",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation_invitations_cancelled",
     )
 
     class Meta:

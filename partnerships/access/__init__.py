@@ -1,6 +1,6 @@
 """Fetch-and-check gateways of the partnerships app. Import gateways from here."""
 
-from .organisations import OrganisationAction, access_organisation
+from .organisations import OrganisationAction, access_organisation, access_organisation_invitation
 from .partnerships import (
     PartnershipAction,
     access_acting_party,
@@ -14,6 +14,7 @@ from .partnerships import (
 __all__ = [
     "OrganisationAction",
     "access_organisation",
+    "access_organisation_invitation",
     "PartnershipAction",
     "access_acting_party",
     "access_invitation",

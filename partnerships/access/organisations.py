@@ -6,7 +6,7 @@ from django.http import Http404
 
 from accounts.models import User
 from learnhub.errors import Forbidden
-from partnerships.models import Membership, Organisation
+from partnerships.models import Membership, Organisation, OrganisationInvitation
 
 
 class OrganisationAction(StrEnum):
@@ -50,3 +50,18 @@ def access_organisation(*, user: User, pk: int, action: str) -> Organisation:
     if reason is not None and membership.role != Membership.Role.ADMIN:
         raise Forbidden(reason.format(name=organisation.name))
     return organisation
+
+
+def access_organisation_invitation(
+    *, user: User, organisation_pk: int, pk: int
+) -> OrganisationInvitation:
+    """Invitation ``pk`` of organisation ``organisation_pk``, for one of its admins: people
+    outside the organisation and invitations of other organisations get 404, its members
+    ``Forbidden``."""
+    organisation = access_organisation(
+        user=user, pk=organisation_pk, action=OrganisationAction.MANAGE_MEMBERS
+    )
+    invitation = organisation.invitations.filter(pk=pk).select_related("organisation").first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation

@@ -11,9 +11,13 @@ from rest_framework.response import Response
 
 from accounts.identity import request_user
 from accounts.models import User
-from learnhub.api import BAD_INPUT, FORBIDDEN, refusal
+from learnhub.api import BAD_INPUT, CONFLICT, FORBIDDEN, refusal
 from learnhub.throttles import THROTTLED, WriteRateThrottle
-from partnerships.access import OrganisationAction, access_organisation
+from partnerships.access import (
+    OrganisationAction,
+    access_organisation,
+    access_organisation_invitation,
+)
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 from partnerships.selectors import (
     invitations_pending_for_user,
@@ -22,7 +26,13 @@ from partnerships.selectors import (
     organisation_invitations_pending,
     organisation_members,
 )
-from partnerships.services import invitation_accept, organisation_create, organisation_invite
+from partnerships.services import (
+    invitation_accept,
+    organisation_create,
+    organisation_invitation_cancel,
+    organisation_invitation_send_again,
+    organisation_invite,
+)
 
 # --- Serializers -------------------------------------------------------------------
 
@@ -104,7 +114,16 @@ class InvitationSerializer(serializers.ModelSerializer[OrganisationInvitation]):
 
     class Meta:
         model = OrganisationInvitation
-        fields = ("id", "email", "role", "token", "expires_at", "organisation", "created_at")
+        fields = (
+            "id",
+            "email",
+            "role",
+            "token",
+            "expires_at",
+            "organisation",
+            "created_at",
+            "cancelled_at",
+        )
 
 
 NOT_FOUND = refusal("No such organisation for you.")
@@ -253,6 +272,48 @@ class OrganisationInvitationsView(GenericAPIView[Any]):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
+class OrganisationInvitationSendAgainView(GenericAPIView[Any]):
+    """An admin emails a waiting or expired invitation again; it expires
+    ``LEARNHUB_INVITATION_DAYS`` from now (an extension of the contract)."""
+
+    serializer_class = InvitationSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitations"
+
+    @extend_schema(
+        operation_id="organisations_invitations_send_again",
+        request=None,
+        responses={200: InvitationSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request: Request, pk: int, invitation_pk: int) -> Response:
+        invitation = access_organisation_invitation(
+            user=request_user(request), organisation_pk=pk, pk=invitation_pk
+        )
+        invitation = organisation_invitation_send_again(
+            invitation=invitation, by=request_user(request)
+        )
+        return Response(InvitationSerializer(invitation).data)
+
+
+class OrganisationInvitationCancelView(GenericAPIView[Any]):
+    """An admin cancels an invitation nobody has used; its link stops working (an
+    extension of the contract)."""
+
+    serializer_class = InvitationSerializer
+
+    @extend_schema(
+        operation_id="organisations_invitations_cancel",
+        request=None,
+        responses={200: InvitationSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request: Request, pk: int, invitation_pk: int) -> Response:
+        invitation = access_organisation_invitation(
+            user=request_user(request), organisation_pk=pk, pk=invitation_pk
+        )
+        invitation = organisation_invitation_cancel(invitation=invitation, by=request_user(request))
+        return Response(InvitationSerializer(invitation).data)
+
+
 class InvitationAcceptView(GenericAPIView[Membership]):
     serializer_class = MembershipSerializer
 
@@ -285,6 +346,16 @@ urlpatterns: list[URLPattern] = [
         "organisations/<id:pk>/invitations/",
         OrganisationInvitationsView.as_view(),
         name="organisation-invitations",
+    ),
+    path(
+        "organisations/<id:pk>/invitations/<id:invitation_pk>/send-again/",
+        OrganisationInvitationSendAgainView.as_view(),
+        name="organisation-invitation-send-again",
+    ),
+    path(
+        "organisations/<id:pk>/invitations/<id:invitation_pk>/cancel/",
+        OrganisationInvitationCancelView.as_view(),
+        name="organisation-invitation-cancel",
     ),
     path(
         "invitations/<str:token>/accept/",

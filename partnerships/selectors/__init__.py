@@ -7,6 +7,7 @@ from .organisations import (
     membership_of,
     memberships_for_user,
     organisation_directory,
+    organisation_invitations_open,
     organisation_invitations_pending,
     organisation_members,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "membership_of",
     "memberships_for_user",
     "organisation_directory",
+    "organisation_invitations_open",
     "organisation_invitations_pending",
     "organisation_members",
     "accepted_parties_of",

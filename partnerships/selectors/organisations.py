@@ -37,7 +37,7 @@ def membership_of(*, user: User, organisation: Organisation) -> Membership | Non
 
 
 def _pending() -> Q:
-    return Q(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return Q(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
 
 
 def invitations_pending_for_user(*, user: User) -> QuerySet[OrganisationInvitation]:
@@ -86,6 +86,20 @@ def organisation_invitations_pending(
         OrganisationInvitation.objects.filter(_pending(), organisation=organisation)
         .select_related("invited_by")
         .order_by("-created_at", "-id")
+    )
+
+
+def organisation_invitations_open(
+    *, organisation: Organisation
+) -> QuerySet[OrganisationInvitation]:
+    """Invitations to ``organisation`` nobody has used or cancelled, expired ones included
+    (an admin may send those again): waiting ones first, then by newest."""
+    return (
+        OrganisationInvitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, cancelled_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("-expires_at", "-id")
     )
 
 

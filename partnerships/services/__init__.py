@@ -8,6 +8,8 @@ from .organisations import (
     membership_set,
     organisation_create,
     organisation_groups_reconcile,
+    organisation_invitation_cancel,
+    organisation_invitation_send_again,
     organisation_invite,
 )
 from .partnerships import (
@@ -37,6 +39,8 @@ __all__ = [
     "partnership_set_learning_mode",
     "invitation_accept",
     "invitation_resend",
+    "organisation_invitation_cancel",
+    "organisation_invitation_send_again",
     "invitation_refusal",
     "membership_remove",
     "membership_set",

@@ -1,9 +1,10 @@
 """Writes for organisations, memberships and organisation invitations."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -130,6 +131,7 @@ def organisation_invite(
             organisation=organisation,
             email__iexact=email,
             accepted_at__isnull=True,
+            cancelled_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
         .order_by("-expires_at")
@@ -168,6 +170,12 @@ def invitation_refusal(
     shows they read that inbox) or another address of theirs that allauth has verified.
     """
     organisation = invitation.organisation
+    if invitation.cancelled_at is not None:
+        return Conflict(
+            f"This invitation to join {organisation.name} was cancelled by one of its admins. "
+            f"If you still need to join, ask an admin of {organisation.name} to invite you "
+            "again."
+        )
     if invitation.accepted_at is not None:
         return Conflict(
             f"This invitation to join {organisation.name} has already been used. "
@@ -217,6 +225,58 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     return membership
 
 
+def _invitation_for_admin(
+    *, invitation: OrganisationInvitation, by: User
+) -> OrganisationInvitation:
+    """The invitation, locked, once ``by`` is shown to be an admin of its organisation."""
+    locked = (
+        OrganisationInvitation.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=invitation.pk)
+    )
+    organisation = locked.organisation
+    if not Membership.objects.filter(
+        organisation=organisation, user=by, role=Membership.Role.ADMIN
+    ).exists():
+        raise Forbidden(f"Only admins of {organisation.name} can change its invitations.")
+    if locked.accepted_at is not None:
+        raise Conflict(f"{locked.email} has already accepted this invitation.")
+    return locked
+
+
+@transaction.atomic
+def organisation_invitation_send_again(
+    *, invitation: OrganisationInvitation, by: User
+) -> OrganisationInvitation:
+    """An admin sends a waiting or expired invitation again: the same link, with a fresh
+    ``LEARNHUB_INVITATION_DAYS`` to use it. A cancelled one cannot be sent again (invite
+    the address anew)."""
+    invitation = _invitation_for_admin(invitation=invitation, by=by)
+    if invitation.cancelled_at is not None:
+        raise Conflict(
+            f"This invitation to {invitation.email} was cancelled. Invite them again instead."
+        )
+    invitation.expires_at = timezone.now() + timedelta(days=settings.LEARNHUB_INVITATION_DAYS)
+    invitation.email_sent_at = None
+    invitation.save(update_fields=["expires_at", "email_sent_at", "updated_at"])
+    outbox_send(task=SEND_INVITATION_TASK, args=[invitation.pk])
+    return invitation
+
+
+@transaction.atomic
+def organisation_invitation_cancel(
+    *, invitation: OrganisationInvitation, by: User
+) -> OrganisationInvitation:
+    """An admin cancels an invitation nobody has used: its link stops working at once and
+    says so. Cancelling twice changes nothing."""
+    invitation = _invitation_for_admin(invitation=invitation, by=by)
+    if invitation.cancelled_at is None:
+        invitation.cancelled_at = timezone.now()
+        invitation.cancelled_by = by
+        invitation.save(update_fields=["cancelled_at", "cancelled_by", "updated_at"])
+    return invitation
+
+
 @transaction.atomic
 def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
     """Send the email of each waiting invitation again (an operator's action).
@@ -225,7 +285,7 @@ def invitation_resend(*, invitations: QuerySet[OrganisationInvitation]) -> int:
     """
     waiting = list(
         invitations.select_for_update()
-        .filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
         .values_list("pk", flat=True)
     )
     OrganisationInvitation.objects.filter(pk__in=waiting).update(email_sent_at=None)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -18,19 +19,25 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.identity import request_user
 from learnhub.errors import Forbidden, LearnHubError
 from learnhub.forms import form_add_service_errors, service_errors_to
-from partnerships.access import OrganisationAction, access_organisation
+from partnerships.access import (
+    OrganisationAction,
+    access_organisation,
+    access_organisation_invitation,
+)
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 from partnerships.selectors import (
     invitation_by_token,
     membership_of,
     organisation_directory,
-    organisation_invitations_pending,
+    organisation_invitations_open,
     organisation_members,
 )
 from partnerships.services import (
     invitation_accept,
     invitation_refusal,
     organisation_create,
+    organisation_invitation_cancel,
+    organisation_invitation_send_again,
     organisation_invite,
 )
 
@@ -186,7 +193,9 @@ def _detail(
         context["invite_form"] = invite_form
         context["form"] = invite_form  # the error summary reads ``form``
         context["role_choices"] = _choice_explanations(invite_form["role"], ROLE_EXPLANATIONS)
-        context["invitations"] = organisation_invitations_pending(organisation=organisation)
+        context["invitations"] = organisation_invitations_open(organisation=organisation)
+        context["now"] = timezone.now()
+        context["invitation_days"] = settings.LEARNHUB_INVITATION_DAYS
     return render(request, "partnerships/organisations/detail.html", context, status=status)
 
 
@@ -230,6 +239,55 @@ def organisation_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, organisation, invite_form=form)
 
 
+def _invitation_change(
+    request: HttpRequest, pk: int, invitation_pk: int, *, cancel: bool
+) -> HttpResponse:
+    try:
+        invitation = access_organisation_invitation(
+            user=request_user(request), organisation_pk=pk, pk=invitation_pk
+        )
+        if cancel:
+            invitation = organisation_invitation_cancel(
+                invitation=invitation, by=request_user(request)
+            )
+        else:
+            invitation = organisation_invitation_send_again(
+                invitation=invitation, by=request_user(request)
+            )
+    except LearnHubError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("partnerships:organisation-detail", pk=pk)
+    if cancel:
+        messages.success(
+            request,
+            f"You cancelled the invitation to {invitation.email}. Its link no longer works.",
+        )
+    else:
+        expires = formats.date_format(timezone.localtime(invitation.expires_at), "j F Y")
+        messages.success(
+            request,
+            f"We have emailed the invitation to {invitation.email} again. It now expires on "
+            f"{expires}.",
+        )
+    return redirect("partnerships:organisation-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def organisation_invitation_send_again_view(
+    request: HttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    return _invitation_change(request, pk, invitation_pk, cancel=False)
+
+
+@login_required
+@require_POST
+def organisation_invitation_cancel_view(
+    request: HttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    return _invitation_change(request, pk, invitation_pk, cancel=True)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
@@ -249,9 +307,13 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             f"{'an admin' if membership.role == Membership.Role.ADMIN else 'a member'}.",
         )
         return redirect(membership.organisation)
-    return _invitation_page(
-        request, invitation, invitation_refusal(invitation=invitation, user=user)
-    )
+    why_not = invitation_refusal(invitation=invitation, user=user)
+    if user is None and why_not is None:
+        # Holding the emailed link shows the visitor reads that inbox (as for accepting):
+        # an account made now with the invited address needs no confirmation email, and
+        # the sign-up form starts with that address (allauth's verified-email stash).
+        get_adapter(request).stash_verified_email(request, invitation.email)
+    return _invitation_page(request, invitation, why_not)
 
 
 def _invitation_page(
@@ -281,6 +343,16 @@ urlpatterns: list[URLPattern] = [
         "organisations/<id:pk>/invitations/",
         organisation_invite_view,
         name="organisation-invite",
+    ),
+    path(
+        "organisations/<id:pk>/invitations/<id:invitation_pk>/send-again/",
+        organisation_invitation_send_again_view,
+        name="organisation-invitation-send-again",
+    ),
+    path(
+        "organisations/<id:pk>/invitations/<id:invitation_pk>/cancel/",
+        organisation_invitation_cancel_view,
+        name="organisation-invitation-cancel",
     ),
     path("invitations/<str:token>/", invitation_accept_view, name="invitation-accept"),
 ]

@@ -264,6 +264,14 @@ MATRIX: list[Entry] = [
             body=_new_invitation,
         ),
     ),
+    # Its admins send ``world.invitation`` again or cancel it; members are refused.
+    *(
+        web(
+            f"partnerships:organisation-invitation-{action}",
+            POST=org_only(member=refused_redirect("partnerships:organisation-detail"), admin=DONE),
+        )
+        for action in ("send-again", "cancel")
+    ),
     # ``world.invitation`` is addressed to the outsider. Anyone holding the link may read
     # it (the page explains who may accept); only the addressee can accept it.
     web(
@@ -288,6 +296,11 @@ MATRIX: list[Entry] = [
         POST=org_only(member=FORBIDDEN, admin=CREATED, body=_new_invitation),
     ),
     api("api:invitation-accept", POST=signed_in(FORBIDDEN, outsider=OK_200)),
+    api(
+        "api:organisation-invitation-send-again",
+        POST=org_only(member=FORBIDDEN, admin=OK_200),
+    ),
+    api("api:organisation-invitation-cancel", POST=org_only(member=FORBIDDEN, admin=OK_200)),
     # --- Partnerships: pages -------------------------------------------------------------
     web("partnerships:partnership-list", GET=signed_in(OK_200)),
     # Only people in a funder organisation can start a partnership for it: the funder

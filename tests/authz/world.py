@@ -163,6 +163,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("organisation", "organisation_pk"): lambda w: w.organisation.pk,
     ("*", "organisation_pk"): lambda w: w.organisation.pk,
     ("invitation", "token"): lambda w: w.invitation.token,
+    ("*", "invitation_pk"): lambda w: w.invitation.pk,
     ("partnership", "pk"): lambda w: w.partnership.pk,
     ("*", "partnership_pk"): lambda w: w.partnership.pk,
     # The party a URL points at is the invited one: its admin may accept or decline it,

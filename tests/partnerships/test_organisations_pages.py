@@ -180,7 +180,12 @@ def test_admins_see_the_invite_form_and_waiting_invitations():
     assert "Invite a colleague" in page
     assert "Send invitation</button>" in page
     assert "waiting@example.org" in page
-    assert "old@example.org" not in page
+    # An expired invitation stays listed, marked, so an admin can send it again.
+    old_row = page.split("<td>old@example.org</td>")[1].split("</tr>")[0]
+    assert "Expired</strong> on" in old_row
+    assert "Send again" in old_row
+    waiting_row = page.split("<td>waiting@example.org</td>")[1].split("</tr>")[0]
+    assert "Expired" not in waiting_row
 
 
 def test_an_admin_invites_a_colleague_from_the_page(django_capture_on_commit_callbacks):
@@ -257,7 +262,7 @@ def test_a_visitor_who_is_not_signed_in_is_asked_to_sign_in_or_create_an_account
 
     assert "Invitation to join Anchor Youth Club" in page
     assert f'href="/accounts/login/?next={url}"' in page
-    assert f'href="/accounts/signup/?next={url}"' in page
+    assert f'href="/accounts/signup/?email=sam%40example.org&amp;next={url}"' in page
     assert "Accept invitation</button>" not in page
 
 
