@@ -200,6 +200,10 @@ def _september(w: World) -> dict[str, Any]:
     return {"period_start": "2026-09-01", "period_end": "2026-09-30"}
 
 
+def _comment_form(w: World) -> dict[str, Any]:
+    return {"section": "", "text": "The Saturday club is missing from this section."}
+
+
 def _brief_form(w: World) -> dict[str, Any]:
     return {
         "so_what": "Young people come back when their friends come too.",
@@ -687,6 +691,17 @@ MATRIX: list[Entry] = [
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
     ),
     web("evidence:brief-download", GET=party_only(OK_200)),
+    # Comments follow draft reading: every party reads ``world.brief``'s draft (learning
+    # with), so every party comments; only the learning partner resolves
+    # ``world.comment`` (the grantee's).
+    web(
+        "evidence:brief-comment",
+        POST=party_only(done_redirect("evidence:brief-detail"), body=_comment_form),
+    ),
+    web(
+        "evidence:comment-resolve",
+        POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
+    ),
     web(
         "evidence:action-list",
         GET=party_only(OK_200),
@@ -728,6 +743,12 @@ MATRIX: list[Entry] = [
         POST=party_only(OK_200, only=[GRANTEE_ADMIN], refused=NOT_FOUND, grantee=FORBIDDEN),
     ),
     api("api:brief-export", GET=party_only(OK_200, query="?format=md")),
+    api(
+        "api:brief-comments",
+        GET=party_only(OK_200),
+        POST=party_only(CREATED, body=lambda w: {**_comment_form(w), "section": 0}),
+    ),
+    api("api:comment-resolve", POST=party_only(OK_200, only=[LEARNING_PARTNER])),
     api(
         "api:partnership-actions",
         GET=party_only(OK_200),
