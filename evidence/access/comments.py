@@ -5,7 +5,8 @@ the learning partner always, every accepted party when the partnership learns *w
 its parties. Anyone else gets ``Http404`` on a brief's comments, as for its draft: an
 outsider, and in *learning for* mode the funder and the grantees — even once the brief
 is published, because the comments were written on the draft, for its readers. Only the
-learning partner resolves comments; another reader asking to gets ``Forbidden``.
+learning partner resolves comments, and only its author changes or deletes a comment;
+another reader asking to gets ``Forbidden``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from partnerships.selectors import my_parties_in
 class CommentAction(StrEnum):
     VIEW = "view"
     RESOLVE = "resolve"
+    CHANGE = "change"
 
 
 def access_brief_comments(*, user: User, pk: int) -> InsightBrief:
@@ -39,7 +41,7 @@ def access_brief_comments(*, user: User, pk: int) -> InsightBrief:
 
 def access_comment(*, user: User, pk: int, action: CommentAction) -> BriefComment:
     """The comment ``pk`` if ``user`` may read its brief's comments, and for ``RESOLVE``
-    is in the learning partner (another reader → ``Forbidden``)."""
+    is in the learning partner, for ``CHANGE`` wrote it (another reader → ``Forbidden``)."""
     brief_id = BriefComment.objects.filter(pk=pk).values_list("brief_id", flat=True).first()
     if brief_id is None:
         raise Http404("No such comment.")
@@ -52,6 +54,8 @@ def access_comment(*, user: User, pk: int, action: CommentAction) -> BriefCommen
         "author", "party__organisation", "resolved_by"
     ).get(pk=pk)
     comment.brief = brief
+    if action == CommentAction.CHANGE and comment.author_id != user.pk:
+        raise Forbidden("Only its author can change or delete a comment.")
     return comment
 
 

@@ -2,7 +2,8 @@
 
 A reader of a brief's draft comments on a section (``section``: an index of the brief's
 sections) or on the whole brief (``section`` null) and lists the comments; the learning
-partner resolves them. Each endpoint calls its gateway first (anyone who may not read
+partner resolves them; an author rewords or takes back their own open comment while the
+brief is a draft. Each endpoint calls its gateway first (anyone who may not read
 the draft gets 404 before anything else, even for bad input), then parses the input,
 then calls one service or selector.
 """
@@ -35,15 +36,41 @@ from evidence.services.comments import (
     TEXT_MISSING,
     TEXT_TOO_LONG,
     brief_comment_create,
+    brief_comment_delete,
     brief_comment_resolve,
+    brief_comment_update,
     comment_text_clean,
 )
 from learnhub.api import BAD_INPUT, FORBIDDEN, refusal
+
+CHANGE_CONFLICT = refusal(
+    "The comment is resolved (it stays on record), or the brief is published."
+)
 
 NOT_FOUND = refusal(
     "No such brief or comment, or you may not read the brief's draft (not a party, or "
     "the partnership does not learn with its parties and you are not its learning partner)."
 )
+
+
+def _text_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=COMMENT_MAX,
+        error_messages={
+            "required": TEXT_MISSING,
+            "blank": TEXT_MISSING,
+            "null": TEXT_MISSING,
+            "max_length": TEXT_TOO_LONG,
+            "null_characters_not_allowed": TEXT_MISSING,
+        },
+    )
+
+
+def _clean_text(value: str) -> str:
+    try:
+        return comment_text_clean(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.message_dict["text"]) from error
 
 
 class CommentInputSerializer(serializers.Serializer[Any]):
@@ -62,22 +89,17 @@ class CommentInputSerializer(serializers.Serializer[Any]):
             "max_string_length": NO_SUCH_SECTION,
         },
     )
-    text = serializers.CharField(
-        max_length=COMMENT_MAX,
-        error_messages={
-            "required": TEXT_MISSING,
-            "blank": TEXT_MISSING,
-            "null": TEXT_MISSING,
-            "max_length": TEXT_TOO_LONG,
-            "null_characters_not_allowed": TEXT_MISSING,
-        },
-    )
+    text = _text_field()
 
     def validate_text(self, value: str) -> str:
-        try:
-            return comment_text_clean(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict["text"]) from error
+        return _clean_text(value)
+
+
+class CommentUpdateSerializer(serializers.Serializer[Any]):
+    text = _text_field()
+
+    def validate_text(self, value: str) -> str:
+        return _clean_text(value)
 
 
 class CommentSerializer(serializers.Serializer[Any]):
@@ -168,7 +190,52 @@ class CommentResolveView(GenericAPIView[BriefComment]):
         return Response(comment_data(comment))
 
 
+class CommentDetailView(GenericAPIView[BriefComment]):
+    serializer_class = CommentSerializer
+
+    @extend_schema(
+        operation_id="comments_retrieve", responses={200: CommentSerializer, 404: NOT_FOUND}
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        comment = access_comment(user=request_user(request), pk=pk, action=CommentAction.VIEW)
+        return Response(comment_data(comment))
+
+    @extend_schema(
+        operation_id="comments_partial_update",
+        request=CommentUpdateSerializer,
+        responses={
+            200: CommentSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CHANGE_CONFLICT,
+        },
+        description="Its author rewords an open comment on a draft.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        comment = access_comment(user=user, pk=pk, action=CommentAction.CHANGE)
+        incoming = CommentUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        comment = brief_comment_update(
+            comment=comment, text=incoming.validated_data["text"], by=user
+        )
+        return Response(comment_data(comment))
+
+    @extend_schema(
+        operation_id="comments_destroy",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, 409: CHANGE_CONFLICT},
+        description="Its author takes back an open comment on a draft.",
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        comment = access_comment(user=user, pk=pk, action=CommentAction.CHANGE)
+        brief_comment_delete(comment=comment, by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 urlpatterns: list[URLPattern] = [
     path("briefs/<id:pk>/comments/", BriefCommentListView.as_view(), name="brief-comments"),
+    path("comments/<id:pk>/", CommentDetailView.as_view(), name="comment-detail"),
     path("comments/<id:pk>/resolve/", CommentResolveView.as_view(), name="comment-resolve"),
 ]

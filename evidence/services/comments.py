@@ -35,6 +35,7 @@ TEXT_TOO_LONG = f"Keep your comment to {COMMENT_MAX:,} characters or fewer."
 NO_SUCH_SECTION = "Choose a section of this brief, or comment on the whole brief."
 COMMENTS_CLOSED = "Comments are closed once a brief is published."
 STILL_DRAFTING = "This brief is still being drafted. Try again in a minute."
+RESOLVED_STAYS = "This comment is resolved, so it stays as it is. Write a new comment instead."
 
 
 def comment_text_clean(text: str) -> str:
@@ -144,3 +145,38 @@ def brief_comment_resolve(*, comment: BriefComment, by: User) -> BriefComment:
             partnership=brief.partnership,
         )
     return comment
+
+
+def _changeable(comment: BriefComment) -> BriefComment:
+    """``comment`` read again with its row locked, if its author may still change it: not
+    resolved, on a brief still a draft (else ``Conflict``)."""
+    brief = locked(comment.brief)  # the brief first, as publishing and commenting lock it
+    comment = (
+        BriefComment.objects.select_for_update(of=("self",))
+        .select_related("author", "party__organisation", "resolved_by")
+        .get(pk=comment.pk)
+    )
+    comment.brief = brief
+    if brief.status != InsightBrief.Status.DRAFT:
+        raise Conflict(COMMENTS_CLOSED)
+    if comment.resolved_at is not None:
+        raise Conflict(RESOLVED_STAYS)
+    return comment
+
+
+@transaction.atomic
+def brief_comment_update(*, comment: BriefComment, text: str, by: User) -> BriefComment:
+    """The author (``by``) rewords their comment while it is open and the brief a draft.
+    Nobody is told again: the notification links to the comment as it reads now."""
+    text = comment_text_clean(text)
+    comment = _changeable(comment)
+    comment.text = text
+    comment.save(update_fields=["text", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def brief_comment_delete(*, comment: BriefComment, by: User) -> None:
+    """The author (``by``) takes back their comment while it is open and the brief a
+    draft. A resolved comment stays on record."""
+    _changeable(comment).delete()

@@ -1,7 +1,8 @@
 """Web pages' writes of comments on draft briefs: a reader of the draft comments from the
-brief's page; the learning partner marks a comment resolved there or on the publish
-check page. The comments themselves are shown by the brief's page
-(``evidence.views.briefs.brief_detail_page``) and listed on the publish check.
+brief's page and may delete their own while it is open; the learning partner marks a
+comment resolved there or on the publish check page. The comments themselves are shown
+by the brief's page (``evidence.views.briefs.brief_detail_page``) and listed on the
+publish check.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ from evidence.access.comments import (
     commenting_party,
 )
 from evidence.forms import CommentForm
-from evidence.services.comments import brief_comment_create, brief_comment_resolve
+from evidence.services.comments import (
+    brief_comment_create,
+    brief_comment_delete,
+    brief_comment_resolve,
+)
 from evidence.views.briefs import brief_detail_page, brief_page
+from learnhub.errors import Conflict
 from learnhub.forms import service_errors_to
 
 
@@ -66,7 +72,23 @@ def comment_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_at(comment.brief_id, comment.pk))
 
 
+@brief_page
+@require_POST
+def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its author takes back an open comment on a draft."""
+    user = request_user(request)
+    comment = access_comment(user=user, pk=pk, action=CommentAction.CHANGE)
+    try:
+        brief_comment_delete(comment=comment, by=user)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "Your comment is deleted.")
+    return redirect("evidence:brief-detail", pk=comment.brief_id)
+
+
 urlpatterns: list[URLPattern] = [
     path("briefs/<id:pk>/comments/", brief_comment_view, name="brief-comment"),
     path("comments/<id:pk>/resolve/", comment_resolve_view, name="comment-resolve"),
+    path("comments/<id:pk>/delete/", comment_delete_view, name="comment-delete"),
 ]

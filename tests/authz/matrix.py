@@ -693,7 +693,7 @@ MATRIX: list[Entry] = [
     web("evidence:brief-download", GET=party_only(OK_200)),
     # Comments follow draft reading: every party reads ``world.brief``'s draft (learning
     # with), so every party comments; only the learning partner resolves
-    # ``world.comment`` (the grantee's).
+    # ``world.comment``, and only its author (the grantee's member) deletes it.
     web(
         "evidence:brief-comment",
         POST=party_only(done_redirect("evidence:brief-detail"), body=_comment_form),
@@ -701,6 +701,10 @@ MATRIX: list[Entry] = [
     web(
         "evidence:comment-resolve",
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:comment-delete",
+        POST=party_only(done_redirect("evidence:brief-detail"), only=[GRANTEE]),
     ),
     web(
         "evidence:action-list",
@@ -749,6 +753,13 @@ MATRIX: list[Entry] = [
         POST=party_only(CREATED, body=lambda w: {**_comment_form(w), "section": 0}),
     ),
     api("api:comment-resolve", POST=party_only(OK_200, only=[LEARNING_PARTNER])),
+    # Only its author (the grantee's member) rewords or takes back ``world.comment``.
+    api(
+        "api:comment-detail",
+        GET=party_only(OK_200),
+        PATCH=party_only(OK_200, only=[GRANTEE], body=lambda w: {"text": "Name the clubs."}),
+        DELETE=party_only(status(204), only=[GRANTEE]),
+    ),
     api(
         "api:partnership-actions",
         GET=party_only(OK_200),

@@ -87,7 +87,9 @@ def test_a_grantee_comments_on_a_draft_and_the_learning_partner_resolves_it(page
     sign_out(page)
 
     # --- The grantee is told, and sees it resolved on the draft ------------------------------
-    assert any("is resolved" in message.subject for message in emails_to(scene.grantee_member.email))
+    assert any(
+        "is resolved" in message.subject for message in emails_to(scene.grantee_member.email)
+    )
     sign_in(page, scene.grantee_member.email)
     page.goto(f"/briefs/{brief.pk}/")
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Resolved by")

@@ -589,3 +589,74 @@ def test_the_draft_page_and_the_comment_list_cost_the_same_queries_with_more_com
     assert _queries(scene.lp_member, f"/briefs/{brief.pk}/") == page_few
     assert _queries(scene.lp_member, f"/briefs/{brief.pk}/publish/") == publish_few
     assert _queries(scene.lp_member, api("brief-comments", pk=brief.pk)) == api_few
+
+
+# --- Its author rewords or takes back an open comment --------------------------------------------
+
+
+def test_the_author_rewords_and_deletes_their_open_comment_and_nobody_else_can():
+    scene, brief = _with_scene()
+    comment = _comment(scene.grantee_member, brief, section=0).json()
+    url = api("comment-detail", pk=comment["id"])
+
+    refused = [
+        client_for(user).patch(url, {"text": "Changed by someone else."}, format="json")
+        for user in (scene.grantee_admin, scene.lp_member, scene.funder_admin)
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 403]
+    assert refused[0].json()["detail"] == "Only its author can change or delete a comment."
+    assert client_for(scene.lp_admin).delete(url).status_code == 403
+    assert client_for(scene.outsider).delete(url).status_code == 404
+    assert BriefComment.objects.get().text == "Could this say which club the quotes came from?"
+
+    author = client_for(scene.grantee_member)
+    reworded = author.patch(url, {"text": "  Name the clubs, please. "}, format="json")
+    assert reworded.status_code == 200
+    assert reworded.json()["text"] == "Name the clubs, please."
+    assert author.patch(url, {"text": " "}, format="json").status_code == 400
+    assert BriefComment.objects.get().text == "Name the clubs, please."
+    assert author.delete(url).status_code == 204
+    assert BriefComment.objects.count() == 0
+
+
+def test_a_resolved_comment_or_one_on_a_published_brief_stays_as_it_is():
+    scene, brief = _with_scene()
+    resolved = _comment(scene.grantee_member, brief, text="Resolved one.").json()
+    still_open = _comment(scene.grantee_member, brief, text="Open one.").json()
+    client_for(scene.lp_member).post(api("comment-resolve", pk=resolved["id"]))
+    author = client_for(scene.grantee_member)
+
+    kept = author.delete(api("comment-detail", pk=resolved["id"]))
+    brief_publish(brief=written(scene, brief), by=scene.lp_member)
+    closed = author.patch(
+        api("comment-detail", pk=still_open["id"]), {"text": "Changed."}, format="json"
+    )
+
+    assert kept.status_code == 409
+    assert kept.json()["detail"].startswith("This comment is resolved")
+    assert closed.status_code == 409
+    assert closed.json()["detail"] == CLOSED
+    assert sorted(BriefComment.objects.values_list("text", flat=True)) == [
+        "Open one.",
+        "Resolved one.",
+    ]
+
+
+def test_the_author_deletes_their_comment_from_the_draft_page():
+    scene, brief = _with_scene()
+    comment_id = _comment(scene.grantee_member, brief).json()["id"]
+    _, page = _page(scene.grantee_member, f"/briefs/{brief.pk}/")
+    _, colleague_page = _page(scene.grantee_admin, f"/briefs/{brief.pk}/")
+    assert "Delete your comment" in page
+    assert "Delete your comment" not in colleague_page
+    colleague = Client()
+    colleague.force_login(scene.grantee_admin)
+    assert colleague.post(f"/comments/{comment_id}/delete/").status_code == 403
+    author = Client()
+    author.force_login(scene.grantee_member)
+
+    response = author.post(f"/comments/{comment_id}/delete/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/briefs/{brief.pk}/"
+    assert BriefComment.objects.count() == 0
