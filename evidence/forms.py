@@ -610,6 +610,9 @@ class CommentForm(forms.Form):
         error_messages={"required": TEXT_MISSING, "max_length": TEXT_TOO_LONG},
     )
 
+    #: The section whose form this is (None: the whole brief), set by ``comment_form``.
+    section_at: int | None = None
+
     def clean_text(self) -> str:
         try:
             return comment_text_clean(self.cleaned_data["text"])
@@ -621,6 +624,16 @@ def comment_form(section: int | None, data: Any = None) -> CommentForm:
     """The comment form for ``section`` (None: the whole brief), with ids of its own."""
     key = "whole" if section is None else str(section)
     form = CommentForm(data, initial={"section": section}, auto_id=f"id_comment_{key}_%s")
+    form.section_at = section
     if section is None:
         form.fields["text"].label = "Comment on the whole brief"
     return form
+
+
+def comment_form_posted(data: Any) -> CommentForm:
+    """The comment form sent in ``data``, as the form of the section it names (so an
+    error shows where it was written); a section that is not a number → the whole
+    brief's form, which shows the section's error."""
+    raw = str(data.get("section", "")).strip()
+    section = int(raw) if raw.isdigit() and len(raw) <= len(str(SECTION_MAX)) else None
+    return comment_form(section, data)

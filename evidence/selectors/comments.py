@@ -6,6 +6,7 @@ the people who read the partnership's drafts. These reads take the brief it let 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -32,25 +33,41 @@ def open_comments_of(*, brief: InsightBrief) -> QuerySet[BriefComment]:
 @dataclass
 class CommentsOnBrief:
     """A brief's comments as its page shows them: on the whole brief, and per section
-    (by index; comments on a section the brief no longer has go with the whole brief)."""
+    (by index). A comment goes with the section of its heading (drafting again may have
+    moved it); one whose section the brief no longer has goes with the whole brief."""
 
     whole: list[BriefComment] = field(default_factory=list)
     by_section: dict[int, list[BriefComment]] = field(default_factory=dict)
     open_count: int = 0
 
 
-def comments_on_brief(*, brief: InsightBrief, sections: int) -> CommentsOnBrief:
-    """``brief``'s comments grouped for its page (one query); ``sections`` is how many
-    sections the reader's composition of the brief has."""
+def comments_on_brief(*, brief: InsightBrief, headings: Sequence[str]) -> CommentsOnBrief:
+    """``brief``'s comments grouped for its page (one query); ``headings`` are the
+    headings of the sections of the reader's composition of the brief, in order."""
     grouped = CommentsOnBrief()
     for comment in comments_of(brief=brief):
         if comment.resolved_at is None:
             grouped.open_count += 1
-        if comment.section is not None and comment.section < sections:
-            grouped.by_section.setdefault(comment.section, []).append(comment)
-        else:
+        section = section_now(comment, headings)
+        if section is None:
             grouped.whole.append(comment)
+        else:
+            grouped.by_section.setdefault(section, []).append(comment)
     return grouped
+
+
+def section_now(comment: BriefComment, headings: Sequence[str]) -> int | None:
+    """The index of the section ``comment`` is about among ``headings`` today: its own
+    index while the heading there is unchanged (or unknown), else the section with its
+    heading; None for the whole brief or a section the brief no longer has."""
+    if comment.section is None:
+        return None
+    heading = comment.section_heading
+    if comment.section < len(headings) and (not heading or headings[comment.section] == heading):
+        return comment.section
+    if heading and heading in headings:
+        return headings.index(heading)
+    return None
 
 
 def comment_audience(*, brief: InsightBrief) -> QuerySet[Party]:

@@ -222,16 +222,15 @@ def _comments_context(
 ) -> dict[str, Any]:
     """Each section of ``doc`` gets its ``comments`` (and on a draft its
     ``comment_form``); the whole brief's come back as ``whole_comments``."""
-    comments = comments_on_brief(brief=brief, sections=len(doc.sections))
+    comments = comments_on_brief(
+        brief=brief, headings=[str(section.get("heading", "")) for section in doc.sections]
+    )
     open_for = brief.status == InsightBrief.Status.DRAFT
-    failed_section = failed.cleaned_data.get("section") if failed is not None else None
-    if failed is not None and "section" in failed.errors:
-        failed_section = None
 
     def form_for(section: int | None) -> CommentForm | None:
         if not open_for:
             return None
-        if failed is not None and failed_section == section:
+        if failed is not None and failed.section_at == section:
             return failed
         return comment_form(section)
 
@@ -241,6 +240,7 @@ def _comments_context(
         section["show_comments"] = True
     return {
         "show_comments": True,
+        "failed_comment_form": failed,
         "whole_comments": comments.whole,
         "whole_comment_form": form_for(None),
         "open_comments": comments.open_count,

@@ -20,7 +20,7 @@ from evidence.access.comments import (
     access_comment,
     commenting_party,
 )
-from evidence.forms import CommentForm
+from evidence.forms import comment_form_posted
 from evidence.services.comments import (
     brief_comment_create,
     brief_comment_delete,
@@ -41,7 +41,7 @@ def _at(brief_id: int, comment_id: int) -> str:
 def brief_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     brief = access_brief_comments(user=user, pk=pk)
-    form = CommentForm(request.POST)
+    form = comment_form_posted(request.POST)
     if form.is_valid():
         with service_errors_to(form) as call:
             comment = brief_comment_create(
@@ -57,6 +57,14 @@ def brief_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
         if call.status == 409:
             messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
             return redirect("evidence:brief-detail", pk=brief.pk)
+    if "section" in form.errors:
+        # Not a section of this brief: shown again as a comment on the whole brief.
+        data = request.POST.copy()
+        data["section"] = ""
+        errors = [str(error) for error in form.errors["section"]]
+        form = comment_form_posted(data)
+        form.is_valid()
+        form.add_error("section", errors)
     return brief_detail_page(request, brief, failed=form, status=400)
 
 

@@ -660,3 +660,41 @@ def test_the_author_deletes_their_comment_from_the_draft_page():
     assert response.status_code == 302
     assert response["Location"] == f"/briefs/{brief.pk}/"
     assert BriefComment.objects.count() == 0
+
+
+def test_a_page_comment_in_error_is_shown_again_in_its_own_section_with_an_error_summary():
+    scene, brief = _with_scene()
+    client = Client()
+    client.force_login(scene.grantee_member)
+
+    response = client.post(
+        reverse("evidence:brief-comment", args=[brief.pk]), {"section": "2", "text": "x" * 2001}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: " in page
+    assert 'href="#id_comment_2_text"' in page  # the error summary links to the field
+    assert 'id="id_comment_2_text"' in page
+    assert "Keep your comment to 2,000 characters or fewer." in page
+    assert page.count("x" * 2001) == 1  # what was written is not lost
+
+
+def test_comments_follow_their_section_when_drafting_again_moves_it():
+    scene, brief = _with_scene()
+    first_question = brief.sections[1]["heading"]
+    on_first = _comment(scene.grantee_member, brief, section=1, text="About the first.").json()
+    gone = _comment(scene.grantee_member, brief, section=2, text="About the second.").json()
+    # Drafting again put a new section before the first question and dropped the second.
+    sections = list(brief.sections)
+    moved = [sections[0], {**sections[2], "heading": "A new question"}, sections[1]]
+    InsightBrief.objects.filter(pk=brief.pk).update(sections=moved)
+
+    _, page = _page(scene.lp_member, f"/briefs/{brief.pk}/")
+
+    in_section = page.split('id="comments-2"')[1].split('id="comments-whole"')[0]
+    whole = page.split('id="comments-whole"')[1]
+    assert f'id="comment-{on_first["id"]}"' in in_section
+    assert f"“{first_question}”" not in whole
+    assert f'id="comment-{gone["id"]}"' in whole
+    assert "On a section that this brief no longer has" in whole
