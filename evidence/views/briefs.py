@@ -237,9 +237,11 @@ def _comments_context(
     for number, section in enumerate(doc.sections):
         section["comments"] = comments.by_section.get(number, [])
         section["comment_form"] = form_for(number)
-        section["show_comments"] = True
+        # Once published, only the sections that were commented on say so.
+        section["show_comments"] = open_for or bool(section["comments"])
     return {
         "show_comments": True,
+        "show_whole_comments": open_for or bool(comments.whole),
         "failed_comment_form": failed,
         "whole_comments": comments.whole,
         "whole_comment_form": form_for(None),

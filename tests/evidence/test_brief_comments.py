@@ -443,6 +443,8 @@ def test_a_published_brief_page_shows_old_comments_without_a_form():
     assert "Please add the Saturday club." in page
     assert "Comment on this section" not in page
     assert "Add comment" not in page
+    assert "Comments on the whole brief (1)" in page
+    assert "Comments on this section" not in page  # no empty headings once published
 
 
 def test_the_publish_check_lists_open_comments_and_stops_listing_resolved_ones():
