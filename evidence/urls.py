@@ -5,12 +5,13 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, items, learning_actions
+from evidence.views import briefs, comments, items, learning_actions
 
 app_name = "evidence"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
+    *comments.urlpatterns,
     *learning_actions.urlpatterns,
 ]

@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, items, learning_actions
+from evidence.api import briefs, comments, items, learning_actions
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
+    *comments.urlpatterns,
     *learning_actions.urlpatterns,
 ]

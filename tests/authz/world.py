@@ -43,6 +43,7 @@ from evidence.cleaning import clean_evidence
 from evidence.models import PrePublicationNotice
 from evidence.services import evidence_submit
 from evidence.services.briefs import brief_draft, brief_request, brief_update
+from evidence.services.comments import brief_comment_create
 from evidence.services.learning_actions import learning_action_create
 from partnerships.models import (
     Membership,
@@ -119,6 +120,7 @@ class World:
     attachment: Any = None  # evidence.models.EvidenceAttachment of ``evidence`` (a PDF)
     brief: Any = None  # evidence.models.InsightBrief: a draft for October 2026 (learning with)
     learning_action: Any = None  # evidence.models.LearningAction of the grantee party
+    comment: Any = None  # evidence.models.BriefComment by the grantee on ``brief`` (open)
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -181,6 +183,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("brief", "pk"): lambda w: w.brief.pk,
     ("brief", "fmt"): lambda w: "md",
     ("action", "pk"): lambda w: w.learning_action.pk,
+    ("comment", "pk"): lambda w: w.comment.pk,
     # Django admin and allauth: any value of the right shape; nobody in the matrix is staff
     # and the allauth keys are deliberately wrong.
     ("*", "object_id"): lambda w: str(w.people[OUTSIDER].pk),
@@ -360,7 +363,7 @@ def _build_evidence(world: World) -> None:
 
 def _build_briefs(world: World) -> None:
     """The learning partner asks for October's brief and it is drafted (it cites the
-    grantee's story); the grantee records a learning action."""
+    grantee's story); the grantee comments on it and records a learning action."""
     world.brief, _ = brief_request(
         partnership=world.partnership,
         period_start=date(2026, 10, 1),
@@ -383,6 +386,13 @@ def _build_briefs(world: World) -> None:
         challenges=[{"area": "*", "text": "Opening only on weekdays misses working parents."}],
         sent_at=timezone.now(),
         sent_by=world.people[LEARNING_PARTNER],
+    )
+    world.comment = brief_comment_create(
+        brief=world.brief,
+        party=world.grantee_party,
+        section=0,
+        text="Could the quotes say which club they came from?",
+        by=world.people[GRANTEE],
     )
     world.learning_action = learning_action_create(
         partnership=world.partnership,
