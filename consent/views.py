@@ -195,7 +195,12 @@ def consent_overview(request: HttpRequest, partnership_pk: int) -> HttpResponse:
         {
             "party": c.party,
             "cells": [
-                {"purpose": p, "granted": c.purposes[p], "decided": c.records[p] is not None}
+                {
+                    "purpose": p,
+                    "label": ConsentRecord.Purpose(p).label,
+                    "granted": c.purposes[p],
+                    "decided": c.records[p] is not None,
+                }
                 for p in PURPOSES
             ],
         }

@@ -291,7 +291,7 @@ def test_the_pages_import_and_show_problems_by_row():
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "Nothing was imported" in text
-    assert "<td>2</td><td>kind</td>" in text
+    assert '<td data-label="Row">2</td><td data-label="Column">kind</td>' in text
     assert good.status_code == 302
     assert _count(scene) == 1
 

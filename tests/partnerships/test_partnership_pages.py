@@ -172,7 +172,9 @@ def test_every_party_sees_each_tab_with_the_current_one_marked(name, label):
     current = re.findall(
         r'<a href="[^"]+" aria-current="page">([^<]+)</a>', response.content.decode()
     )
-    assert current == [label]
+    # Once in the phone's menu of sections (named after the current one), once in the tabs.
+    assert current == [label, label]
+    assert f'<summary class="menu__button">Sections: {label}</summary>' in response.content.decode()
 
 
 def test_overview_shows_the_discovery_task_list_and_management_buttons_to_funder_admins():
