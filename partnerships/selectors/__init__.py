@@ -1,5 +1,12 @@
 """Every read in the partnerships app that depends on who asks. Import selectors from here."""
 
+from .discovery import (
+    EVERY_PARTY,
+    FUNDER_AND_LEARNING_PARTNER,
+    DiscoveryStanding,
+    PartyAgreement,
+    discovery_standing,
+)
 from .organisations import (
     email_verified,
     invitation_by_token,
@@ -31,6 +38,11 @@ from .partnerships import (
 )
 
 __all__ = [
+    "EVERY_PARTY",
+    "FUNDER_AND_LEARNING_PARTNER",
+    "DiscoveryStanding",
+    "PartyAgreement",
+    "discovery_standing",
     "learning_mode_needs_agreement",
     "email_verified",
     "invitation_by_token",

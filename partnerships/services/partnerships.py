@@ -13,8 +13,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from learnhub.errors import Conflict
@@ -31,7 +32,9 @@ from partnerships.models import (
     ResearchQuestion,
 )
 from partnerships.permissions import PartnershipPermission
+from partnerships.selectors.discovery import EVERY_PARTY, DiscoveryStanding, discovery_standing
 from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
+from partnerships.telling import Tidings, tell
 
 # --- Permissions ---------------------------------------------------------------------
 
@@ -50,7 +53,10 @@ def party_grants(party: Party) -> dict[str, set[PartnershipPermission]]:
         members.add(LEAD_DISCOVERY)
         admins.add(AGREE_DISCOVERY)
     if party.role == Party.Role.FUNDER:
-        # Co-funders may agree the brief too; only the commissioner's agreement counts.
+        # Co-funders may agree the brief too; in learning for only the commissioner's counts.
+        admins.add(AGREE_DISCOVERY)
+    if party.partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH:
+        # Learning with: the parties co-own the discovery brief, grantees too.
         admins.add(AGREE_DISCOVERY)
     if party.is_commissioner:
         admins |= {MANAGE, AGREE_DISCOVERY}
@@ -265,6 +271,17 @@ def partnership_set_learning_mode(
         return partnership
     partnership.learning_mode = learning_mode
     partnership.save(update_fields=["learning_mode", "updated_at"])
+    grantees = Party.objects.filter(
+        partnership=partnership, status=Party.Status.ACCEPTED, role=Party.Role.GRANTEE
+    ).select_related("organisation")
+    for grantee in grantees:
+        grantee.partnership = partnership
+        if AGREE_DISCOVERY in party_grants(grantee)["admins"]:
+            assign_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
+        else:
+            remove_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
+    # Who must agree the discovery brief changed: ask afresh, newcomers included.
+    _refresh_discovery_status(partnership, afresh=True, by=by)
     activity_record(
         partnership=partnership,
         actor=by,
@@ -291,9 +308,11 @@ def partnership_missing_for_active(partnership: Partnership) -> list[str]:
     """What still stands between the partnership and becoming active, in plain words."""
     missing = []
     brief = DiscoveryBrief.objects.filter(partnership=partnership).first()
-    if brief is None or not _discovery_is_agreed(brief):
+    if brief is None or not discovery_standing(brief=brief, partnership=partnership).agreed:
         missing.append(
-            "the discovery brief has not been agreed by both the commissioning funder "
+            "the discovery brief has not been agreed by every party"
+            if partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH
+            else "the discovery brief has not been agreed by both the commissioning funder "
             "and a learning partner"
         )
     agreed = Q(status=ResearchQuestion.Status.AGREED)  # the derived status annotation
@@ -420,16 +439,113 @@ def _locked_party(party: Party) -> Party:
     )
 
 
-def _refresh_discovery_status(partnership: Partnership) -> None:
+def _refresh_discovery_status(
+    partnership: Partnership, *, by: User | None, afresh: bool = False
+) -> DiscoveryStanding | None:
+    """Store whether the discovery brief is agreed (``selectors.discovery`` holds the
+    rule). ``afresh``: forget when it was agreed, so parties that joined since are
+    waited for too (after a switch of learning mode). When it becomes agreed, every
+    accepted party is told (not ``by``). Returns the standing (None: no brief)."""
     brief = DiscoveryBrief.objects.select_for_update().filter(partnership=partnership).first()
     if brief is None:
-        return
-    status = (
-        DiscoveryBrief.Status.AGREED if _discovery_is_agreed(brief) else DiscoveryBrief.Status.DRAFT
+        return None
+    was_agreed = brief.status == DiscoveryBrief.Status.AGREED
+    standing = discovery_standing(brief=brief, partnership=partnership, afresh=afresh)
+    agreed_at = brief.agreed_at
+    if standing.agreed and (afresh or not was_agreed):
+        agreed_at = timezone.now()
+    elif not standing.agreed:
+        agreed_at = None
+    status = DiscoveryBrief.Status.AGREED if standing.agreed else DiscoveryBrief.Status.DRAFT
+    if (brief.status, brief.agreed_at) != (status, agreed_at):
+        brief.status, brief.agreed_at = status, agreed_at
+        brief.save(update_fields=["status", "agreed_at", "updated_at"])
+    if standing.agreed and not was_agreed:
+        _tell_discovery_agreed(partnership, brief, standing, by)
+    return standing
+
+
+def _discovery_url(partnership: Partnership) -> str:
+    return reverse("partnerships:partnership-discovery", args=[partnership.pk])
+
+
+def _tell_discovery_agreed(
+    partnership: Partnership, brief: DiscoveryBrief, standing: DiscoveryStanding, by: User | None
+) -> None:
+    tell(
+        [
+            Tidings(
+                partnership_id=partnership.pk,
+                organisation_ids=[row.party.organisation_id for row in standing.parties],
+                kind="discovery_agreed",
+                subject=f"The discovery brief is agreed: {partnership.title}",
+                body=(
+                    f"Version {brief.version} of the discovery brief of “{partnership.title}” "
+                    + (
+                        "is agreed by every party."
+                        if standing.rule == EVERY_PARTY
+                        else "is agreed by the commissioning funder and a learning partner."
+                    )
+                ),
+                url=_discovery_url(partnership),
+                not_to=by.pk if by else None,
+            )
+        ]
     )
-    if brief.status != status:
-        brief.status = status
-        brief.save(update_fields=["status", "updated_at"])
+
+
+def _tell_discovery_waiting(partnership: Partnership, brief: DiscoveryBrief, by: User) -> None:
+    """Ask the admins of the parties whose agreement the new version needs: the
+    commissioning funder in learning for, every accepted party in learning with."""
+    parties = Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
+    if partnership.learning_mode != Partnership.LearningMode.LEARNING_WITH:
+        parties = parties.filter(is_commissioner=True)
+    tell(
+        [
+            Tidings(
+                partnership_id=partnership.pk,
+                organisation_ids=list(parties.values_list("organisation_id", flat=True)),
+                kind="discovery_waiting",
+                subject=f"The discovery brief waits for your agreement: {partnership.title}",
+                body=(
+                    f"{by.display_name} wrote version {brief.version} of the discovery brief "
+                    f"of “{partnership.title}”. Read it and agree it for your organisation, "
+                    "or tell the learning partner what should change."
+                ),
+                url=_discovery_url(partnership),
+                admins_only=True,
+                not_to=by.pk,
+            )
+        ]
+    )
+
+
+def _tell_funder_invitation_answered(party: Party, by: User) -> None:
+    """The commissioning funder's people hear that an invited organisation answered."""
+    partnership = party.partnership
+    accepted = party.status == Party.Status.ACCEPTED
+    name = party.organisation.name
+    tell(
+        [
+            Tidings(
+                partnership_id=partnership.pk,
+                organisation_ids=[partnership.funder_id],
+                kind="party_accepted" if accepted else "party_declined",
+                subject=(
+                    f"{name} {'accepted' if accepted else 'declined'} your invitation: "
+                    f"{partnership.title}"
+                ),
+                body=(
+                    f"{name} joined “{partnership.title}” as {_role_phrase(party.role)}."
+                    if accepted
+                    else f"{name} declined the invitation to join “{partnership.title}” as "
+                    f"{_role_phrase(party.role)}. No reason was given."
+                ),
+                url=reverse("partnerships:partnership-parties", args=[partnership.pk]),
+                not_to=by.pk,
+            )
+        ]
+    )
 
 
 @transaction.atomic
@@ -454,6 +570,7 @@ def party_accept(*, party: Party, by: User) -> Party:
             f"joined as {_role_phrase(party.role)}."
         ),
     )
+    _tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -483,6 +600,7 @@ def party_decline(*, party: Party, by: User) -> Party:
         verb="party_declined",
         summary=f"{_who(by, party.organisation)} declined the invitation to join.",
     )
+    _tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -492,10 +610,10 @@ def _take_out(party: Party, by: User, verb: str, summary: str, acting: Organisat
     party.responded_at = timezone.now()
     party.save(update_fields=["status", "responded_by", "responded_at", "updated_at"])
     _revoke_party_permissions(party)
-    _refresh_discovery_status(party.partnership)
     activity_record(
         partnership=party.partnership, actor=by, organisation=acting, verb=verb, summary=summary
     )
+    _refresh_discovery_status(party.partnership, by=by)
     return party
 
 
@@ -644,19 +762,6 @@ def discovery_brief_complexity(brief: DiscoveryBrief) -> Complexity:
     )
 
 
-def _discovery_is_agreed(brief: DiscoveryBrief) -> bool:
-    """Agreed when the commissioning funder and an accepted learning partner agreed this version."""
-    if brief.version == 0:
-        return False
-    current = DiscoveryAgreement.objects.filter(
-        brief=brief, version=brief.version, party__status=Party.Status.ACCEPTED
-    )
-    return (
-        current.filter(party__is_commissioner=True).exists()
-        and current.filter(party__role=Party.Role.LEARNING_PARTNER).exists()
-    )
-
-
 @transaction.atomic
 def discovery_brief_update(
     *,
@@ -702,6 +807,7 @@ def discovery_brief_update(
     brief.power_imbalance = complexity.power_imbalance
     brief.version += 1
     brief.status = DiscoveryBrief.Status.DRAFT
+    brief.agreed_at = None
     brief.updated_by = by
     brief.save()
     activity_record(
@@ -713,6 +819,7 @@ def discovery_brief_update(
             f"{_who(by, party.organisation)} wrote version {brief.version} of the discovery brief."
         ),
     )
+    _tell_discovery_waiting(partnership, brief, by)
     return brief
 
 
@@ -720,8 +827,9 @@ def discovery_brief_update(
 def discovery_brief_agree(*, partnership: Partnership, party: Party, by: User) -> DiscoveryBrief:
     """Record ``party``'s agreement to the current version of the brief.
 
-    The brief becomes agreed once the commissioning funder and a learning partner have
-    both agreed the same, current version. Agreeing twice changes nothing.
+    The brief becomes agreed when the parties ``selectors.discovery`` names have agreed
+    the same, current version: in learning for the commissioning funder and a learning
+    partner, in learning with every accepted party. Agreeing twice changes nothing.
     """
     _refuse_if_closed(partnership)
     brief = DiscoveryBrief.objects.select_for_update().get(partnership=partnership)
@@ -744,16 +852,17 @@ def discovery_brief_agree(*, partnership: Partnership, party: Party, by: User) -
             ),
         )
     was_agreed = brief.status == DiscoveryBrief.Status.AGREED
-    _refresh_discovery_status(partnership)
+    standing = _refresh_discovery_status(partnership, by=by)
     brief.refresh_from_db()
-    if brief.status == DiscoveryBrief.Status.AGREED and not was_agreed:
+    if standing is not None and standing.agreed and not was_agreed:
         activity_record(
             partnership=partnership,
             actor=by,
             organisation=party.organisation,
             verb="discovery_brief_agreed",
-            summary="The commissioning funder and a learning partner have agreed the "
-            "discovery brief.",
+            summary="Every party has agreed the discovery brief."
+            if standing.rule == EVERY_PARTY
+            else "The commissioning funder and a learning partner have agreed the discovery brief.",
         )
     return brief
 

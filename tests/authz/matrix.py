@@ -342,9 +342,10 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200, only=[LEARNING_PARTNER]),
         POST=party_only(_TO_DISCOVERY, only=[LEARNING_PARTNER], body=_discovery_form),
     ),
+    # The world learns with its parties: every party's admins may agree the brief.
     web(
         "partnerships:partnership-discovery-agree",
-        POST=party_only(_TO_DISCOVERY, only=[FUNDER_ADMIN]),
+        POST=party_only(_TO_DISCOVERY, only=[FUNDER_ADMIN, GRANTEE_ADMIN]),
     ),
     web("partnerships:partnership-questions", GET=party_only(OK_200)),
     web(
@@ -415,7 +416,10 @@ MATRIX: list[Entry] = [
         PUT=party_only(OK_200, only=[LEARNING_PARTNER], body=_discovery_brief),
     ),
     # Agreeing is for admins of the commissioning funder, a co-funder or a learning partner.
-    api("api:partnership-discovery-brief-agree", POST=party_only(OK_200, only=[FUNDER_ADMIN])),
+    api(
+        "api:partnership-discovery-brief-agree",
+        POST=party_only(OK_200, only=[FUNDER_ADMIN, GRANTEE_ADMIN]),
+    ),
     api(
         "api:partnership-questions",
         GET=party_only(OK_200),
