@@ -3,9 +3,12 @@
 from .discovery import (
     EVERY_PARTY,
     FUNDER_AND_LEARNING_PARTNER,
+    INVITATION_REPLIES_DAYS,
     DiscoveryStanding,
     PartyAgreement,
+    discovery_agreements_awaited_for,
     discovery_standing,
+    invitation_replies_for,
 )
 from .organisations import (
     email_verified,
@@ -40,9 +43,12 @@ from .partnerships import (
 __all__ = [
     "EVERY_PARTY",
     "FUNDER_AND_LEARNING_PARTNER",
+    "INVITATION_REPLIES_DAYS",
     "DiscoveryStanding",
     "PartyAgreement",
+    "discovery_agreements_awaited_for",
     "discovery_standing",
+    "invitation_replies_for",
     "learning_mode_needs_agreement",
     "email_verified",
     "invitation_by_token",

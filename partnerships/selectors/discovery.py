@@ -10,18 +10,28 @@ asks everyone again.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
 from partnerships.models import (
     DiscoveryAgreement,
     DiscoveryBrief,
+    Membership,
     Partnership,
+    PartnershipGroupObjectPermission,
     Party,
 )
+from partnerships.permissions import PartnershipPermission
 
 #: ``DiscoveryStanding.rule``: whose agreement makes the brief agreed.
 FUNDER_AND_LEARNING_PARTNER = "funder_and_learning_partner"
 EVERY_PARTY = "every_party"
+
+#: How far back the dashboard lists replies to a funder's invitations.
+INVITATION_REPLIES_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -149,4 +159,63 @@ def discovery_standing(
         agreed_since=None
         if afresh or brief.status != DiscoveryBrief.Status.AGREED
         else brief.agreed_at,
+    )
+
+
+def discovery_agreements_awaited_for(*, user: User) -> QuerySet[Party]:
+    """Accepted parties ``user`` may agree the discovery brief for (as an admin holding
+    ``agree_discovery``) whose agreement to its current version is wanted and not given:
+    every party in learning with (newcomers too), the commissioning funder and — until
+    one of them agreed — the learning partners in learning for. Partnerships that are
+    closed are left out. One query; each party carries ``partnership`` and its
+    ``discovery_brief``."""
+    may_agree = PartnershipGroupObjectPermission.objects.filter(
+        content_object=OuterRef("partnership"),
+        permission__codename=PartnershipPermission.AGREE_DISCOVERY,
+        group=OuterRef("organisation__admins_group"),
+    )
+    i_am_admin = Membership.objects.filter(
+        user=user, organisation=OuterRef("organisation"), role=Membership.Role.ADMIN
+    )
+    current = DiscoveryAgreement.objects.filter(
+        brief=OuterRef("partnership__discovery_brief"),
+        version=OuterRef("partnership__discovery_brief__version"),
+    )
+    a_learning_partner_agreed = current.filter(
+        party__role=Party.Role.LEARNING_PARTNER, party__status=Party.Status.ACCEPTED
+    )
+    wanted = (
+        Q(partnership__learning_mode=Partnership.LearningMode.LEARNING_WITH)
+        | Q(is_commissioner=True)
+        | Q(role=Party.Role.LEARNING_PARTNER, a_learning_partner_agreed=False)
+    )
+    return (
+        Party.objects.filter(
+            status=Party.Status.ACCEPTED, partnership__discovery_brief__version__gt=0
+        )
+        .exclude(partnership__status=Partnership.Status.CLOSED)
+        .annotate(a_learning_partner_agreed=Exists(a_learning_partner_agreed))
+        .filter(
+            Exists(i_am_admin), Exists(may_agree), ~Exists(current.filter(party=OuterRef("pk")))
+        )
+        .filter(wanted)
+        .select_related("organisation", "partnership__discovery_brief")
+        .order_by("partnership__title", "partnership_id", "id")
+    )
+
+
+def invitation_replies_for(*, user: User, now: datetime | None = None) -> QuerySet[Party]:
+    """Invitations that organisations answered (accepted or declined) in the last
+    ``INVITATION_REPLIES_DAYS`` days, in partnerships commissioned by a funder ``user``
+    belongs to; newest first. One query."""
+    since = (now or timezone.now()) - timedelta(days=INVITATION_REPLIES_DAYS)
+    return (
+        Party.objects.filter(
+            partnership__funder__memberships__user=user,
+            is_commissioner=False,
+            status__in=[Party.Status.ACCEPTED, Party.Status.DECLINED],
+            responded_at__gte=since,
+        )
+        .select_related("organisation", "partnership", "responded_by")
+        .order_by("-responded_at", "-id")
     )
