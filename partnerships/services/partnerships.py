@@ -45,8 +45,12 @@ AGREE_DISCOVERY = PartnershipPermission.AGREE_DISCOVERY
 MANAGE = PartnershipPermission.MANAGE
 
 
-def party_grants(party: Party) -> dict[str, set[PartnershipPermission]]:
-    """Which permissions an accepted party's members and admins hold on its partnership."""
+def party_grants(
+    party: Party, learning_mode: str | None = None
+) -> dict[str, set[PartnershipPermission]]:
+    """Which permissions an accepted party's members and admins hold on its partnership
+    (``learning_mode``: the partnership's, read from it when not given)."""
+    learning_mode = learning_mode or party.partnership.learning_mode
     members = {VIEW, CONTRIBUTE}
     admins: set[PartnershipPermission] = set()
     if party.role == Party.Role.LEARNING_PARTNER:
@@ -55,7 +59,7 @@ def party_grants(party: Party) -> dict[str, set[PartnershipPermission]]:
     if party.role == Party.Role.FUNDER:
         # Co-funders may agree the brief too; in learning for only the commissioner's counts.
         admins.add(AGREE_DISCOVERY)
-    if party.partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH:
+    if learning_mode == Partnership.LearningMode.LEARNING_WITH:
         # Learning with: the parties co-own the discovery brief, grantees too.
         admins.add(AGREE_DISCOVERY)
     if party.is_commissioner:
@@ -275,8 +279,7 @@ def partnership_set_learning_mode(
         partnership=partnership, status=Party.Status.ACCEPTED, role=Party.Role.GRANTEE
     ).select_related("organisation")
     for grantee in grantees:
-        grantee.partnership = partnership
-        if AGREE_DISCOVERY in party_grants(grantee)["admins"]:
+        if AGREE_DISCOVERY in party_grants(grantee, learning_mode)["admins"]:
             assign_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
         else:
             remove_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
