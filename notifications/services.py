@@ -198,7 +198,7 @@ def notify_tidings(tidings: Sequence[Tidings]) -> list[Notification]:
         written += notify(
             recipients=people.distinct().order_by("pk"),
             kind=tiding.kind,
-            subject=tiding.subject,
+            subject=tiding.subject[: Notification._meta.get_field("subject").max_length or None],
             body=tiding.body,
             url=tiding.url,
             partnership=Partnership(pk=tiding.partnership_id),

@@ -284,7 +284,16 @@ def partnership_set_learning_mode(
         else:
             remove_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
     # Who must agree the discovery brief changed: ask afresh, newcomers included.
-    _refresh_discovery_status(partnership, afresh=True, by=by)
+    standing = _refresh_discovery_status(partnership, afresh=True, by=by)
+    if standing is not None and standing.waiting_for:
+        how = partnership.get_learning_mode_display().lower().removeprefix("learning ")
+        _tell_discovery_waiting(
+            partnership,
+            [party.organisation_id for party in standing.waiting_for],
+            f"The partnership now learns {how} its parties, so the discovery brief needs "
+            "your organisation’s agreement again.",
+            by,
+        )
     activity_record(
         partnership=partnership,
         actor=by,
@@ -497,29 +506,40 @@ def _tell_discovery_agreed(
     )
 
 
-def _tell_discovery_waiting(partnership: Partnership, brief: DiscoveryBrief, by: User) -> None:
-    """Ask the admins of the parties whose agreement the new version needs: the
-    commissioning funder in learning for, every accepted party in learning with."""
-    parties = Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
-    if partnership.learning_mode != Partnership.LearningMode.LEARNING_WITH:
-        parties = parties.filter(is_commissioner=True)
+def _tell_discovery_waiting(
+    partnership: Partnership, organisation_ids: list[int], why: str, by: User
+) -> None:
+    """Ask the admins of ``organisation_ids`` (not ``by``) to agree the discovery brief."""
     tell(
         [
             Tidings(
                 partnership_id=partnership.pk,
-                organisation_ids=list(parties.values_list("organisation_id", flat=True)),
+                organisation_ids=organisation_ids,
                 kind="discovery_waiting",
                 subject=f"The discovery brief waits for your agreement: {partnership.title}",
                 body=(
-                    f"{by.display_name} wrote version {brief.version} of the discovery brief "
-                    f"of “{partnership.title}”. Read it and agree it for your organisation, "
-                    "or tell the learning partner what should change."
+                    f"{why} Read the discovery brief of “{partnership.title}” and agree it for "
+                    "your organisation, or tell the learning partner what should change."
                 ),
                 url=_discovery_url(partnership),
                 admins_only=True,
                 not_to=by.pk,
             )
         ]
+    )
+
+
+def _tell_new_version(partnership: Partnership, brief: DiscoveryBrief, by: User) -> None:
+    """A new version needs agreement: the commissioning funder's in learning for, every
+    accepted party's in learning with."""
+    parties = Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
+    if partnership.learning_mode != Partnership.LearningMode.LEARNING_WITH:
+        parties = parties.filter(is_commissioner=True)
+    _tell_discovery_waiting(
+        partnership,
+        list(parties.values_list("organisation_id", flat=True)),
+        f"{by.display_name} wrote version {brief.version} of the discovery brief.",
+        by,
     )
 
 
@@ -542,7 +562,7 @@ def _tell_funder_invitation_answered(party: Party, by: User) -> None:
                     f"{name} joined “{partnership.title}” as {_role_phrase(party.role)}."
                     if accepted
                     else f"{name} declined the invitation to join “{partnership.title}” as "
-                    f"{_role_phrase(party.role)}. No reason was given."
+                    f"{_role_phrase(party.role)}."
                 ),
                 url=reverse("partnerships:partnership-parties", args=[partnership.pk]),
                 not_to=by.pk,
@@ -822,7 +842,7 @@ def discovery_brief_update(
             f"{_who(by, party.organisation)} wrote version {brief.version} of the discovery brief."
         ),
     )
-    _tell_discovery_waiting(partnership, brief, by)
+    _tell_new_version(partnership, brief, by)
     return brief
 
 
@@ -897,6 +917,30 @@ def question_propose(
         organisation=party.organisation,
         verb="question_proposed",
         summary=f"{_who(by, party.organisation)} proposed a research question: “{text[:150]}”",
+    )
+    # Every accepted party answers it, the proposer's own too: their people are asked.
+    tell(
+        [
+            Tidings(
+                partnership_id=partnership.pk,
+                organisation_ids=list(
+                    Party.objects.filter(
+                        partnership=partnership, status=Party.Status.ACCEPTED
+                    ).values_list("organisation_id", flat=True)
+                ),
+                kind="question_proposed",
+                subject=f"A research question waits for your answer: {partnership.title}",
+                body=(
+                    f"{party.organisation.name} proposed a research question for "
+                    f"“{partnership.title}”: “{text[:300]}” Agree with it, or object and "
+                    "say why."
+                ),
+                url=reverse(
+                    "partnerships:partnership-question-respond", args=[partnership.pk, question.pk]
+                ),
+                not_to=by.pk,
+            )
+        ]
     )
     return question
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from notifications.models import Notification
 from partnerships.models import Partnership, Party
-from partnerships.services import party_invite
+from partnerships.services import partnership_set_learning_mode, party_invite
 from tests.partnerships.factories import (
     OrganisationFactory,
     PartnershipScene,
@@ -171,10 +171,78 @@ def test_the_commissioning_funders_people_hear_that_an_invitation_was_answered(
     assert notice.body == (
         f"Eastside Youth Club joined “{title}” as a grantee."
         if answer == "accept"
-        else f"Eastside Youth Club declined the invitation to join “{title}” as a grantee. "
-        "No reason was given."
+        else f"Eastside Youth Club declined the invitation to join “{title}” as a grantee."
     )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [scene.funder_admin.email, scene.funder_member.email]
     )
     assert {m.subject for m in mail.outbox} == {f"LearnHub: {notice.subject}"}
+
+
+def test_switching_to_learning_with_asks_the_grantees_admins_to_agree(
+    django_capture_on_commit_callbacks,
+):
+    scene = build_partnership_scene(learning_mode=Partnership.LearningMode.LEARNING_FOR)
+    write(scene)
+    agree(scene, scene.funder_admin)
+    agree(scene, scene.lp_admin)
+    earlier = list(Notification.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_set_learning_mode(
+            partnership=scene.partnership,
+            learning_mode=Partnership.LearningMode.LEARNING_WITH,
+            by=scene.funder_admin,
+            organisation=scene.partnership.funder,
+        )
+
+    # Only the grantee's agreement is missing now: its admins (only) are asked.
+    new = Notification.objects.exclude(pk__in=earlier)
+    assert [(n.kind, n.recipient_id) for n in new] == [
+        ("discovery_waiting", scene.grantee_admin.pk)
+    ]
+    [email] = mail.outbox
+    assert email.to == [scene.grantee_admin.email]
+    assert "now learns with its parties" in email.body
+
+
+def test_a_proposed_question_asks_every_partys_people_but_not_the_proposer(
+    django_capture_on_commit_callbacks,
+):
+    scene = build_partnership_scene()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(scene.grantee_member).post(
+            reverse("api:partnership-questions", args=[scene.partnership.pk]),
+            {"text": "What helps families keep warm?"},
+            format="json",
+        )
+
+    assert response.status_code == 201
+    everyone_else = [
+        scene.funder_admin,
+        scene.funder_member,
+        scene.lp_admin,
+        scene.lp_member,
+        scene.grantee_admin,
+    ]
+    assert told("question_proposed") == sorted(u.pk for u in everyone_else)
+    notice = Notification.objects.filter(kind="question_proposed").first()
+    assert notice is not None
+    assert notice.url == (
+        f"/partnerships/{scene.partnership.pk}/questions/{response.json()['id']}/respond/"
+    )
+    assert "“What helps families keep warm?”" in notice.body
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in everyone_else)
+
+
+def test_a_long_title_is_cut_to_fit_the_subject(django_capture_on_commit_callbacks):
+    scene = build_partnership_scene(title="A" * 200)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        write(scene)
+
+    subjects = set(
+        Notification.objects.filter(kind="discovery_waiting").values_list("subject", flat=True)
+    )
+    assert subjects == {("The discovery brief waits for your agreement: " + "A" * 200)[:200]}
