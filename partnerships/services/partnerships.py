@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -34,7 +33,14 @@ from partnerships.models import (
 from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.discovery import EVERY_PARTY, DiscoveryStanding, discovery_standing
 from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
-from partnerships.telling import Tidings, tell
+from partnerships.services.tidings import (
+    role_phrase,
+    tell_discovery_agreed,
+    tell_discovery_waiting,
+    tell_funder_invitation_answered,
+    tell_new_version,
+    tell_question_proposed,
+)
 
 # --- Permissions ---------------------------------------------------------------------
 
@@ -287,7 +293,7 @@ def partnership_set_learning_mode(
     standing = _refresh_discovery_status(partnership, afresh=True, by=by)
     if standing is not None and standing.waiting_for:
         how = partnership.get_learning_mode_display().lower().removeprefix("learning ")
-        _tell_discovery_waiting(
+        tell_discovery_waiting(
             partnership,
             [party.organisation_id for party in standing.waiting_for],
             f"The partnership now learns {how} its parties, so the discovery brief needs "
@@ -384,14 +390,6 @@ def partnership_set_status(*, partnership: Partnership, status: str, by: User) -
 # --- Parties -------------------------------------------------------------------------
 
 
-def _role_phrase(role: str) -> str:
-    return {
-        Party.Role.FUNDER: "a co-funder",
-        Party.Role.GRANTEE: "a grantee",
-        Party.Role.LEARNING_PARTNER: "a learning partner",
-    }[Party.Role(role)]
-
-
 @transaction.atomic
 def party_invite(
     *, partnership: Partnership, organisation: Organisation, role: str, by: User
@@ -437,7 +435,7 @@ def party_invite(
         verb="party_invited",
         summary=(
             f"{_who(by, partnership.funder)} invited {organisation.name} to join as "
-            f"{_role_phrase(role)}."
+            f"{role_phrase(role)}."
         ),
     )
     return party
@@ -473,102 +471,8 @@ def _refresh_discovery_status(
         brief.status, brief.agreed_at = status, agreed_at
         brief.save(update_fields=["status", "agreed_at", "updated_at"])
     if standing.agreed and not was_agreed:
-        _tell_discovery_agreed(partnership, brief, standing, by)
+        tell_discovery_agreed(partnership, brief, standing, by)
     return standing
-
-
-def _discovery_url(partnership: Partnership) -> str:
-    return reverse("partnerships:partnership-discovery", args=[partnership.pk])
-
-
-def _tell_discovery_agreed(
-    partnership: Partnership, brief: DiscoveryBrief, standing: DiscoveryStanding, by: User | None
-) -> None:
-    tell(
-        [
-            Tidings(
-                partnership_id=partnership.pk,
-                organisation_ids=[row.party.organisation_id for row in standing.parties],
-                kind="discovery_agreed",
-                subject=f"The discovery brief is agreed: {partnership.title}",
-                body=(
-                    f"Version {brief.version} of the discovery brief of “{partnership.title}” "
-                    + (
-                        "is agreed by every party."
-                        if standing.rule == EVERY_PARTY
-                        else "is agreed by the commissioning funder and a learning partner."
-                    )
-                ),
-                url=_discovery_url(partnership),
-                not_to=by.pk if by else None,
-            )
-        ]
-    )
-
-
-def _tell_discovery_waiting(
-    partnership: Partnership, organisation_ids: list[int], why: str, by: User
-) -> None:
-    """Ask the admins of ``organisation_ids`` (not ``by``) to agree the discovery brief."""
-    tell(
-        [
-            Tidings(
-                partnership_id=partnership.pk,
-                organisation_ids=organisation_ids,
-                kind="discovery_waiting",
-                subject=f"The discovery brief waits for your agreement: {partnership.title}",
-                body=(
-                    f"{why} Read the discovery brief of “{partnership.title}” and agree it for "
-                    "your organisation, or tell the learning partner what should change."
-                ),
-                url=_discovery_url(partnership),
-                admins_only=True,
-                not_to=by.pk,
-            )
-        ]
-    )
-
-
-def _tell_new_version(partnership: Partnership, brief: DiscoveryBrief, by: User) -> None:
-    """A new version needs agreement: the commissioning funder's in learning for, every
-    accepted party's in learning with."""
-    parties = Party.objects.filter(partnership=partnership, status=Party.Status.ACCEPTED)
-    if partnership.learning_mode != Partnership.LearningMode.LEARNING_WITH:
-        parties = parties.filter(is_commissioner=True)
-    _tell_discovery_waiting(
-        partnership,
-        list(parties.values_list("organisation_id", flat=True)),
-        f"{by.display_name} wrote version {brief.version} of the discovery brief.",
-        by,
-    )
-
-
-def _tell_funder_invitation_answered(party: Party, by: User) -> None:
-    """The commissioning funder's people hear that an invited organisation answered."""
-    partnership = party.partnership
-    accepted = party.status == Party.Status.ACCEPTED
-    name = party.organisation.name
-    tell(
-        [
-            Tidings(
-                partnership_id=partnership.pk,
-                organisation_ids=[partnership.funder_id],
-                kind="party_accepted" if accepted else "party_declined",
-                subject=(
-                    f"{name} {'accepted' if accepted else 'declined'} your invitation: "
-                    f"{partnership.title}"
-                ),
-                body=(
-                    f"{name} joined “{partnership.title}” as {_role_phrase(party.role)}."
-                    if accepted
-                    else f"{name} declined the invitation to join “{partnership.title}” as "
-                    f"{_role_phrase(party.role)}."
-                ),
-                url=reverse("partnerships:partnership-parties", args=[partnership.pk]),
-                not_to=by.pk,
-            )
-        ]
-    )
 
 
 @transaction.atomic
@@ -590,10 +494,10 @@ def party_accept(*, party: Party, by: User) -> Party:
         verb="party_accepted",
         summary=(
             f"{_who(by, party.organisation)} accepted the invitation: {party.organisation.name} "
-            f"joined as {_role_phrase(party.role)}."
+            f"joined as {role_phrase(party.role)}."
         ),
     )
-    _tell_funder_invitation_answered(party, by)
+    tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -623,7 +527,7 @@ def party_decline(*, party: Party, by: User) -> Party:
         verb="party_declined",
         summary=f"{_who(by, party.organisation)} declined the invitation to join.",
     )
-    _tell_funder_invitation_answered(party, by)
+    tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -842,7 +746,7 @@ def discovery_brief_update(
             f"{_who(by, party.organisation)} wrote version {brief.version} of the discovery brief."
         ),
     )
-    _tell_new_version(partnership, brief, by)
+    tell_new_version(partnership, brief, by)
     return brief
 
 
@@ -918,30 +822,7 @@ def question_propose(
         verb="question_proposed",
         summary=f"{_who(by, party.organisation)} proposed a research question: “{text[:150]}”",
     )
-    # Every accepted party answers it, the proposer's own too: their people are asked.
-    tell(
-        [
-            Tidings(
-                partnership_id=partnership.pk,
-                organisation_ids=list(
-                    Party.objects.filter(
-                        partnership=partnership, status=Party.Status.ACCEPTED
-                    ).values_list("organisation_id", flat=True)
-                ),
-                kind="question_proposed",
-                subject=f"A research question waits for your answer: {partnership.title}",
-                body=(
-                    f"{party.organisation.name} proposed a research question for "
-                    f"“{partnership.title}”: “{text[:300]}” Agree with it, or object and "
-                    "say why."
-                ),
-                url=reverse(
-                    "partnerships:partnership-question-respond", args=[partnership.pk, question.pk]
-                ),
-                not_to=by.pk,
-            )
-        ]
-    )
+    tell_question_proposed(question, party, by)
     return question
 
 
