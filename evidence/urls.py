@@ -5,7 +5,7 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, items, learning_actions
+from evidence.views import briefs, items, learning_actions, share_links
 
 app_name = "evidence"
 
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
     *learning_actions.urlpatterns,
+    *share_links.urlpatterns,
 ]

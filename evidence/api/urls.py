@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, items, learning_actions
+from evidence.api import briefs, items, learning_actions, share_links
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
     *learning_actions.urlpatterns,
+    *share_links.urlpatterns,
 ]

@@ -687,6 +687,30 @@ MATRIX: list[Entry] = [
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
     ),
     web("evidence:brief-download", GET=party_only(OK_200)),
+    # Share links: ``world.published_brief`` (August) is shared with the public by
+    # ``world.share_link``. Only the learning partner makes, lists and revokes links (403
+    # for the other parties, who read the brief); the page a link opens is for anyone,
+    # signed in or not.
+    web(
+        "evidence:share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(
+            done_redirect("evidence:share-links"),
+            only=[LEARNING_PARTNER],
+            body=lambda w: {"audience": "community", "expires_on": ""},
+        ),
+    ),
+    web(
+        "evidence:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(done_redirect("evidence:share-links"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:share-page",
+        kwargs=lambda w: {"token": w.share_link.token},
+        GET=public(OK_200),
+    ),
     web(
         "evidence:action-list",
         GET=party_only(OK_200),
@@ -728,6 +752,17 @@ MATRIX: list[Entry] = [
         POST=party_only(OK_200, only=[GRANTEE_ADMIN], refused=NOT_FOUND, grantee=FORBIDDEN),
     ),
     api("api:brief-export", GET=party_only(OK_200, query="?format=md")),
+    api(
+        "api:brief-share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(CREATED, only=[LEARNING_PARTNER], body=lambda w: {"audience": "community"}),
+    ),
+    api(
+        "api:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(OK_200, only=[LEARNING_PARTNER]),
+    ),
     api(
         "api:partnership-actions",
         GET=party_only(OK_200),
