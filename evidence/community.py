@@ -18,7 +18,13 @@ from evidence.sections import Finding, Section
 #: "A handful": the most sentences "What you told us" shows.
 TOLD_MAX = 5
 #: The most actions each of "What we changed" and "What happens next" lists.
-ACTIONS_MAX = 5
+ACTIONS_MAX = 3
+#: The most words of one quote, action or outcome: its first sentence, cut short with
+#: "…" beyond this (the whole text stays on the signed-in pages). With ``TOLD_MAX`` and
+#: ``ACTIONS_MAX`` this keeps the poster to one A4 page, whatever was written.
+WORDS_MAX = 20
+#: Beyond this many words the poster is printed in smaller type (``dense``).
+POSTER_WORDS = 230
 
 _QUOTE = re.compile(r"“([^”]+)”")
 LEADS = {
@@ -50,6 +56,11 @@ class CommunityPage:
     next: list[Action] = field(default_factory=list)
     next_update: date | None = None
 
+    @property
+    def dense(self) -> bool:
+        """Whether the poster needs its smaller type to stay on one page."""
+        return len(self.words().split()) > POSTER_WORDS
+
     def words(self) -> str:
         """Every sentence of the page's three parts, for measuring how easy it is to read."""
         parts = [*self.told]
@@ -59,7 +70,19 @@ class CommunityPage:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
-    return text if text.endswith((".", "!", "?", "”")) else f"{text}."
+    return text if text.endswith((".", "!", "?", "”", "…")) else f"{text}."
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'])")
+
+
+def short(text: str, words: int = WORDS_MAX) -> str:
+    """The first sentence of ``text``, at most ``words`` words (then "…")."""
+    first = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    kept = first.split()
+    if len(kept) <= words:
+        return first
+    return " ".join(kept[:words]).rstrip(",;:") + "…"
 
 
 def told_sentence(finding: Finding) -> str | None:
@@ -70,12 +93,12 @@ def told_sentence(finding: Finding) -> str | None:
     if kind == "figure":
         for engine, plain in PLAINER:
             text = text.replace(engine, plain)
-        return _sentence(text)
+        return _sentence(short(text, 30))
     if kind in LEADS:
         quote = _QUOTE.search(text)
         if quote is None:
             return None
-        return f"{LEADS[kind]}: “{_sentence(quote.group(1))}”"
+        return f"{LEADS[kind]}: “{_sentence(short(quote.group(1)))}”"
     return None
 
 
@@ -111,8 +134,8 @@ def actions(rows: Iterable[Action]) -> list[Action]:
             Action(
                 id=row.id,
                 who=row.who,
-                text=_sentence(row.text),
-                outcome=_sentence(row.outcome) if row.outcome.strip() else "",
+                text=_sentence(short(row.text)),
+                outcome=_sentence(short(row.outcome)) if row.outcome.strip() else "",
             )
         )
     return kept[:ACTIONS_MAX]
