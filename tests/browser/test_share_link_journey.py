@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     sign_in,
     sign_out,
 )
+from tests.browser.test_content_security_policy import watch_violations
 from tests.evidence.briefs_scene import BriefScene, add_evidence, brief_scene, drafted, written
 
 pytestmark = pytest.mark.browser
@@ -74,10 +75,12 @@ def test_a_brief_shared_by_link_is_read_signed_out_until_consent_or_the_link_is_
     # --- A visitor, never signed in, opens both links ----------------------------------------
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     visitor = context.new_page()
+    violations = watch_violations(visitor)
     visitor.goto(public)
     check_page(visitor, heading=re.compile("^Insight brief"))
     expect(visitor.get_by_role("main")).to_contain_text(GONE)
     expect(visitor.get_by_role("link", name="Sign in")).to_have_count(0)
+    assert_fits_narrow_screen(visitor)
     visitor.goto(community)
     check_page(visitor, heading="You said, we did")
     for part in ("What you told us", "What we changed", "What happens next"):
@@ -86,6 +89,9 @@ def test_a_brief_shared_by_link_is_read_signed_out_until_consent_or_the_link_is_
     expect(visitor.get_by_role("main")).to_contain_text(GONE)
     visitor.set_viewport_size({"width": NARROW_WIDTH, "height": 720})
     assert visitor.evaluate("document.documentElement.scrollWidth") <= NARROW_WIDTH
+    # Large type: the page's sentences are at least 1.25rem (20px) even at 320 px.
+    size = "parseFloat(getComputedStyle(document.querySelector('.community-list li')).fontSize)"
+    assert visitor.evaluate(size) >= 20
     assert_fits_narrow_screen(visitor)
     assert ShareLink.objects.get(audience="community").views == 1
 
@@ -122,4 +128,5 @@ def test_a_brief_shared_by_link_is_read_signed_out_until_consent_or_the_link_is_
     check_page(visitor, heading="This link does not work")
     visitor.goto(community)  # the other link still works
     expect(visitor.get_by_role("heading", level=1)).to_have_text("You said, we did")
+    assert violations == []
     context.close()
