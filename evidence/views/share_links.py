@@ -10,39 +10,29 @@ referrer, and search engines not to index it: the token is the only key.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
 from evidence.access.briefs import BriefAction, access_brief, access_share_link
 from evidence.forms import ShareLinkForm
-from evidence.models import InsightBrief, ShareLink
-from evidence.pdf import html_to_pdf
+from evidence.models import InsightBrief
 from evidence.periods import Period, london_today
-from evidence.rendering import document, export_filename, render_pdf
-from evidence.selectors.share_links import (
-    community_page,
-    share_link_open,
-    share_links_of,
-    shared_reading,
-)
+from evidence.selectors.share_links import share_link_open, share_links_of
 from evidence.services.share_links import (
     share_link_count_view,
     share_link_create,
     share_link_revoke,
     share_url,
 )
+from evidence.sharing import SHARE_FORMATS, gone_response, share_response
 from evidence.views.briefs import brief_page, render_page
 from learnhub.forms import service_errors_to
 
 T = "evidence/share/"
-SHARE_FORMATS = ("html", "pdf")
 
 
 # --- The learning partner's page ------------------------------------------------------------
@@ -120,75 +110,18 @@ def share_link_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The signed-out page ---------------------------------------------------------------------
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Keep the token to the person who has it: no referrer, no cache, no index."""
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _gone(request: HttpRequest) -> HttpResponse:
-    return _private(HttpResponse(render_to_string(f"{T}gone.html", request=request), status=404))
-
-
-def _community_context(link: ShareLink, *, for_print: bool = False) -> dict[str, Any]:
-    reading = shared_reading(link=link)
-    brief = reading.brief
-    return {
-        "partnership": brief.partnership,
-        "period": Period(brief.period_start, brief.period_end).describe(),
-        "page": community_page(reading=reading),
-        "redactions": reading.redactions,
-        "for_print": for_print,
-    }
-
-
-def community_pdf(link: ShareLink) -> bytes:
-    """The "you said, we did" page as a one-page A4 poster."""
-    return html_to_pdf(
-        render_to_string(f"{T}community.html", _community_context(link, for_print=True))
-    )
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 def share_page_view(request: HttpRequest, token: str) -> HttpResponse:
     """What a share link shows, signed out: the published brief (``public``) or the
-    "you said, we did" page (``community``); ``?format=pdf`` for its PDF."""
+    "you said, we did" page (``community``); ``?format=pdf`` for its PDF. A view is
+    counted only when the page is shown."""
     link = share_link_open(token=token)
     fmt = request.GET.get("format", "html")
     if link is None or fmt not in SHARE_FORMATS:
-        return _gone(request)
-    brief = link.brief
-    if link.audience == ShareLink.Audience.COMMUNITY:
-        if fmt == "pdf":
-            slug = export_filename(brief, "pdf").replace("insight-brief-", "you-said-we-did-", 1)
-            response = _pdf(community_pdf(link), slug)
-        else:
-            response = HttpResponse(
-                render_to_string(f"{T}community.html", _community_context(link), request=request)
-            )
-    else:
-        reading = shared_reading(link=link)
-        if fmt == "pdf":
-            response = _pdf(render_pdf(reading), export_filename(brief, "pdf"))
-        else:
-            response = HttpResponse(
-                render_to_string(
-                    f"{T}public.html",
-                    {"doc": document(reading), "partnership": brief.partnership},
-                    request=request,
-                )
-            )
+        return gone_response(request)
+    response = share_response(request, link, fmt)
     share_link_count_view(link=link)
-    return _private(response)
+    return response
 
 
 urlpatterns: list[URLPattern] = [
