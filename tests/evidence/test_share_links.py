@@ -27,7 +27,7 @@ from evidence.services.learning_actions import learning_action_create
 from evidence.services.share_links import share_link_create
 from evidence.synthesis import reading_ease
 from notifications.models import Notification
-from partnerships.models import Membership, Partnership
+from partnerships.models import ActivityEvent, Membership, Partnership
 from tests.evidence.briefs_scene import (
     BriefScene,
     activate,
@@ -154,6 +154,11 @@ def test_the_learning_partner_makes_a_link_and_every_party_is_told(
     assert note.url == reverse("evidence:brief-detail", args=[brief.pk])
     emailed = [m for m in mail.outbox if scene.grantee_admin.email in m.to]
     assert [m.subject for m in emailed] == [f"LearnHub: {note.subject}"]
+    # The partnership's timeline says who shared which brief with whom; never the token.
+    event = ActivityEvent.objects.get(partnership=scene.partnership, verb="brief_shared")
+    assert event.actor == scene.lp_member
+    assert "with the community the evidence came from" in event.summary
+    assert link.token not in event.summary + note.body + emailed[0].body
 
 
 def test_listing_links_costs_the_same_queries_for_1_or_25_links(django_assert_max_num_queries):
@@ -370,6 +375,53 @@ def test_a_visitor_reads_the_published_brief_signed_out_in_html_and_pdf(tmp_path
     assert KEPT in text
     assert brief.so_what in text
     assert int(pdf_info(pdf.content, tmp_path)["Pages"]) >= 1
+
+
+class _Article(HTMLParser):
+    """The words of the page's brief (its ``<article>``), without the page around it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" or self.depth:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.words.append(data)
+
+
+def article_text(html: str) -> str:
+    parser = _Article()
+    parser.feed(html)
+    # A link's text and plain text are split differently by the parser: "(evidence 1 , 2 )".
+    return re.sub(r"\s+([,)])", r"\1", " ".join(" ".join(parser.words).split()))
+
+
+def test_the_public_page_says_word_for_word_what_the_signed_in_brief_says():
+    scene = brief_scene()
+    decide(scene.grantee2_party, "share_with_parties")  # the grantee opens its evidence
+    brief = published(scene)
+    path = path_of(make_link(scene, brief)["url"])
+    reader = Client()
+    reader.force_login(scene.grantee_member)
+    detail = reverse("evidence:brief-detail", args=[brief.pk])
+
+    for step in ("published", "after a withdrawal"):
+        signed_in = reader.get(detail).content.decode()
+        shared = Client().get(path).content.decode()
+        assert article_text(shared) == article_text(signed_in), step
+        assert "/evidence/" in signed_in  # the reader may open the evidence; the link may not
+        assert "/evidence/" not in shared
+        decide(scene.grantee_party, "publish", "withdraw")
+    assert KEPT not in article_text(shared)
 
 
 def test_views_are_counted_and_nothing_about_the_visitor_is_kept():
