@@ -743,6 +743,17 @@ def test_the_learning_partner_shares_and_revokes_on_the_page():
     assert "Revoked" in revoked.content.decode()
     link.refresh_from_db()
     assert link.revoked_at is not None
+    assert f"/share-links/{link.pk}/revoke/" not in revoked.content.decode()
+    # A link past its last day is shown as ended, with nothing left to revoke.
+    ended = share_link_create(
+        brief=brief, audience="public", expires_on=london_today(), by=scene.lp_member
+    )
+    ShareLink.objects.filter(pk=ended.pk).update(
+        expires_on=london_today() - datetime.timedelta(days=1)
+    )
+    listed = browser.get(share_page).content.decode()
+    assert "Ended" in listed
+    assert f"/share-links/{ended.pk}/revoke/" not in listed
 
 
 def test_a_past_last_day_on_the_page_is_shown_on_the_form():
