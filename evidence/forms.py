@@ -31,6 +31,14 @@ from evidence.schema import (
     FieldType,
 )
 from evidence.services.briefs import CHALLENGES_MAX
+from evidence.services.comments import (
+    COMMENT_MAX,
+    NO_SUCH_SECTION,
+    SECTION_MAX,
+    TEXT_MISSING,
+    TEXT_TOO_LONG,
+    comment_text_clean,
+)
 from learnhub.forms import form_add_service_errors
 from partnerships.models import Partnership, Party, ResearchQuestion
 
@@ -578,3 +586,88 @@ class LearningActionEditForm(forms.Form):
     description = LearningActionForm.base_fields["description"]
     status = LearningActionForm.base_fields["status"]
     outcome = LearningActionForm.base_fields["outcome"]
+
+
+class CommentForm(forms.Form):
+    """A comment on a section of a draft brief (``section``) or on the whole brief (blank).
+    One per section on the brief's page, each with its own ids (``comment_form``)."""
+
+    section = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=SECTION_MAX,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": NO_SUCH_SECTION,
+            "min_value": NO_SUCH_SECTION,
+            "max_value": NO_SUCH_SECTION,
+        },
+    )
+    text = forms.CharField(
+        label="Comment on this section",
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": TEXT_MISSING, "max_length": TEXT_TOO_LONG},
+    )
+
+    #: The section whose form this is (None: the whole brief), set by ``comment_form``.
+    section_at: int | None = None
+
+    def clean_text(self) -> str:
+        try:
+            return comment_text_clean(self.cleaned_data["text"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["text"]) from error
+
+
+def comment_form(section: int | None, data: Any = None) -> CommentForm:
+    """The comment form for ``section`` (None: the whole brief), with ids of its own."""
+    key = "whole" if section is None else str(section)
+    form = CommentForm(data, initial={"section": section}, auto_id=f"id_comment_{key}_%s")
+    form.section_at = section
+    if section is None:
+        form.fields["text"].label = "Comment on the whole brief"
+    return form
+
+
+def comment_form_posted(data: Any) -> CommentForm:
+    """The comment form sent in ``data``, as the form of the section it names (so an
+    error shows where it was written); a section that is not a number → the whole
+    brief's form, which shows the section's error."""
+    raw = str(data.get("section", "")).strip()
+    section = int(raw) if raw.isdigit() and len(raw) <= len(str(SECTION_MAX)) else None
+    return comment_form(section, data)
+
+
+class ShareLinkForm(forms.Form):
+    """Make a share link: who it is for, and an optional last day (checked by the
+    service, as on the API)."""
+
+    AUDIENCE_HINTS = {
+        "public": "Anyone with the link can read the published brief, as it is published. "
+        "Use it for funders’ boards, newsletters and the wider sector.",
+        "community": "A one-page “you said, we did” for the people the evidence came from: "
+        "what we heard, what changed and what happens next, in very plain words, with a "
+        "poster to print.",
+    }
+
+    audience = forms.ChoiceField(
+        label="Who is the link for?",
+        choices=[
+            ("public", "The public"),
+            ("community", "The community the evidence came from"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who the link is for.",
+            "invalid_choice": "Choose who the link is for.",
+        },
+    )
+    expires_on = forms.DateField(
+        label="Last day the link works (optional)",
+        help_text="For example, 2027-03-31. Leave it empty for a link that works until you "
+        "revoke it.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last day as a real date, like 2027-03-31."},
+    )

@@ -5,12 +5,14 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, items, learning_actions
+from evidence.views import briefs, comments, items, learning_actions, share_links
 
 app_name = "evidence"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
+    *comments.urlpatterns,
     *learning_actions.urlpatterns,
+    *share_links.urlpatterns,
 ]

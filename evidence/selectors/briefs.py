@@ -65,6 +65,14 @@ def is_learning_partner(*, user: User, partnership: Partnership) -> bool:
     )
 
 
+def reads_drafts(*, user: User, partnership: Partnership) -> bool:
+    """Whether ``user`` (an accepted party) reads ``partnership``'s drafts: the learning
+    partner always, everyone when the partnership learns with its parties."""
+    return partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH or (
+        is_learning_partner(user=user, partnership=partnership)
+    )
+
+
 def briefs_visible_to(*, user: User, partnership: Partnership) -> QuerySet[InsightBrief]:
     """The partnership's briefs ``user`` (an accepted party) may read, newest period first.
 
@@ -72,10 +80,7 @@ def briefs_visible_to(*, user: User, partnership: Partnership) -> QuerySet[Insig
     learning partner, and everyone when the partnership learns with its parties.
     """
     briefs = InsightBrief.objects.filter(partnership=partnership).select_related("partnership")
-    sees_drafts = partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH or (
-        is_learning_partner(user=user, partnership=partnership)
-    )
-    if not sees_drafts:
+    if not reads_drafts(user=user, partnership=partnership):
         briefs = briefs.filter(status=InsightBrief.Status.PUBLISHED)
     return briefs.order_by("-period_end", "-period_start", "-id")
 

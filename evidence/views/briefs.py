@@ -34,12 +34,14 @@ from evidence.forms import (
     BriefEditForm,
     BriefRequestForm,
     ChallengeFormSet,
+    CommentForm,
     challenge_formset_with_blanks,
+    comment_form,
 )
 from evidence.http import brief_export_response
 from evidence.models import InsightBrief
 from evidence.periods import Period, last_ended_period, london_today, period_containing
-from evidence.rendering import FORMATS, document
+from evidence.rendering import FORMATS, Document, document
 from evidence.sections import Challenge
 from evidence.selectors.briefs import (
     PUBLIC,
@@ -48,7 +50,9 @@ from evidence.selectors.briefs import (
     briefs_visible_to,
     is_learning_partner,
     learning_actions_of,
+    reads_drafts,
 )
+from evidence.selectors.comments import comments_on_brief, open_comments_of
 from evidence.selectors.notices import (
     challenges_naming,
     notice_days,
@@ -188,14 +192,62 @@ def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
 @require_GET
 def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.VIEW)
+    return brief_detail_page(request, brief)
+
+
+def brief_detail_page(
+    request: HttpRequest,
+    brief: InsightBrief,
+    *,
+    failed: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The brief's page; for the readers of its draft, with its comments beside each
+    section and (on a draft) a form to comment, ``failed`` being one sent back in error."""
+    user = request_user(request)
     context = _brief_context(request, brief)
     context["actions"] = list(
         learning_actions_of(partnership=brief.partnership).filter(brief=brief)
     )
     context["can_record_action"] = bool(
-        parties_user_may_record_for(user=request_user(request), partnership=brief.partnership)
+        parties_user_may_record_for(user=user, partnership=brief.partnership)
     )
-    return render_page(request, f"{T}detail.html", brief.partnership, context)
+    if reads_drafts(user=user, partnership=brief.partnership):
+        context.update(_comments_context(brief, context["doc"], failed))
+    return render_page(request, f"{T}detail.html", brief.partnership, context, status=status)
+
+
+def _comments_context(
+    brief: InsightBrief, doc: Document, failed: CommentForm | None
+) -> dict[str, Any]:
+    """Each section of ``doc`` gets its ``comments`` (and on a draft its
+    ``comment_form``); the whole brief's come back as ``whole_comments``."""
+    comments = comments_on_brief(
+        brief=brief, headings=[str(section.get("heading", "")) for section in doc.sections]
+    )
+    open_for = brief.status == InsightBrief.Status.DRAFT
+
+    def form_for(section: int | None) -> CommentForm | None:
+        if not open_for:
+            return None
+        if failed is not None and failed.section_at == section:
+            return failed
+        return comment_form(section)
+
+    for number, section in enumerate(doc.sections):
+        section["comments"] = comments.by_section.get(number, [])
+        section["comment_form"] = form_for(number)
+        # Once published, only the sections that were commented on say so.
+        section["show_comments"] = open_for or bool(section["comments"])
+    return {
+        "show_comments": True,
+        "show_whole_comments": open_for or bool(comments.whole),
+        "failed_comment_form": failed,
+        "whole_comments": comments.whole,
+        "whole_comment_form": form_for(None),
+        "open_comments": comments.open_count,
+        "comments_open": open_for,
+    }
 
 
 @brief_page
@@ -402,6 +454,7 @@ def _publish_context(brief: InsightBrief) -> dict[str, Any]:
         "report": brief.plain_language or {},
         "cited": len(preview.cited),
         "left_out": preview.left_out,
+        "open_comments": list(open_comments_of(brief=brief)),
     }
 
 

@@ -200,6 +200,10 @@ def _september(w: World) -> dict[str, Any]:
     return {"period_start": "2026-09-01", "period_end": "2026-09-30"}
 
 
+def _comment_form(w: World) -> dict[str, Any]:
+    return {"section": "", "text": "The Saturday club is missing from this section."}
+
+
 def _brief_form(w: World) -> dict[str, Any]:
     return {
         "so_what": "Young people come back when their friends come too.",
@@ -691,6 +695,45 @@ MATRIX: list[Entry] = [
         POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
     ),
     web("evidence:brief-download", GET=party_only(OK_200)),
+    # Comments follow draft reading: every party reads ``world.brief``'s draft (learning
+    # with), so every party comments; only the learning partner resolves
+    # ``world.comment``, and only its author (the grantee's member) deletes it.
+    web(
+        "evidence:brief-comment",
+        POST=party_only(done_redirect("evidence:brief-detail"), body=_comment_form),
+    ),
+    web(
+        "evidence:comment-resolve",
+        POST=party_only(done_redirect("evidence:brief-detail"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:comment-delete",
+        POST=party_only(done_redirect("evidence:brief-detail"), only=[GRANTEE]),
+    ),
+    # Share links: ``world.published_brief`` (August) is shared with the public by
+    # ``world.share_link``. Only the learning partner makes, lists and revokes links (403
+    # for the other parties, who read the brief); the page a link opens is for anyone,
+    # signed in or not.
+    web(
+        "evidence:share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(
+            done_redirect("evidence:share-links"),
+            only=[LEARNING_PARTNER],
+            body=lambda w: {"audience": "community", "expires_on": ""},
+        ),
+    ),
+    web(
+        "evidence:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(done_redirect("evidence:share-links"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:share-page",
+        kwargs=lambda w: {"token": w.share_link.token},
+        GET=public(OK_200),
+    ),
     web(
         "evidence:action-list",
         GET=party_only(OK_200),
@@ -732,6 +775,30 @@ MATRIX: list[Entry] = [
         POST=party_only(OK_200, only=[GRANTEE_ADMIN], refused=NOT_FOUND, grantee=FORBIDDEN),
     ),
     api("api:brief-export", GET=party_only(OK_200, query="?format=md")),
+    api(
+        "api:brief-comments",
+        GET=party_only(OK_200),
+        POST=party_only(CREATED, body=lambda w: {**_comment_form(w), "section": 0}),
+    ),
+    api("api:comment-resolve", POST=party_only(OK_200, only=[LEARNING_PARTNER])),
+    # Only its author (the grantee's member) rewords or takes back ``world.comment``.
+    api(
+        "api:comment-detail",
+        GET=party_only(OK_200),
+        PATCH=party_only(OK_200, only=[GRANTEE], body=lambda w: {"text": "Name the clubs."}),
+        DELETE=party_only(status(204), only=[GRANTEE]),
+    ),
+    api(
+        "api:brief-share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(CREATED, only=[LEARNING_PARTNER], body=lambda w: {"audience": "community"}),
+    ),
+    api(
+        "api:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(OK_200, only=[LEARNING_PARTNER]),
+    ),
     api(
         "api:partnership-actions",
         GET=party_only(OK_200),

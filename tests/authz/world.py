@@ -42,8 +42,10 @@ from consent.services import challenge_record, consent_record
 from evidence.cleaning import clean_evidence
 from evidence.models import PrePublicationNotice
 from evidence.services import evidence_submit
-from evidence.services.briefs import brief_draft, brief_request, brief_update
+from evidence.services.briefs import brief_draft, brief_publish, brief_request, brief_update
+from evidence.services.comments import brief_comment_create
 from evidence.services.learning_actions import learning_action_create
+from evidence.services.share_links import share_link_create
 from partnerships.models import (
     Membership,
     Organisation,
@@ -119,6 +121,9 @@ class World:
     attachment: Any = None  # evidence.models.EvidenceAttachment of ``evidence`` (a PDF)
     brief: Any = None  # evidence.models.InsightBrief: a draft for October 2026 (learning with)
     learning_action: Any = None  # evidence.models.LearningAction of the grantee party
+    comment: Any = None  # evidence.models.BriefComment by the grantee on ``brief`` (open)
+    published_brief: Any = None  # evidence.models.InsightBrief: August 2026, published
+    share_link: Any = None  # evidence.models.ShareLink to ``published_brief`` (public)
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -180,6 +185,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("brief", "pk"): lambda w: w.brief.pk,
     ("brief", "fmt"): lambda w: "md",
     ("action", "pk"): lambda w: w.learning_action.pk,
+    ("comment", "pk"): lambda w: w.comment.pk,
     # Django admin and allauth: any value of the right shape; nobody in the matrix is staff
     # and the allauth keys are deliberately wrong.
     ("*", "object_id"): lambda w: str(w.people[OUTSIDER].pk),
@@ -359,7 +365,7 @@ def _build_evidence(world: World) -> None:
 
 def _build_briefs(world: World) -> None:
     """The learning partner asks for October's brief and it is drafted (it cites the
-    grantee's story); the grantee records a learning action."""
+    grantee's story); the grantee comments on it and records a learning action."""
     world.brief, _ = brief_request(
         partnership=world.partnership,
         period_start=date(2026, 10, 1),
@@ -383,11 +389,36 @@ def _build_briefs(world: World) -> None:
         sent_at=timezone.now(),
         sent_by=world.people[LEARNING_PARTNER],
     )
+    world.comment = brief_comment_create(
+        brief=world.brief,
+        party=world.grantee_party,
+        section=0,
+        text="Could the quotes say which club they came from?",
+        by=world.people[GRANTEE],
+    )
     world.learning_action = learning_action_create(
         partnership=world.partnership,
         party=world.grantee_party,
         by=world.people[GRANTEE],
         description="Run the Friday club on Saturdays too.",
+    )
+
+
+def _build_shared_brief(world: World) -> None:
+    """The learning partner publishes August's brief and shares it with the public by link."""
+    learning_partner = world.people[LEARNING_PARTNER]
+    brief, _ = brief_request(
+        partnership=world.partnership,
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        by=learning_partner,
+    )
+    brief_draft(brief_id=brief.pk)
+    brief.refresh_from_db()
+    brief = brief_update(brief=brief, by=learning_partner, so_what="Summer kept them coming.")
+    world.published_brief = brief_publish(brief=brief, by=learning_partner)
+    world.share_link = share_link_create(
+        brief=world.published_brief, audience="public", by=learning_partner
     )
 
 
@@ -412,6 +443,7 @@ BUILD_STEPS: list[Callable[[World], None]] = [
     _build_consent,
     _build_evidence,
     _build_briefs,
+    _build_shared_brief,
     _sign_everyone_in,
 ]
 
