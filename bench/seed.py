@@ -1029,7 +1029,10 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
     for party in parties:
         if party.status != Party.Status.ACCEPTED:
             continue
-        held = party_grants(Party(role=party.role, is_commissioner=party.is_commissioner))
+        held = party_grants(
+            Party(role=party.role, is_commissioner=party.is_commissioner),
+            partnerships[party.partnership].learning_mode,
+        )
         for codename in sorted(held["members"]):
             grants.append(
                 (permission_ids[codename], members_group(party.organisation), party.partnership)
@@ -1120,10 +1123,13 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
                 DiscoveryBrief.Status.AGREED if agreed else DiscoveryBrief.Status.DRAFT,
                 1 if written_brief else 0,
                 user_id(orgs[learning.organisation].members[0]) if written_brief else None,
+                _day_at(brief_day, 30) if agreed else None,
             )
         )
         if agreed:
-            for party in (commissioner, learning):
+            # Learning with: every accepted party agrees the brief (learning for: two).
+            with_parties = p.learning_mode == Partnership.LearningMode.LEARNING_WITH
+            for party in accepted if with_parties else (commissioner, learning):
                 agreements.append(
                     (
                         brief0 + p.index,
@@ -1152,6 +1158,7 @@ def write(plan: Plan) -> Written:  # noqa: C901 - one linear recipe, table by ta
             "status",
             "version",
             "updated_by_id",
+            "agreed_at",
         ],
         brief_rows,
     )

@@ -11,6 +11,7 @@ class EvidenceConfig(AppConfig):
         from evidence.selectors.briefs import briefs_to_review_for
         from evidence.selectors.comments import comments_waiting_for
         from evidence.selectors.items import parties_left_with_evidence
+        from evidence.selectors.notices import notices_waiting_for
         from partnerships.dashboard import dashboard_section_register
 
         def drafts_to_review(user: User) -> list[object]:
@@ -22,6 +23,10 @@ class EvidenceConfig(AppConfig):
         def left_partnerships(user: User) -> list[object]:
             return list(parties_left_with_evidence(user=user)[:20])
 
+        def notices_waiting(user: User) -> list[object]:
+            return list(notices_waiting_for(user=user)[:10])
+
         dashboard_section_register("drafts_to_review", drafts_to_review)
         dashboard_section_register("comments_waiting", comments_waiting)
+        dashboard_section_register("notices_waiting", notices_waiting)
         dashboard_section_register("left_partnerships", left_partnerships)

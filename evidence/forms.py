@@ -637,3 +637,37 @@ def comment_form_posted(data: Any) -> CommentForm:
     raw = str(data.get("section", "")).strip()
     section = int(raw) if raw.isdigit() and len(raw) <= len(str(SECTION_MAX)) else None
     return comment_form(section, data)
+
+
+class ShareLinkForm(forms.Form):
+    """Make a share link: who it is for, and an optional last day (checked by the
+    service, as on the API)."""
+
+    AUDIENCE_HINTS = {
+        "public": "Anyone with the link can read the published brief, as it is published. "
+        "Use it for funders’ boards, newsletters and the wider sector.",
+        "community": "A one-page “you said, we did” for the people the evidence came from: "
+        "what we heard, what changed and what happens next, in very plain words, with a "
+        "poster to print.",
+    }
+
+    audience = forms.ChoiceField(
+        label="Who is the link for?",
+        choices=[
+            ("public", "The public"),
+            ("community", "The community the evidence came from"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who the link is for.",
+            "invalid_choice": "Choose who the link is for.",
+        },
+    )
+    expires_on = forms.DateField(
+        label="Last day the link works (optional)",
+        help_text="For example, 2027-03-31. Leave it empty for a link that works until you "
+        "revoke it.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last day as a real date, like 2027-03-31."},
+    )

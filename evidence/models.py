@@ -328,6 +328,50 @@ class EvidenceReminder(models.Model):
         return f"Reminder to {self.party_id} for {self.period_start} to {self.period_end}"
 
 
+class ShareLink(models.Model):
+    """A link that shows a published brief to people who are not signed in: the public,
+    or the community the evidence came from (a one-page "you said, we did").
+
+    The token is the only key (``secrets.token_urlsafe(32)``: 256 random bits). A link
+    stops working when revoked or after ``expires_on`` (a London date). ``views`` is a
+    bare count: nothing about the people who open the link is kept.
+    """
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "The public"
+        COMMUNITY = "community", "The community the evidence came from"
+
+    brief = models.ForeignKey(InsightBrief, on_delete=models.CASCADE, related_name="share_links")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=["public", "community"]),
+                name="evidence_share_link_audience_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} link to brief {self.brief_id}"
+
+
 class BriefComment(TimeStampedModel):
     """A party's comment on a draft brief: on one section (``section``, an index into the
     brief's sections; ``section_heading`` keeps its heading as it read then) or on the

@@ -5,7 +5,7 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, comments, items, learning_actions
+from evidence.views import briefs, comments, items, learning_actions, share_links
 
 app_name = "evidence"
 
@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *briefs.urlpatterns,
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
+    *share_links.urlpatterns,
 ]

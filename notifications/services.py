@@ -12,6 +12,7 @@ from accounts.models import User
 from learnhub.outbox import outbox_send_many
 from notifications.models import Notification
 from partnerships.models import Membership, Partnership
+from partnerships.telling import Tidings
 
 
 @transaction.atomic
@@ -176,3 +177,30 @@ def notification_mark_read(*, recipient: User, ids: Iterable[int] | None = None)
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     return queryset.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notify_tidings(tidings: Sequence[Tidings]) -> list[Notification]:
+    """``notify`` the people each of ``tidings`` names: the active members (or admins)
+    of its organisations, less the person who acted. One query per tidings to find them;
+    the partnerships services call this through ``partnerships.telling.tell``."""
+    written: list[Notification] = []
+    for tiding in tidings:
+        # One filter() call, so the role is that of a membership of those organisations.
+        roles = [Membership.Role.ADMIN] if tiding.admins_only else Membership.Role.values
+        people = User.objects.filter(
+            memberships__organisation_id__in=list(tiding.organisation_ids),
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        if tiding.not_to is not None:
+            people = people.exclude(pk=tiding.not_to)
+        written += notify(
+            recipients=people.distinct().order_by("pk"),
+            kind=tiding.kind,
+            subject=tiding.subject[: Notification._meta.get_field("subject").max_length or None],
+            body=tiding.body,
+            url=tiding.url,
+            partnership=Partnership(pk=tiding.partnership_id),
+        )
+    return written

@@ -291,6 +291,12 @@ class DiscoveryBrief(TimeStampedModel):
     open_questions = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=0)
+    agreed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the current version became agreed (empty while it is a draft). In "
+        "learning with, parties that join later are asked to agree but do not undo it.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from accounts.models import User
-from evidence.models import InsightBrief, LearningAction, PrePublicationNotice
+from evidence.models import InsightBrief, LearningAction, PrePublicationNotice, ShareLink
 from evidence.selectors.briefs import briefs_visible_to, is_learning_partner
 from learnhub.errors import Forbidden
 from learnhub.inputs import as_id
@@ -31,12 +31,14 @@ class BriefAction(StrEnum):
     REQUEST = "request"
     EDIT = "edit"
     PUBLISH = "publish"
+    SHARE = "share"
 
 
 _REASONS = {
     BriefAction.REQUEST: "Only the learning partner can ask for an insight brief.",
     BriefAction.EDIT: "Only the learning partner can edit an insight brief.",
     BriefAction.PUBLISH: "Only the learning partner can publish an insight brief.",
+    BriefAction.SHARE: "Only the learning partner can share an insight brief by link.",
 }
 
 
@@ -68,6 +70,19 @@ def access_brief(*, user: User, pk: int, action: BriefAction) -> InsightBrief:
     if action != BriefAction.VIEW and not is_learning_partner(user=user, partnership=partnership):
         raise Forbidden(_REASONS[action])
     return brief
+
+
+def access_share_link(*, user: User, pk: int) -> ShareLink:
+    """The share link ``pk`` if ``user`` may manage it: the learning partner of its
+    brief's partnership. Outsiders (and a missing link) → ``Http404``; another party →
+    ``Forbidden``, as for the brief it shares."""
+    brief_id = ShareLink.objects.filter(pk=pk).values_list("brief_id", flat=True).first()
+    if brief_id is None:
+        raise Http404("No such share link.")
+    brief = access_brief(user=user, pk=brief_id, action=BriefAction.SHARE)
+    link = ShareLink.objects.get(pk=pk)
+    link.brief = brief
+    return link
 
 
 def access_notice(*, user: User, pk: int, acknowledge: bool = False) -> PrePublicationNotice:

@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, comments, items, learning_actions
+from evidence.api import briefs, comments, items, learning_actions, share_links
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
     *briefs.urlpatterns,
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
+    *share_links.urlpatterns,
 ]

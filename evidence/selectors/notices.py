@@ -10,6 +10,7 @@ challenges it listed: change them and it must be sent again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,10 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from consent.models import ChallengeRecord
 from consent.selectors import ChallengeArea, challenge_current, challenges_needing_notice
 from evidence.models import InsightBrief, PrePublicationNotice
-from partnerships.models import Partnership, Party
+from partnerships.models import Membership, Partnership, Party
 
 ALL_AREAS = "*"
 #: Where a notice stands (``NoticeStatus.state``).
@@ -134,3 +136,45 @@ def party_terms(partnership: Partnership) -> list[dict[str, Any]]:
                 }
             )
     return terms
+
+
+@dataclass(frozen=True)
+class WaitingNotice:
+    """A notice waiting for its party's acknowledgement: the learning partner may publish
+    without it after ``publish_after``, in ``days_left`` days (rounded up)."""
+
+    notice: PrePublicationNotice
+    publish_after: datetime
+    days_left: int
+
+
+def notices_waiting_for(*, user: User, now: datetime | None = None) -> list[WaitingNotice]:
+    """Notices ``user`` may acknowledge (an admin of the accepted party they were sent
+    to, as ``access.briefs.may_acknowledge`` says) that still hold a draft brief back:
+    not acknowledged, still covering the challenges naming the party, and the notice
+    period still running. Oldest first; one query."""
+    now = now or timezone.now()
+    period = timedelta(days=notice_days())
+    notices = (
+        PrePublicationNotice.objects.filter(
+            acknowledged_at__isnull=True,
+            sent_at__gt=now - period,
+            brief__status=InsightBrief.Status.DRAFT,
+            party__status=Party.Status.ACCEPTED,
+            party__organisation__memberships__user=user,
+            party__organisation__memberships__role=Membership.Role.ADMIN,
+        )
+        .exclude(brief__partnership__status=Partnership.Status.CLOSED)
+        .select_related("brief__partnership", "party__organisation")
+        .order_by("sent_at", "pk")
+    )
+    waiting = []
+    for notice in notices:
+        if notice.challenges != challenges_naming(notice.brief, notice.party_id):
+            continue  # outdated: the learning partner must send it again
+        publish_after = notice.sent_at + period
+        days_left = math.ceil((publish_after - now) / timedelta(days=1))
+        waiting.append(
+            WaitingNotice(notice=notice, publish_after=publish_after, days_left=days_left)
+        )
+    return waiting

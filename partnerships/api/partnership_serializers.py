@@ -1,5 +1,6 @@
 """Serializers for the partnership API: they parse input and shape output, nothing more."""
 
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +17,12 @@ from partnerships.models import (
     Party,
     QuestionResponse,
     ResearchQuestion,
+)
+from partnerships.selectors.discovery import (
+    EVERY_PARTY,
+    FUNDER_AND_LEARNING_PARTNER,
+    DiscoveryStanding,
+    PartyAgreement,
 )
 from partnerships.services.partnerships import (
     MAX_DURATION_YEARS,
@@ -220,6 +227,25 @@ class DiscoveryAgreementSerializer(serializers.ModelSerializer[DiscoveryAgreemen
         return _person(agreement.agreed_by)
 
 
+class PartyAgreementSerializer(serializers.Serializer[Any]):
+    """One accepted party and the current version (``selectors.discovery.PartyAgreement``)."""
+
+    party = PartySummarySerializer()
+    agreed_at = serializers.SerializerMethodField()
+    agreed_by = serializers.SerializerMethodField()
+    joined_after_agreement = serializers.BooleanField(
+        source="joined_after",
+        help_text="It joined after the brief was agreed: it may agree, but the brief stays "
+        "agreed without it.",
+    )
+
+    def get_agreed_at(self, row: PartyAgreement) -> datetime | None:
+        return row.agreement.agreed_at if row.agreement else None
+
+    def get_agreed_by(self, row: PartyAgreement) -> str | None:
+        return _person(row.agreement.agreed_by) if row.agreement else None
+
+
 class DiscoveryBriefSerializer(serializers.ModelSerializer[DiscoveryBrief]):
     complexity = ComplexitySerializer(source="*")
     recommended_discovery_weeks = serializers.SerializerMethodField()
@@ -230,6 +256,29 @@ class DiscoveryBriefSerializer(serializers.ModelSerializer[DiscoveryBrief]):
         source="current_agreements",
         many=True,
         help_text="Who has agreed the current version.",
+    )
+    agreement_rule = serializers.ChoiceField(
+        source="standing.rule",
+        choices=[FUNDER_AND_LEARNING_PARTNER, EVERY_PARTY],
+        read_only=True,
+        help_text="Who must agree the current version: the commissioning funder and a "
+        "learning partner (learning for), or every accepted party (learning with).",
+    )
+    agreed_by_parties = serializers.SerializerMethodField(
+        help_text="The accepted parties that agreed the current version."
+    )
+    waiting_for = PartySummarySerializer(
+        source="standing.waiting_for",
+        many=True,
+        read_only=True,
+        help_text="The parties whose agreement the current version still needs (in learning "
+        "for, every learning partner is listed until one of them agreed).",
+    )
+    parties = PartyAgreementSerializer(
+        source="standing.parties",
+        many=True,
+        read_only=True,
+        help_text="Every accepted party, with whether it agreed the current version.",
     )
     updated_by = serializers.SerializerMethodField()
 
@@ -246,15 +295,27 @@ class DiscoveryBriefSerializer(serializers.ModelSerializer[DiscoveryBrief]):
             "recommended_discovery_weeks",
             "recommendation_reasons",
             "agreements",
+            "agreement_rule",
+            "agreed_by_parties",
+            "waiting_for",
+            "parties",
+            "agreed_at",
             "updated_at",
             "updated_by",
         )
+        read_only_fields = ("agreed_at",)
 
     def get_recommended_discovery_weeks(self, brief: DiscoveryBrief) -> int:
         return discovery_recommendation(discovery_brief_complexity(brief)).weeks
 
     def get_recommendation_reasons(self, brief: DiscoveryBrief) -> list[str]:
         return discovery_recommendation(discovery_brief_complexity(brief)).reasons
+
+    @extend_schema_field(PartySummarySerializer(many=True))
+    def get_agreed_by_parties(self, brief: DiscoveryBrief) -> list[dict[str, Any]]:
+        standing: DiscoveryStanding = brief.standing  # type: ignore[attr-defined]  # selector-set attribute
+        agreed = [row.party for row in standing.parties if row.agreement is not None]
+        return list(PartySummarySerializer(agreed, many=True).data)
 
     def get_updated_by(self, brief: DiscoveryBrief) -> str | None:
         return _person(brief.updated_by)

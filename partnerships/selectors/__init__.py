@@ -1,5 +1,15 @@
 """Every read in the partnerships app that depends on who asks. Import selectors from here."""
 
+from .discovery import (
+    EVERY_PARTY,
+    FUNDER_AND_LEARNING_PARTNER,
+    INVITATION_REPLIES_DAYS,
+    DiscoveryStanding,
+    PartyAgreement,
+    discovery_agreements_awaited_for,
+    discovery_standing,
+    invitation_replies_for,
+)
 from .organisations import (
     email_verified,
     invitation_by_token,
@@ -32,6 +42,14 @@ from .partnerships import (
 )
 
 __all__ = [
+    "EVERY_PARTY",
+    "FUNDER_AND_LEARNING_PARTNER",
+    "INVITATION_REPLIES_DAYS",
+    "DiscoveryStanding",
+    "PartyAgreement",
+    "discovery_agreements_awaited_for",
+    "discovery_standing",
+    "invitation_replies_for",
     "learning_mode_needs_agreement",
     "email_verified",
     "invitation_by_token",

@@ -39,6 +39,7 @@ from partnerships.models import (
     ResearchQuestion,
 )
 from partnerships.permissions import PartnershipPermission
+from partnerships.selectors.discovery import discovery_standing_from
 from partnerships.selectors.organisations import organisation_directory
 
 MY_PARTY_ACCEPTED = "accepted"
@@ -229,12 +230,22 @@ def funder_organisations_for(*, user: User) -> QuerySet[Organisation]:
 
 
 def discovery_brief_of(*, partnership: Partnership) -> DiscoveryBrief:
-    """The partnership's brief with the agreements to its current version prefetched."""
+    """The partnership's brief with the agreements to its current version prefetched
+    (``current_agreements``) and where agreement stands (``standing``, a
+    ``DiscoveryStanding``). Three queries."""
     brief = DiscoveryBrief.objects.select_related("updated_by").get(partnership=partnership)
-    brief.current_agreements = list(  # type: ignore[attr-defined]  # selector-set attribute
+    agreements = list(
         DiscoveryAgreement.objects.filter(
             brief=brief, version=brief.version, party__status=Party.Status.ACCEPTED
         ).select_related("party__organisation", "agreed_by")
+    )
+    brief.current_agreements = agreements  # type: ignore[attr-defined]  # selector-set attribute
+    brief.standing = discovery_standing_from(  # type: ignore[attr-defined]  # selector-set attribute
+        brief=brief,
+        learning_mode=partnership.learning_mode,
+        parties=list(accepted_parties_of(partnership=partnership)),
+        agreements=agreements,
+        agreed_since=brief.agreed_at if brief.status == DiscoveryBrief.Status.AGREED else None,
     )
     return brief
 

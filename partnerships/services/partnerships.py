@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from learnhub.errors import Conflict
@@ -31,7 +31,16 @@ from partnerships.models import (
     ResearchQuestion,
 )
 from partnerships.permissions import PartnershipPermission
+from partnerships.selectors.discovery import EVERY_PARTY, DiscoveryStanding, discovery_standing
 from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
+from partnerships.services.tidings import (
+    role_phrase,
+    tell_discovery_agreed,
+    tell_discovery_waiting,
+    tell_funder_invitation_answered,
+    tell_new_version,
+    tell_question_proposed,
+)
 
 # --- Permissions ---------------------------------------------------------------------
 
@@ -42,15 +51,22 @@ AGREE_DISCOVERY = PartnershipPermission.AGREE_DISCOVERY
 MANAGE = PartnershipPermission.MANAGE
 
 
-def party_grants(party: Party) -> dict[str, set[PartnershipPermission]]:
-    """Which permissions an accepted party's members and admins hold on its partnership."""
+def party_grants(
+    party: Party, learning_mode: str | None = None
+) -> dict[str, set[PartnershipPermission]]:
+    """Which permissions an accepted party's members and admins hold on its partnership
+    (``learning_mode``: the partnership's, read from it when not given)."""
+    learning_mode = learning_mode or party.partnership.learning_mode
     members = {VIEW, CONTRIBUTE}
     admins: set[PartnershipPermission] = set()
     if party.role == Party.Role.LEARNING_PARTNER:
         members.add(LEAD_DISCOVERY)
         admins.add(AGREE_DISCOVERY)
     if party.role == Party.Role.FUNDER:
-        # Co-funders may agree the brief too; only the commissioner's agreement counts.
+        # Co-funders may agree the brief too; in learning for only the commissioner's counts.
+        admins.add(AGREE_DISCOVERY)
+    if learning_mode == Partnership.LearningMode.LEARNING_WITH:
+        # Learning with: the parties co-own the discovery brief, grantees too.
         admins.add(AGREE_DISCOVERY)
     if party.is_commissioner:
         admins |= {MANAGE, AGREE_DISCOVERY}
@@ -265,6 +281,25 @@ def partnership_set_learning_mode(
         return partnership
     partnership.learning_mode = learning_mode
     partnership.save(update_fields=["learning_mode", "updated_at"])
+    grantees = Party.objects.filter(
+        partnership=partnership, status=Party.Status.ACCEPTED, role=Party.Role.GRANTEE
+    ).select_related("organisation")
+    for grantee in grantees:
+        if AGREE_DISCOVERY in party_grants(grantee, learning_mode)["admins"]:
+            assign_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
+        else:
+            remove_perm(AGREE_DISCOVERY, grantee.organisation.admins_group, partnership)
+    # Who must agree the discovery brief changed: ask afresh, newcomers included.
+    standing = _refresh_discovery_status(partnership, afresh=True, by=by)
+    if standing is not None and standing.waiting_for:
+        how = partnership.get_learning_mode_display().lower().removeprefix("learning ")
+        tell_discovery_waiting(
+            partnership,
+            [party.organisation_id for party in standing.waiting_for],
+            f"The partnership now learns {how} its parties, so the discovery brief needs "
+            "your organisation’s agreement again.",
+            by,
+        )
     activity_record(
         partnership=partnership,
         actor=by,
@@ -291,9 +326,11 @@ def partnership_missing_for_active(partnership: Partnership) -> list[str]:
     """What still stands between the partnership and becoming active, in plain words."""
     missing = []
     brief = DiscoveryBrief.objects.filter(partnership=partnership).first()
-    if brief is None or not _discovery_is_agreed(brief):
+    if brief is None or not discovery_standing(brief=brief, partnership=partnership).agreed:
         missing.append(
-            "the discovery brief has not been agreed by both the commissioning funder "
+            "the discovery brief has not been agreed by every party"
+            if partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH
+            else "the discovery brief has not been agreed by both the commissioning funder "
             "and a learning partner"
         )
     agreed = Q(status=ResearchQuestion.Status.AGREED)  # the derived status annotation
@@ -353,14 +390,6 @@ def partnership_set_status(*, partnership: Partnership, status: str, by: User) -
 # --- Parties -------------------------------------------------------------------------
 
 
-def _role_phrase(role: str) -> str:
-    return {
-        Party.Role.FUNDER: "a co-funder",
-        Party.Role.GRANTEE: "a grantee",
-        Party.Role.LEARNING_PARTNER: "a learning partner",
-    }[Party.Role(role)]
-
-
 @transaction.atomic
 def party_invite(
     *, partnership: Partnership, organisation: Organisation, role: str, by: User
@@ -406,7 +435,7 @@ def party_invite(
         verb="party_invited",
         summary=(
             f"{_who(by, partnership.funder)} invited {organisation.name} to join as "
-            f"{_role_phrase(role)}."
+            f"{role_phrase(role)}."
         ),
     )
     return party
@@ -420,16 +449,30 @@ def _locked_party(party: Party) -> Party:
     )
 
 
-def _refresh_discovery_status(partnership: Partnership) -> None:
+def _refresh_discovery_status(
+    partnership: Partnership, *, by: User | None, afresh: bool = False
+) -> DiscoveryStanding | None:
+    """Store whether the discovery brief is agreed (``selectors.discovery`` holds the
+    rule). ``afresh``: forget when it was agreed, so parties that joined since are
+    waited for too (after a switch of learning mode). When it becomes agreed, every
+    accepted party is told (not ``by``). Returns the standing (None: no brief)."""
     brief = DiscoveryBrief.objects.select_for_update().filter(partnership=partnership).first()
     if brief is None:
-        return
-    status = (
-        DiscoveryBrief.Status.AGREED if _discovery_is_agreed(brief) else DiscoveryBrief.Status.DRAFT
-    )
-    if brief.status != status:
-        brief.status = status
-        brief.save(update_fields=["status", "updated_at"])
+        return None
+    was_agreed = brief.status == DiscoveryBrief.Status.AGREED
+    standing = discovery_standing(brief=brief, partnership=partnership, afresh=afresh)
+    agreed_at = brief.agreed_at
+    if standing.agreed and (afresh or not was_agreed):
+        agreed_at = timezone.now()
+    elif not standing.agreed:
+        agreed_at = None
+    status = DiscoveryBrief.Status.AGREED if standing.agreed else DiscoveryBrief.Status.DRAFT
+    if (brief.status, brief.agreed_at) != (status, agreed_at):
+        brief.status, brief.agreed_at = status, agreed_at
+        brief.save(update_fields=["status", "agreed_at", "updated_at"])
+    if standing.agreed and not was_agreed:
+        tell_discovery_agreed(partnership, brief, standing, by)
+    return standing
 
 
 @transaction.atomic
@@ -451,9 +494,10 @@ def party_accept(*, party: Party, by: User) -> Party:
         verb="party_accepted",
         summary=(
             f"{_who(by, party.organisation)} accepted the invitation: {party.organisation.name} "
-            f"joined as {_role_phrase(party.role)}."
+            f"joined as {role_phrase(party.role)}."
         ),
     )
+    tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -483,6 +527,7 @@ def party_decline(*, party: Party, by: User) -> Party:
         verb="party_declined",
         summary=f"{_who(by, party.organisation)} declined the invitation to join.",
     )
+    tell_funder_invitation_answered(party, by)
     return party
 
 
@@ -492,10 +537,10 @@ def _take_out(party: Party, by: User, verb: str, summary: str, acting: Organisat
     party.responded_at = timezone.now()
     party.save(update_fields=["status", "responded_by", "responded_at", "updated_at"])
     _revoke_party_permissions(party)
-    _refresh_discovery_status(party.partnership)
     activity_record(
         partnership=party.partnership, actor=by, organisation=acting, verb=verb, summary=summary
     )
+    _refresh_discovery_status(party.partnership, by=by)
     return party
 
 
@@ -644,19 +689,6 @@ def discovery_brief_complexity(brief: DiscoveryBrief) -> Complexity:
     )
 
 
-def _discovery_is_agreed(brief: DiscoveryBrief) -> bool:
-    """Agreed when the commissioning funder and an accepted learning partner agreed this version."""
-    if brief.version == 0:
-        return False
-    current = DiscoveryAgreement.objects.filter(
-        brief=brief, version=brief.version, party__status=Party.Status.ACCEPTED
-    )
-    return (
-        current.filter(party__is_commissioner=True).exists()
-        and current.filter(party__role=Party.Role.LEARNING_PARTNER).exists()
-    )
-
-
 @transaction.atomic
 def discovery_brief_update(
     *,
@@ -702,6 +734,7 @@ def discovery_brief_update(
     brief.power_imbalance = complexity.power_imbalance
     brief.version += 1
     brief.status = DiscoveryBrief.Status.DRAFT
+    brief.agreed_at = None
     brief.updated_by = by
     brief.save()
     activity_record(
@@ -713,6 +746,7 @@ def discovery_brief_update(
             f"{_who(by, party.organisation)} wrote version {brief.version} of the discovery brief."
         ),
     )
+    tell_new_version(partnership, brief, by)
     return brief
 
 
@@ -720,8 +754,9 @@ def discovery_brief_update(
 def discovery_brief_agree(*, partnership: Partnership, party: Party, by: User) -> DiscoveryBrief:
     """Record ``party``'s agreement to the current version of the brief.
 
-    The brief becomes agreed once the commissioning funder and a learning partner have
-    both agreed the same, current version. Agreeing twice changes nothing.
+    The brief becomes agreed when the parties ``selectors.discovery`` names have agreed
+    the same, current version: in learning for the commissioning funder and a learning
+    partner, in learning with every accepted party. Agreeing twice changes nothing.
     """
     _refuse_if_closed(partnership)
     brief = DiscoveryBrief.objects.select_for_update().get(partnership=partnership)
@@ -744,16 +779,17 @@ def discovery_brief_agree(*, partnership: Partnership, party: Party, by: User) -
             ),
         )
     was_agreed = brief.status == DiscoveryBrief.Status.AGREED
-    _refresh_discovery_status(partnership)
+    standing = _refresh_discovery_status(partnership, by=by)
     brief.refresh_from_db()
-    if brief.status == DiscoveryBrief.Status.AGREED and not was_agreed:
+    if standing is not None and standing.agreed and not was_agreed:
         activity_record(
             partnership=partnership,
             actor=by,
             organisation=party.organisation,
             verb="discovery_brief_agreed",
-            summary="The commissioning funder and a learning partner have agreed the "
-            "discovery brief.",
+            summary="Every party has agreed the discovery brief."
+            if standing.rule == EVERY_PARTY
+            else "The commissioning funder and a learning partner have agreed the discovery brief.",
         )
     return brief
 
@@ -786,6 +822,7 @@ def question_propose(
         verb="question_proposed",
         summary=f"{_who(by, party.organisation)} proposed a research question: “{text[:150]}”",
     )
+    tell_question_proposed(question, party, by)
     return question
 
 

@@ -11,7 +11,10 @@ from django.views.decorators.http import require_safe
 from accounts.models import User
 from partnerships.dashboard import DASHBOARD_SECTIONS
 from partnerships.selectors import (
+    INVITATION_REPLIES_DAYS,
+    discovery_agreements_awaited_for,
     email_verified,
+    invitation_replies_for,
     invitations_for_user,
     invitations_pending_for_user,
     memberships_for_user,
@@ -42,6 +45,11 @@ def dashboard_context(user: User) -> dict[str, object]:
         "questions_awaiting_answer": list(
             questions_awaiting_answer(user=user)[: DASHBOARD_LIST_SIZE + 1]
         ),
+        "discovery_agreements_awaited": list(
+            discovery_agreements_awaited_for(user=user)[: DASHBOARD_LIST_SIZE + 1]
+        ),
+        "invitation_replies": list(invitation_replies_for(user=user)[:DASHBOARD_LIST_SIZE]),
+        "invitation_replies_days": INVITATION_REPLIES_DAYS,
         "partnerships": list(partnerships_for_user(user=user)[: DASHBOARD_LIST_SIZE + 1]),
         "dashboard_list_size": DASHBOARD_LIST_SIZE,
         **{key: section(user) for key, section in DASHBOARD_SECTIONS.items()},

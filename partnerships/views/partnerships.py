@@ -51,6 +51,8 @@ from partnerships.models import DiscoveryBrief, Partnership, Party, ResearchQues
 from partnerships.navigation import TABS
 from partnerships.permissions import PartnershipPermission
 from partnerships.selectors import (
+    EVERY_PARTY,
+    DiscoveryStanding,
     accepted_parties_of,
     acting_parties_for,
     activity_of,
@@ -216,7 +218,9 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
             "tab": "discovery",
         },
         {
-            "label": "The funder and the learning partner agree the discovery brief",
+            "label": "Every party agrees the discovery brief"
+            if partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH
+            else "The funder and the learning partner agree the discovery brief",
             "done": brief.status == DiscoveryBrief.Status.AGREED,
             "tab": "discovery",
         },
@@ -424,14 +428,23 @@ def party_leave_view(request: HttpRequest, pk: int, party_pk: int) -> HttpRespon
 # --- Discovery -----------------------------------------------------------------------
 
 
-def _agreement_gaps(partnership: Partnership, brief: DiscoveryBrief) -> list[str]:
+def _in_words(names: list[str]) -> str:
+    """``["A", "B", "C"]`` → ``"A, B and C"``."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
+def _agreement_gaps(partnership: Partnership, brief: DiscoveryBrief) -> str:
+    """Whose agreement the current version still needs, in words ("" when none)."""
+    standing: DiscoveryStanding = brief.standing  # type: ignore[attr-defined]  # selector-set attribute
+    if standing.rule == EVERY_PARTY:
+        return _in_words([party.organisation.name for party in standing.waiting_for])
     agreed = brief.current_agreements  # type: ignore[attr-defined]  # selector-set attribute
     gaps = []
     if not any(a.party.is_commissioner for a in agreed):
         gaps.append(f"the commissioning funder ({partnership.funder.name})")
     if not any(a.party.role == Party.Role.LEARNING_PARTNER for a in agreed):
         gaps.append("a learning partner")
-    return gaps
+    return _in_words(gaps)
 
 
 def _discovery_page(
@@ -458,6 +471,7 @@ def _discovery_page(
         "brief": brief,
         "recommendation": discovery_recommendation(discovery_brief_complexity(brief)),
         "gaps": _agreement_gaps(partnership, brief),
+        "standing": brief.standing,  # type: ignore[attr-defined]  # selector-set attribute
         "can_agree_as": can_agree_as,
         "form": agree_form,
     }
@@ -526,7 +540,9 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not call.failed:
             messages.success(
                 request,
-                "You saved the discovery brief. Ask the funder and the learning partner’s "
+                "You saved the discovery brief. Every party taking part has been asked to agree it."
+                if partnership.learning_mode == Partnership.LearningMode.LEARNING_WITH
+                else "You saved the discovery brief. Ask the funder and the learning partner’s "
                 "admins to agree it.",
             )
             return redirect("partnerships:partnership-discovery", pk=pk)

@@ -363,9 +363,10 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200, only=[LEARNING_PARTNER]),
         POST=party_only(_TO_DISCOVERY, only=[LEARNING_PARTNER], body=_discovery_form),
     ),
+    # The world learns with its parties: every party's admins may agree the brief.
     web(
         "partnerships:partnership-discovery-agree",
-        POST=party_only(_TO_DISCOVERY, only=[FUNDER_ADMIN]),
+        POST=party_only(_TO_DISCOVERY, only=[FUNDER_ADMIN, GRANTEE_ADMIN]),
     ),
     web("partnerships:partnership-questions", GET=party_only(OK_200)),
     web(
@@ -436,7 +437,10 @@ MATRIX: list[Entry] = [
         PUT=party_only(OK_200, only=[LEARNING_PARTNER], body=_discovery_brief),
     ),
     # Agreeing is for admins of the commissioning funder, a co-funder or a learning partner.
-    api("api:partnership-discovery-brief-agree", POST=party_only(OK_200, only=[FUNDER_ADMIN])),
+    api(
+        "api:partnership-discovery-brief-agree",
+        POST=party_only(OK_200, only=[FUNDER_ADMIN, GRANTEE_ADMIN]),
+    ),
     api(
         "api:partnership-questions",
         GET=party_only(OK_200),
@@ -723,6 +727,30 @@ MATRIX: list[Entry] = [
         "evidence:comment-delete",
         POST=party_only(done_redirect("evidence:brief-detail"), only=[GRANTEE]),
     ),
+    # Share links: ``world.published_brief`` (August) is shared with the public by
+    # ``world.share_link``. Only the learning partner makes, lists and revokes links (403
+    # for the other parties, who read the brief); the page a link opens is for anyone,
+    # signed in or not.
+    web(
+        "evidence:share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(
+            done_redirect("evidence:share-links"),
+            only=[LEARNING_PARTNER],
+            body=lambda w: {"audience": "community", "expires_on": ""},
+        ),
+    ),
+    web(
+        "evidence:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(done_redirect("evidence:share-links"), only=[LEARNING_PARTNER]),
+    ),
+    web(
+        "evidence:share-page",
+        kwargs=lambda w: {"token": w.share_link.token},
+        GET=public(OK_200),
+    ),
     web(
         "evidence:action-list",
         GET=party_only(OK_200),
@@ -776,6 +804,17 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200),
         PATCH=party_only(OK_200, only=[GRANTEE], body=lambda w: {"text": "Name the clubs."}),
         DELETE=party_only(status(204), only=[GRANTEE]),
+    ),
+    api(
+        "api:brief-share-links",
+        kwargs=lambda w: {"pk": w.published_brief.pk},
+        GET=party_only(OK_200, only=[LEARNING_PARTNER]),
+        POST=party_only(CREATED, only=[LEARNING_PARTNER], body=lambda w: {"audience": "community"}),
+    ),
+    api(
+        "api:share-link-revoke",
+        kwargs=lambda w: {"pk": w.share_link.pk},
+        POST=party_only(OK_200, only=[LEARNING_PARTNER]),
     ),
     api(
         "api:partnership-actions",

@@ -42,9 +42,10 @@ from consent.services import challenge_record, consent_record
 from evidence.cleaning import clean_evidence
 from evidence.models import PrePublicationNotice
 from evidence.services import evidence_submit
-from evidence.services.briefs import brief_draft, brief_request, brief_update
+from evidence.services.briefs import brief_draft, brief_publish, brief_request, brief_update
 from evidence.services.comments import brief_comment_create
 from evidence.services.learning_actions import learning_action_create
+from evidence.services.share_links import share_link_create
 from partnerships.models import (
     Membership,
     Organisation,
@@ -121,6 +122,8 @@ class World:
     brief: Any = None  # evidence.models.InsightBrief: a draft for October 2026 (learning with)
     learning_action: Any = None  # evidence.models.LearningAction of the grantee party
     comment: Any = None  # evidence.models.BriefComment by the grantee on ``brief`` (open)
+    published_brief: Any = None  # evidence.models.InsightBrief: August 2026, published
+    share_link: Any = None  # evidence.models.ShareLink to ``published_brief`` (public)
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -402,6 +405,24 @@ def _build_briefs(world: World) -> None:
     )
 
 
+def _build_shared_brief(world: World) -> None:
+    """The learning partner publishes August's brief and shares it with the public by link."""
+    learning_partner = world.people[LEARNING_PARTNER]
+    brief, _ = brief_request(
+        partnership=world.partnership,
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        by=learning_partner,
+    )
+    brief_draft(brief_id=brief.pk)
+    brief.refresh_from_db()
+    brief = brief_update(brief=brief, by=learning_partner, so_what="Summer kept them coming.")
+    world.published_brief = brief_publish(brief=brief, by=learning_partner)
+    world.share_link = share_link_create(
+        brief=world.published_brief, audience="public", by=learning_partner
+    )
+
+
 def _sign_everyone_in(world: World) -> None:
     """One real session per role: sent as the session cookie (web) or X-Session-Token (apps)."""
     engine = import_module(settings.SESSION_ENGINE)
@@ -423,6 +444,7 @@ BUILD_STEPS: list[Callable[[World], None]] = [
     _build_consent,
     _build_evidence,
     _build_briefs,
+    _build_shared_brief,
     _sign_everyone_in,
 ]
 

@@ -193,8 +193,7 @@ def test_three_organisations_take_a_partnership_from_discovery_to_active(
     missing = fay.get_by_role("main").get_by_role("list").filter(has_text="discovery brief")
     expect(missing.get_by_role("listitem")).to_have_text(
         [
-            "The discovery brief has not been agreed by both the commissioning funder "
-            "and a learning partner",
+            "The discovery brief has not been agreed by every party",
             "No research question has been agreed by every party",
         ]
     )
@@ -252,13 +251,20 @@ def test_three_organisations_take_a_partnership_from_discovery_to_active(
         expect(reasons.filter(has_text=reason)).to_have_count(1)
     assert_accessible(lena)
 
-    # --- The learning partner and the funder agree it -----------------------------------
+    # --- Learning with: the learning partner, the grantee and the funder all agree it ----
     lena.get_by_role("button", name="Agree discovery brief").click()
     expect(_notice(lena)).to_contain_text("Clear Insight agreed version 1 of the discovery brief.")
     expect(lena.get_by_role("main")).to_contain_text(
-        "Still waiting for: the commissioning funder (Riverside Fund)."
+        "Still waiting for: Riverside Fund and Northside Food Bank."
     )
     assert_accessible(lena)
+    _tab(gus, "Discovery")
+    gus.get_by_role("button", name="Agree discovery brief").click()
+    expect(_notice(gus)).to_contain_text(
+        "Northside Food Bank agreed version 1 of the discovery brief."
+    )
+    expect(gus.get_by_role("main")).to_contain_text("Still waiting for: Riverside Fund.")
+    assert_accessible(gus)
     _tab(fay, "Discovery")
     fay.get_by_role("button", name="Agree discovery brief").click()
     expect(_notice(fay)).to_contain_text("The discovery brief is now agreed.")
@@ -358,8 +364,9 @@ def test_three_organisations_take_a_partnership_from_discovery_to_active(
         "Lena Park (Clear Insight) proposed a research question: "
         "“Which advice do families act on?”",
         f"Gus Moreno (Northside Food Bank) proposed a research question: “{QUESTION}”",
-        "The commissioning funder and a learning partner have agreed the discovery brief.",
+        "Every party has agreed the discovery brief.",
         "Fay Adeyemi (Riverside Fund) agreed version 1 of the discovery brief.",
+        "Gus Moreno (Northside Food Bank) agreed version 1 of the discovery brief.",
         "Lena Park (Clear Insight) agreed version 1 of the discovery brief.",
         "Lena Park (Clear Insight) wrote version 1 of the discovery brief.",
         "Gus Moreno (Northside Food Bank) accepted the invitation: Northside Food Bank "

@@ -83,8 +83,11 @@ def activate(scene: BriefScene) -> None:
         by=scene.lp_admin,
         party=scene.lp_party,
     )
-    discovery_brief_agree(partnership=partnership, party=scene.funder_party, by=scene.funder_admin)
-    discovery_brief_agree(partnership=partnership, party=scene.lp_party, by=scene.lp_admin)
+    # Every accepted party agrees, as learning with asks (learning for needs only two).
+    for party in partnership.parties.filter(status=Party.Status.ACCEPTED).select_related(
+        "organisation"
+    ):
+        discovery_brief_agree(partnership=partnership, party=party, by=admin_of(party.organisation))
     partnership_set_status(
         partnership=partnership, status=Partnership.Status.ACTIVE, by=scene.funder_admin
     )

@@ -19,3 +19,19 @@ def pdf_info(pdf: bytes, folder: Path, name: str = "brief.pdf") -> dict[str, str
         key.strip(): value.strip()
         for key, value in (line.split(":", 1) for line in info.splitlines() if ":" in line)
     }
+
+
+def pdf_links(pdf: bytes, folder: Path, name: str = "links.pdf") -> list[str]:
+    """Every link target in ``pdf``, as poppler's ``pdftohtml -xml`` reads its link
+    annotations (what a reader's PDF viewer would let them click)."""
+    import re
+
+    path = folder / name
+    path.write_bytes(pdf)
+    xml = subprocess.run(  # noqa: S603 - our own file
+        ["pdftohtml", "-xml", "-stdout", "-i", "-q", str(path)],  # noqa: S607 - poppler-utils
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.findall(r'<a href="([^"]*)"', xml)

@@ -1,4 +1,5 @@
-"""The discovery brief: written by the learning partner, agreed by funder and learning partner."""
+"""The discovery brief in learning for: written by the learning partner, agreed by the
+commissioning funder and a learning partner (learning with: test_discovery_coownership.py)."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnerships.models import ActivityEvent, DiscoveryAgreement, DiscoveryBrief
+from partnerships.models import ActivityEvent, DiscoveryAgreement, DiscoveryBrief, Partnership
 from tests.partnerships.factories import (
     OrganisationFactory,
     add_member,
@@ -16,6 +17,8 @@ from tests.partnerships.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+LEARNING_FOR = Partnership.LearningMode.LEARNING_FOR
 
 
 def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
@@ -54,7 +57,7 @@ def write(scene, body=BRIEF):  # type: ignore[no-untyped-def]
 
 
 def test_a_new_partnership_has_an_empty_draft_brief():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
 
     response = client_for(scene.grantee_member).get(brief_url(scene))
 
@@ -70,7 +73,7 @@ def test_a_new_partnership_has_an_empty_draft_brief():
 
 
 def test_learning_partner_writes_the_brief_and_sees_the_recommendation_and_why():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
 
     response = write(scene)
 
@@ -99,7 +102,7 @@ def test_learning_partner_writes_the_brief_and_sees_the_recommendation_and_why()
 
 @pytest.mark.parametrize("who", ["funder_admin", "grantee_admin", "funder_member"])
 def test_only_the_learning_partner_writes_the_brief(who):
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
 
     response = client_for(getattr(scene, who)).put(brief_url(scene), BRIEF, format="json")
 
@@ -120,7 +123,7 @@ def test_only_the_learning_partner_writes_the_brief(who):
     ],
 )
 def test_bad_brief_is_a_400_and_changes_nothing(change, field):
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
 
     response = client_for(scene.lp_member).put(brief_url(scene), {**BRIEF, **change}, format="json")
 
@@ -130,7 +133,7 @@ def test_bad_brief_is_a_400_and_changes_nothing(change, field):
 
 
 def test_brief_becomes_agreed_once_commissioner_and_learning_partner_agree():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
 
     by_funder = client_for(scene.funder_admin).post(agree_url(scene))
@@ -153,7 +156,7 @@ def test_brief_becomes_agreed_once_commissioner_and_learning_partner_agree():
 
 
 def test_agreeing_twice_changes_nothing():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
     client_for(scene.funder_admin).post(agree_url(scene))
 
@@ -164,7 +167,7 @@ def test_agreeing_twice_changes_nothing():
 
 
 def test_a_later_put_returns_the_brief_to_draft_and_old_agreements_stop_counting():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
     client_for(scene.funder_admin).post(agree_url(scene))
     client_for(scene.lp_admin).post(agree_url(scene))
@@ -180,7 +183,7 @@ def test_a_later_put_returns_the_brief_to_draft_and_old_agreements_stop_counting
 
 
 def test_a_co_funder_may_agree_but_does_not_count_for_the_commissioner():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     co_funder = add_party(
         scene.partnership, OrganisationFactory.create(kind="funder"), role="funder"
     )
@@ -202,7 +205,7 @@ def test_a_co_funder_may_agree_but_does_not_count_for_the_commissioner():
     [("grantee_admin", 403), ("funder_member", 403), ("lp_member", 403), ("outsider", 404)],
 )
 def test_only_funder_and_learning_partner_admins_agree(who, status):
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
 
     response = client_for(getattr(scene, who)).post(agree_url(scene))
@@ -217,7 +220,7 @@ def test_only_funder_and_learning_partner_admins_agree(who, status):
 
 
 def test_an_unwritten_brief_cannot_be_agreed():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
 
     response = client_for(scene.funder_admin).post(agree_url(scene))
 
@@ -232,7 +235,7 @@ def test_an_unwritten_brief_cannot_be_agreed():
 
 
 def test_someone_admin_of_two_parties_says_which_one_agrees():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
     both = scene.funder_admin
     add_member(scene.lp_party.organisation, both, role="admin")
@@ -251,7 +254,7 @@ def test_someone_admin_of_two_parties_says_which_one_agrees():
 
 
 def test_removing_the_agreeing_learning_partner_returns_the_brief_to_draft():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=LEARNING_FOR)
     write(scene)
     client_for(scene.funder_admin).post(agree_url(scene))
     client_for(scene.lp_admin).post(agree_url(scene))

@@ -67,6 +67,9 @@ def make_ready(scene) -> None:  # type: ignore[no-untyped-def]
         partnership=scene.partnership, party=scene.funder_party, by=scene.funder_admin
     )
     discovery_brief_agree(partnership=scene.partnership, party=scene.lp_party, by=scene.lp_admin)
+    discovery_brief_agree(
+        partnership=scene.partnership, party=scene.grantee_party, by=scene.grantee_admin
+    )
     question = question_propose(
         partnership=scene.partnership, party=scene.lp_party, text="What works?", by=scene.lp_member
     )
@@ -403,7 +406,7 @@ def test_a_grantee_cannot_open_the_brief_form():
 
 
 def test_funder_and_learning_partner_agree_the_brief_with_the_button():
-    scene = build_partnership_scene()
+    scene = build_partnership_scene(learning_mode=Partnership.LearningMode.LEARNING_FOR)
     write_brief(scene)
     discovery = page("partnership-discovery", pk=scene.partnership.pk)
     agree = page("partnership-discovery-agree", pk=scene.partnership.pk)
@@ -476,10 +479,7 @@ def test_make_active_lists_what_is_missing_then_works_once_it_is_done():
 
     check = text_of(client.get(activate))
     assert "The partnership cannot become active yet" in check
-    assert (
-        "The discovery brief has not been agreed by both the commissioning funder and a "
-        "learning partner" in check
-    )
+    assert "The discovery brief has not been agreed by every party" in check
     assert "No research question has been agreed by every party" in check
     refused = client.post(activate)
     assert refused.status_code == 409

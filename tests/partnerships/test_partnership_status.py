@@ -22,10 +22,8 @@ from tests.partnerships.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MISSING_BRIEF = (
-    "the discovery brief has not been agreed by both the commissioning funder and a "
-    "learning partner"
-)
+# The factories' partnerships learn with their parties: every party agrees the brief.
+MISSING_BRIEF = "the discovery brief has not been agreed by every party"
 MISSING_QUESTION = "no research question has been agreed by every party"
 MISSING_LP = "no learning partner has accepted an invitation to join"
 
@@ -64,6 +62,9 @@ def agree_brief(scene) -> None:  # type: ignore[no-untyped-def]
         partnership=scene.partnership, party=scene.funder_party, by=scene.funder_admin
     )
     discovery_brief_agree(partnership=scene.partnership, party=scene.lp_party, by=scene.lp_admin)
+    discovery_brief_agree(
+        partnership=scene.partnership, party=scene.grantee_party, by=scene.grantee_admin
+    )
 
 
 def agree_a_question(scene) -> None:  # type: ignore[no-untyped-def]

@@ -270,8 +270,10 @@ def _active_partnership(organisations: dict[str, Organisation]) -> Partnership:
         by=ruth,
         party=learning_partner,
     )
-    discovery_brief_agree(partnership=partnership, party=funder_party, by=priya)
+    # Learning with: the parties own the brief together, so the food bank agrees it too.
     discovery_brief_agree(partnership=partnership, party=learning_partner, by=ruth)
+    discovery_brief_agree(partnership=partnership, party=food_bank, by=grace)
+    discovery_brief_agree(partnership=partnership, party=funder_party, by=priya)
     questions = [
         question_propose(
             partnership=partnership,
