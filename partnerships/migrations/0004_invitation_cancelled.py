@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0002_invitation_email_sent_at'),
+        ('partnerships', '0003_coown_discovery_agreed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
