@@ -1,5 +1,6 @@
 """Every page of LearnHub, opened in Chromium at 320 CSS pixels by someone allowed to see
-it, reflows without scrolling sideways (WCAG 1.4.10) and passes axe.
+it, reflows without scrolling sideways (WCAG 1.4.10), passes axe, and has a title that names
+the page first ("Consent – LearnHub").
 
 The pages come from the URL patterns themselves and the authorisation matrix says who may
 open each, in the authorisation world (tests/authz/world.py), so a new page is checked
@@ -107,7 +108,9 @@ def _as(page: Page, base_url: str, world: World, role: str) -> None:
         )
 
 
-def test_every_page_fits_a_narrow_phone_and_passes_axe(page: Page, live_server: Any) -> None:
+def test_every_page_fits_a_narrow_phone_passes_axe_and_names_itself(
+    page: Page, live_server: Any
+) -> None:
     world = build_world()
     _with_long_words(world)
     pages = _pages(world)
@@ -125,6 +128,10 @@ def test_every_page_fits_a_narrow_phone_and_passes_axe(page: Page, live_server: 
             continue  # an export (PDF, CSV, Markdown): a download, not a page to reflow
         page.goto(path)
         checked += 1
+        title = page.title()
+        # "<page> – LearnHub"; a shared brief, outside the site, is "<brief> – <partnership>".
+        if " – " not in title or title.startswith("LearnHub"):
+            problems.append(f"{key} as {viewer}: the title {title!r} does not name the page first")
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > NARROW:
             wide = page.evaluate(
