@@ -210,12 +210,29 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
         .filter(Q(status=ResearchQuestion.Status.AGREED))  # the derived status annotation
         .exists()
     )
+    lp_invited = partnership.parties.filter(
+        role=Party.Role.LEARNING_PARTNER, status=Party.Status.INVITED
+    ).exists()
     return [
-        {"label": "A learning partner joins", "done": lp_joined, "tab": "parties"},
+        {
+            "label": "A learning partner joins",
+            "done": lp_joined,
+            "tab": "parties",
+            # Only a partnership manager can invite; while one is invited, say so.
+            "waiting": "A learning partner is invited and has not answered yet."
+            if lp_invited and not lp_joined
+            else "",
+            "action": ("Invite a learning partner", "partnerships:partnership-invite")
+            if not lp_invited
+            else None,
+            "who": "manage",
+        },
         {
             "label": "The learning partner writes the discovery brief",
             "done": brief.version > 0,
             "tab": "discovery",
+            "action": ("Write the discovery brief", "partnerships:partnership-discovery-edit"),
+            "who": "lead_discovery",
         },
         {
             "label": "Every party agrees the discovery brief"
@@ -223,11 +240,20 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
             else "The funder and the learning partner agree the discovery brief",
             "done": brief.status == DiscoveryBrief.Status.AGREED,
             "tab": "discovery",
+            "action": ("Read and agree the discovery brief", "partnerships:partnership-discovery")
+            if brief.version > 0
+            else None,
+            "who": "agree_discovery",
         },
         {
             "label": "Every party agrees at least one research question",
             "done": question_agreed,
             "tab": "questions",
+            "action": (
+                "Propose or answer research questions",
+                "partnerships:partnership-questions",
+            ),
+            "who": "contribute",
         },
     ]
 
@@ -250,6 +276,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if partnership.status == Partnership.Status.DISCOVERY:
         context["tasks"] = _discovery_tasks(partnership)
+        context["ready"] = all(task["done"] for task in context["tasks"])
     return _render(request, "overview.html", partnership, "overview", context)
 
 
@@ -493,20 +520,27 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.LEAD_DISCOVERY)
     brief = discovery_brief_of(partnership=partnership)
+    taking_part = accepted_parties_of(partnership=partnership).count()
+    invited = partnership.parties.filter(status=Party.Status.INVITED).count()
     initial: dict[str, Any] = {
         "audience": brief.audience,
         "desired_impact": brief.desired_impact,
         "scope": brief.scope,
         "open_questions": brief.open_questions,
         "duration_years": brief.duration_years,
-        "partner_count": brief.partner_count
-        if brief.version
-        else accepted_parties_of(partnership=partnership).count(),
+        "partner_count": brief.partner_count if brief.version else taking_part + invited,
         "workstream_count": brief.workstream_count,
         "differing_aims": brief.differing_aims,
         "power_imbalance": brief.power_imbalance,
     }
     form = DiscoveryBriefForm(_posted(request), initial=initial)
+    # LearnHub knows who is in the partnership: say so, and ask only about the others.
+    form.fields["partner_count"].help_text = (
+        f"LearnHub counts {taking_part + invited} organisation"
+        f"{'' if taking_part + invited == 1 else 's'} in this partnership so far "
+        f"({taking_part} taking part, {invited} invited), the funder included. Add any "
+        "that take part without using LearnHub."
+    )
     form.add_party_field(
         acting_parties_for(
             user=user, partnership=partnership, codename=PartnershipPermission.LEAD_DISCOVERY

@@ -183,9 +183,20 @@ def test_three_organisations_take_a_partnership_from_discovery_to_active(
         assert_accessible(page)
     assert not Party.objects.filter(status="invited").exists()
 
-    # --- The funder tries to make it active too early ----------------------------------
+    # --- The funder cannot make it active too early: the overview says what is left ----
     _tab(fay, "Overview")
-    fay.get_by_role("link", name="Make partnership active").click()
+    expect(fay.get_by_role("link", name="Make partnership active")).to_have_count(0)
+    expect(fay.get_by_role("main")).to_contain_text(
+        "You can make the partnership active once every step of discovery above is done."
+    )
+    tasks = fay.get_by_role("list", name="Discovery")
+    expect(
+        tasks.get_by_role("listitem").filter(has_text="A learning partner joins")
+    ).to_contain_text("Done")
+    # Only the learning partner writes the brief: the funder is offered no link to it.
+    expect(tasks.get_by_role("link", name="Write the discovery brief")).to_have_count(0)
+    # Following an old link to the page still explains what is missing.
+    fay.goto(fay.url.split("?")[0].rstrip("/") + "/make-active/")
     expect(fay.get_by_role("heading", level=1)).to_have_text("Make the partnership active")
     expect(
         fay.get_by_role("heading", name="The partnership cannot become active yet")

@@ -192,8 +192,45 @@ def test_overview_shows_the_discovery_task_list_and_management_buttons_to_funder
 
     assert "A learning partner joins Done" in admin_view
     assert "The learning partner writes the discovery brief Not done yet" in admin_view
-    assert "Make partnership active" in admin_view
+    # Not ready: no button to make it active, and the page says why.
+    assert "Make partnership active" not in admin_view
+    assert "once every step of discovery above is done" in admin_view
     assert "Make partnership active" not in member_view
+    assert "once every step of discovery above is done" not in member_view
+
+
+def test_each_step_left_links_to_where_the_person_who_can_do_it_does_it():
+    scene = build_partnership_scene()
+    Party.objects.filter(pk=scene.lp_party.pk).update(status=Party.Status.INVITED)
+
+    funder = client_for(scene.funder_admin).get(page("partnership-detail", pk=scene.partnership.pk))
+    text = text_of(funder)
+
+    assert "A learning partner is invited and has not answered yet." in text
+    assert "Invite a learning partner" not in text  # one is already invited
+
+    Party.objects.filter(pk=scene.lp_party.pk).update(status=Party.Status.DECLINED)
+    html = (
+        client_for(scene.funder_admin)
+        .get(page("partnership-detail", pk=scene.partnership.pk))
+        .content.decode()
+    )
+    invite = (
+        f'href="/partnerships/{scene.partnership.pk}/parties/invite/">Invite a learning partner'
+    )
+    assert invite in html
+
+
+def test_once_every_step_is_done_the_manager_is_offered_to_make_it_active():
+    scene = build_partnership_scene()
+    make_ready(scene)
+
+    text = text_of(
+        client_for(scene.funder_admin).get(page("partnership-detail", pk=scene.partnership.pk))
+    )
+
+    assert "Make partnership active" in text
+    assert "once every step of discovery above is done" not in text
 
 
 def test_timeline_shows_who_did_what():
@@ -633,3 +670,19 @@ def test_dashboard_with_nothing_waiting_says_so():
 
     assert "Nothing is waiting for you right now." in words
     assert "You are not part of a partnership yet." in words
+
+
+def test_discovery_counts_the_partners_learnhub_knows_of():
+    scene = build_partnership_scene()
+    add_party(scene.partnership, role=Party.Role.GRANTEE, accepted=False)
+
+    form = client_for(scene.lp_admin).get(
+        page("partnership-discovery-edit", pk=scene.partnership.pk)
+    )
+
+    text = text_of(form)
+    assert (
+        "LearnHub counts 4 organisations in this partnership so far (3 taking part, 1 invited), "
+        "the funder included." in text
+    )
+    assert 'name="partner_count" value="4"' in form.content.decode()
