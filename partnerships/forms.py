@@ -116,7 +116,15 @@ class PartnershipCreateForm(PartnershipDetailsForm):
 
     def __init__(self, *args: Any, funders: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Organisation]", self.fields["funder"]).queryset = funders
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["funder"])
+        field.queryset = funders
+        only = list(funders[:2])
+        #: The one funder a person belongs to: not asked, shown (the field is still sent,
+        #: hidden, and checked against the same choices).
+        self.only_funder: Organisation | None = only[0] if len(only) == 1 else None
+        if self.only_funder is not None:
+            field.initial = self.only_funder.pk
+            field.widget = forms.HiddenInput()
 
 
 class OrganisationSearchForm(forms.Form):

@@ -120,7 +120,9 @@ def test_three_organisations_take_a_partnership_from_discovery_to_active(
     assert_focus_visible(fay)
     assert not Partnership.objects.exists()
 
-    fay.get_by_role("radio", name=re.compile(r"^Riverside Fund")).check()
+    # Fay belongs to one funder: she is told it commissions, not asked to choose it
+    expect(fay.get_by_role("main")).to_contain_text("Commissioned by Riverside Fund")
+    expect(fay.get_by_role("radio", name=re.compile(r"^Riverside Fund"))).to_have_count(0)
     fay.get_by_label("Title").fill(TITLE)
     fay.get_by_label("What is the partnership about? (optional)").fill(
         "Learning what keeps families in Northside warm and well."

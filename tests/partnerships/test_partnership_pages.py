@@ -11,6 +11,7 @@ from partnerships.services import (
     Complexity,
     discovery_brief_agree,
     discovery_brief_update,
+    membership_set,
     question_propose,
     question_respond,
 )
@@ -127,6 +128,27 @@ def test_funder_starts_a_partnership_from_the_form():
         funder,
         "discovery",
     )
+
+
+def test_a_person_in_one_funder_is_not_asked_which_but_told_and_one_in_two_chooses():
+    green = OrganisationFactory.create(kind="funder", name="Green Fund")
+    person = add_member(green)
+
+    html = client_for(person).get(page("partnership-create")).content.decode()
+    assert "Commissioned by Green Fund" in html
+    assert "Which funder is commissioning it?" not in html
+    assert f'<input type="hidden" name="funder" value="{green.pk}"' in html
+
+    blue = OrganisationFactory.create(kind="funder", name="Blue Trust")
+    membership_set(organisation=blue, user=person, role="member")
+    html = client_for(person).get(page("partnership-create")).content.decode()
+    assert "Which funder is commissioning it?" in html
+    assert "Commissioned by Green Fund" not in html
+    # The hidden choice is still checked: another funder's id is refused.
+    other = OrganisationFactory.create(kind="funder")
+    lone = add_member(OrganisationFactory.create(kind="funder"))
+    refused = client_for(lone).post(page("partnership-create"), {"funder": other.pk, "title": "X"})
+    assert "Choose a funder organisation you belong to." in text_of(refused)
 
 
 def test_start_form_with_missing_answers_shows_the_errors_and_creates_nothing():
