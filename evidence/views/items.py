@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
@@ -28,6 +29,12 @@ from evidence.access import (
     access_evidence,
     access_evidence_partnership,
     access_own_evidence,
+)
+from evidence.charts import (
+    balance_chart,
+    grouped_count_chart,
+    series_chart,
+    series_description,
 )
 from evidence.csv_import import (
     COLUMNS,
@@ -43,13 +50,16 @@ from evidence.http import attachment_response, csv_response
 from evidence.kinds import GUIDES, PROMPTS, guide_for
 from evidence.models import Evidence
 from evidence.selectors import (
+    Coverage,
     ParticipationMissing,
     contribution_options,
+    evidence_balance,
     evidence_coverage,
     evidence_filter_choices,
     evidence_list,
     evidence_own,
     evidence_sharing,
+    evidence_statistic_series,
 )
 from evidence.services import (
     attachment_delete,
@@ -115,11 +125,22 @@ def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
     open_ = partnership.status != Partnership.Status.CLOSED
     query = request.GET.copy()
     query.pop("page", None)
+    balance = balance_chart(
+        chart_id="balance-chart",
+        title=(
+            "Is it working? The evidence listed here"
+            if filters
+            else "Is it working? All the evidence you can see"
+        ),
+        parts=evidence_balance(items) if page.paginator.count else [],
+        total_noun="pieces of evidence",
+    )
     return _render(
         request,
         "list.html",
         partnership,
         {
+            "balance_chart": balance,
             "filter_form": filter_form,
             "filtered": bool(filters),
             "page_obj": page,
@@ -240,6 +261,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.VIEW)
     sharing = evidence_sharing(user=user, partnership=evidence.partnership)
+    statistic = evidence_statistic_series(user=user, evidence=evidence)
     prompts = [
         {"question": prompt.question, "answer": (evidence.prompts or {}).get(prompt.key, "")}
         for prompt in PROMPTS.get(evidence.kind, ())
@@ -255,6 +277,10 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": evidence.mine,  # type: ignore[attr-defined]  # selector-set attribute
             "closed": evidence.partnership.status == Partnership.Status.CLOSED,
             "readers": readers_of(sharing, evidence.party_id),
+            "series_chart": (
+                series_chart(statistic, chart_id=f"series-chart-{evidence.pk}") if statistic else ""
+            ),
+            "series_text": series_description(statistic) if statistic else "",
         },
     )
 
@@ -422,6 +448,24 @@ def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
     )
 
 
+def _coverage_chart(coverage: Coverage) -> SafeString:
+    """The coverage table as labelled bars: for each question, a bar per party with its
+    count; a party that does not share with the reader is said so, with no number."""
+    return grouped_count_chart(
+        chart_id="coverage-chart",
+        title="Evidence you can see, by research question and party",
+        groups=[
+            (
+                f"Question {row.question.pk} – {row.question.text}"
+                if row.question
+                else "Not linked to an agreed question",
+                [(cell.party.organisation.name, cell.count) for cell in row.cells],
+            )
+            for row in coverage.rows
+        ],
+    )
+
+
 @evidence_page
 @require_GET
 def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
@@ -434,6 +478,7 @@ def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpRes
         partnership,
         {
             "coverage": coverage,
+            "coverage_chart": _coverage_chart(coverage),
             "list_url": reverse("evidence:evidence-list", args=[partnership.pk]),
         },
     )
