@@ -2,6 +2,7 @@
 
 from .items import (
     THIN_BELOW,
+    Balance,
     ContributionOptions,
     Coverage,
     CoverageCell,
@@ -29,6 +30,7 @@ from .items import (
 
 __all__ = [
     "THIN_BELOW",
+    "Balance",
     "ContributionOptions",
     "ParticipationMissing",
     "Coverage",

@@ -420,14 +420,27 @@ def evidence_statistic_series(*, user: User, evidence: Evidence) -> dict[str, An
     }
 
 
-def evidence_balance(items: QuerySet[Evidence]) -> list[tuple[str, int]]:
-    """How many of ``items`` (a list already scoped to what its reader may see, e.g.
-    ``evidence_list``) are working, not working, mixed and unclear, in that order (one
-    query)."""
+@dataclass(frozen=True)
+class Balance:
+    """How many items are working, not working, mixed and unclear (``parts``, in that
+    order, as ``(label, count)``), and how many there are in all (``total``)."""
+
+    parts: list[tuple[str, int]]
+    total: int
+
+
+def evidence_balance(items: QuerySet[Evidence]) -> Balance:
+    """The balance of ``items`` (a list already scoped to what its reader may see, e.g.
+    ``evidence_list``) and their number, in one query: the list's page count can be this
+    ``total`` instead of a query of its own."""
     counts = items.order_by().aggregate(
-        **{value: Count("pk", filter=Q(valence=value)) for value, _ in Evidence.Valence.choices}
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(valence=value)) for value, _ in Evidence.Valence.choices},
     )
-    return [(label, int(counts[value] or 0)) for value, label in Evidence.Valence.choices]
+    return Balance(
+        parts=[(label, int(counts[value] or 0)) for value, label in Evidence.Valence.choices],
+        total=int(counts["total"] or 0),
+    )
 
 
 # --- Coverage map ------------------------------------------------------------------------

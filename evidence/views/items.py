@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -110,6 +111,18 @@ def _max_upload_bytes() -> int:
 # --- The list ----------------------------------------------------------------------------
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are (already counted with the balance)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @evidence_page
 @require_GET
 def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
@@ -120,19 +133,23 @@ def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
     filter_form = FilterForm(request.GET or None, questions=questions, parties=parties)
     filters = filter_form.filters() if filter_form.is_bound else {}
     items = evidence_list(user=user, partnership=partnership, **filters)
-    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query counts the items for the balance chart and for the pages.
+    balance = evidence_balance(items)
+    page = _CountedPaginator(items, LIST_PAGE_SIZE, count=balance.total).get_page(
+        request.GET.get("page")
+    )
     options = contribution_options(user=user, partnership=partnership)
     open_ = partnership.status != Partnership.Status.CLOSED
     query = request.GET.copy()
     query.pop("page", None)
-    balance = balance_chart(
+    balance_drawing = balance_chart(
         chart_id="balance-chart",
         title=(
             "Is it working? The evidence listed here"
             if filters
             else "Is it working? All the evidence you can see"
         ),
-        parts=evidence_balance(items) if page.paginator.count else [],
+        parts=balance.parts,
         total_noun="pieces of evidence",
     )
     return _render(
@@ -140,7 +157,7 @@ def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
         "list.html",
         partnership,
         {
-            "balance_chart": balance,
+            "balance_chart": balance_drawing,
             "filter_form": filter_form,
             "filtered": bool(filters),
             "page_obj": page,

@@ -204,7 +204,7 @@ def test_an_empty_list_draws_no_balance() -> None:
     assert chart(html, "balance-chart") is None
 
 
-def test_the_balance_adds_one_query_whatever_the_number_of_items() -> None:
+def test_the_balance_is_the_query_that_counts_the_list() -> None:
     scene = build_evidence_scene()
     client = web_client(scene.grantee_member)
     url = page("evidence-list", partnership_pk=scene.partnership.pk)
@@ -228,6 +228,13 @@ def test_the_balance_adds_one_query_whatever_the_number_of_items() -> None:
         if 'FILTER (WHERE "evidence_evidence"."valence"' in q["sql"]
     ]
     assert len(balance) == 1
+    # It also counts the list's pages: no other query counts the items.
+    assert not [
+        q
+        for q in many.captured_queries
+        if 'SELECT COUNT(*) AS "__count" FROM "evidence_evidence"' in q["sql"]
+    ]
+    assert "31 items" in response.content.decode()
 
 
 # --- The coverage page ------------------------------------------------------------------------
