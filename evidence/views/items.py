@@ -8,7 +8,7 @@ gets a 403 page that says why; the services check and write, the forms only pars
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -111,7 +111,13 @@ def _max_upload_bytes() -> int:
 # --- The list ----------------------------------------------------------------------------
 
 
-class _CountedPaginator(Paginator):
+if TYPE_CHECKING:
+    _Paginator = Paginator[Evidence]
+else:
+    _Paginator = Paginator  # not subscriptable at run time
+
+
+class _CountedPaginator(_Paginator):
     """A paginator told how many items there are (already counted with the balance)."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
