@@ -128,6 +128,22 @@ def test_the_statistic_chart_follows_the_consent_the_moment_it_is_given() -> Non
     assert september.pk
 
 
+def test_the_series_follows_the_partnerships_brief_periods() -> None:
+    scene = build_evidence_scene()
+    scene.partnership.brief_cadence = "quarterly"
+    scene.partnership.save(update_fields=["brief_cadence"])
+    measure(scene.grantee_party, "4", datetime.date(2026, 4, 2))
+    measure(scene.grantee_party, "5", datetime.date(2026, 5, 2))  # the quarter's latest
+    august = measure(scene.grantee_party, "9", datetime.date(2026, 8, 30))
+    measure(scene.grantee_party, "11", datetime.date(2026, 10, 1))  # after the item's quarter
+
+    html = web_client(scene.grantee_member).get(page("evidence-detail", pk=august.pk)).content
+    svg = chart(html.decode(), f"series-chart-{august.pk}")
+
+    assert svg is not None
+    assert words(svg)[1] == "April to June 2026: 5 families; July to September 2026: 9 families."
+
+
 def test_a_statistic_page_costs_one_query_more_than_a_story_page(
     django_assert_max_num_queries: Any,
 ) -> None:
