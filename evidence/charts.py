@@ -492,3 +492,180 @@ def bar_chart(
         desc=description,
         body=body,
     )
+
+
+# --- A balance: one stacked bar -------------------------------------------------------------
+
+BALANCE_WIDTH = 360
+BALANCE_BAR_TOP = 4
+BALANCE_BAR_HEIGHT = 24
+BALANCE_ROW_HEIGHT = 22
+
+#: Fills for the parts of a balance, in order; each passes 3:1 against white (and the
+#: white gap between parts), and each part is also named, with its count, in the key.
+BALANCE_COLOURS = ("#00703c", "#d4351c", "#1d70b8", "#505a5f")
+
+
+def balance_chart(
+    *, chart_id: str, title: str, parts: Sequence[tuple[str, int]], total_noun: str = "items"
+) -> SafeString:
+    """One horizontal bar split into ``parts`` (``(label, count)``, in order: e.g.
+    working, not working, mixed, unclear), each part's length proportional to its count,
+    and beneath it a key that names every part with its count in text (a part of zero is
+    in the key, not the bar). Empty when every count is zero."""
+    counts = [max(int(count), 0) for _, count in parts]
+    total = sum(counts)
+    if total == 0:
+        return mark_safe("")  # noqa: S308 - nothing to draw: the list says there is nothing
+    element_id = chart_element_id(chart_id)
+    space = BALANCE_WIDTH - 2 * SIDE
+    segments: list[SafeString] = []
+    x = float(SIDE)
+    for index, ((label, _), count) in enumerate(zip(parts, counts, strict=True)):
+        if not count:
+            continue
+        width = space * count / total
+        segments.append(
+            format_html(
+                '<rect class="balance-chart-part" data-label="{}" x="{}" y="{}" width="{}" '
+                'height="{}" fill="{}" stroke="#fff" stroke-width="2"/>',
+                label,
+                _n(x),
+                BALANCE_BAR_TOP,
+                _n(width),
+                BALANCE_BAR_HEIGHT,
+                BALANCE_COLOURS[index % len(BALANCE_COLOURS)],
+            )
+        )
+        x += width
+    key_top = BALANCE_BAR_TOP + BALANCE_BAR_HEIGHT + 8
+    columns_ = 2
+    key: list[SafeString] = []
+    for index, ((label, _), count) in enumerate(zip(parts, counts, strict=True)):
+        row, column = divmod(index, columns_)
+        left = SIDE + column * (space / columns_)
+        top = key_top + row * BALANCE_ROW_HEIGHT
+        key.append(
+            format_html(
+                '<g class="balance-chart-key"><rect x="{}" y="{}" width="14" height="14" '
+                'fill="{}"/><text class="balance-chart-value" x="{}" y="{}" font-size="14">'
+                "{}: {}</text></g>",
+                _n(left),
+                top,
+                BALANCE_COLOURS[index % len(BALANCE_COLOURS)],
+                _n(left + 20),
+                top + 12,
+                label,
+                count,
+            )
+        )
+    rows = -(-len(parts) // columns_)
+    description = "; ".join(
+        f"{label}: {count}" for (label, _), count in zip(parts, counts, strict=True)
+    )
+    return _svg(
+        element_id=element_id,
+        width=BALANCE_WIDTH,
+        height=key_top + rows * BALANCE_ROW_HEIGHT,
+        title=title,
+        desc=f"{description}. {total} {total_noun} in all.",
+        body=format_html_join("", "{}", ((part,) for part in [*segments, *key])),
+    )
+
+
+# --- Counts by group: labelled bars under headings --------------------------------------------
+
+GROUPED_WIDTH = 360
+GROUPED_LABEL_WIDTH = 150
+GROUPED_VALUE_WIDTH = 44
+GROUPED_HEADING_HEIGHT = 24
+GROUPED_ROW_HEIGHT = 22
+GROUPED_BAR_HEIGHT = 14
+#: A label longer than this is cut short (with "…") in the drawing; the description
+#: (and the table beside the chart) gives it whole.
+LABEL_CHARS = 22
+HEADING_CHARS = 52
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
+def grouped_count_chart(
+    *,
+    chart_id: str,
+    title: str,
+    groups: Sequence[tuple[str, Sequence[tuple[str, int | None]]]],
+    withheld: str = "not shared with you",
+) -> SafeString:
+    """Counts in groups: for each ``(heading, rows)`` a heading line, then one row per
+    ``(label, count)`` with its label, a bar as long as its count (against the largest
+    count in the chart) and the count in text; a count of None draws no bar and says
+    ``withheld`` instead (a number kept from the reader is never drawn or described).
+    Empty when there are no rows."""
+    if not any(rows for _, rows in groups):
+        return mark_safe("")  # noqa: S308 - nothing to draw
+    element_id = chart_element_id(chart_id)
+    largest = max((count or 0 for _, rows in groups for _, count in rows), default=0)
+    space = GROUPED_WIDTH - GROUPED_LABEL_WIDTH - GROUPED_VALUE_WIDTH - SIDE
+    parts: list[SafeString] = []
+    words: list[str] = []
+    y = 0
+    for heading, rows in groups:
+        parts.append(
+            format_html(
+                '<text class="grouped-chart-heading" x="{}" y="{}" font-size="14" '
+                'font-weight="bold">{}</text>',
+                SIDE,
+                y + 17,
+                _short(heading, HEADING_CHARS),
+            )
+        )
+        y += GROUPED_HEADING_HEIGHT
+        said = []
+        for label, count in rows:
+            middle = y + GROUPED_ROW_HEIGHT / 2
+            if count is None:
+                bar = SafeString("")
+                value_x: float = GROUPED_LABEL_WIDTH
+                text = withheld
+            else:
+                width = space * count / largest if largest else 0
+                bar = format_html(
+                    '<rect class="grouped-chart-bar" x="{}" y="{}" width="{}" height="{}" '
+                    'fill="{}"/>',
+                    GROUPED_LABEL_WIDTH,
+                    _n(middle - GROUPED_BAR_HEIGHT / 2),
+                    _n(width),
+                    GROUPED_BAR_HEIGHT,
+                    COLUMN_COLOUR,
+                )
+                value_x = GROUPED_LABEL_WIDTH + width + 6
+                text = str(count)
+            parts.append(
+                format_html(
+                    '<g class="grouped-chart-row"><text class="grouped-chart-label" x="{}" '
+                    'y="{}" font-size="12">{}</text>{}<text class="grouped-chart-value" '
+                    'x="{}" y="{}" font-size="12">{}</text></g>',
+                    SIDE,
+                    _n(middle + 4),
+                    _short(label, LABEL_CHARS),
+                    bar,
+                    _n(value_x),
+                    _n(middle + 4),
+                    text,
+                )
+            )
+            said.append(f"{' '.join(label.split())} {text}")
+            y += GROUPED_ROW_HEIGHT
+        words.append(f"{' '.join(heading.split())}: {', '.join(said) or 'nothing'}.")
+        y += 4
+    return _svg(
+        element_id=element_id,
+        width=GROUPED_WIDTH,
+        height=y,
+        title=title,
+        desc=" ".join(words),
+        body=format_html_join("", "{}", ((part,) for part in parts)),
+    )

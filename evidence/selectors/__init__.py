@@ -2,6 +2,7 @@
 
 from .items import (
     THIN_BELOW,
+    Balance,
     ContributionOptions,
     Coverage,
     CoverageCell,
@@ -9,6 +10,7 @@ from .items import (
     EvidenceLinks,
     ParticipationMissing,
     contribution_options,
+    evidence_balance,
     evidence_coverage,
     evidence_filter_choices,
     evidence_links,
@@ -17,6 +19,7 @@ from .items import (
     evidence_own,
     evidence_readers,
     evidence_sharing,
+    evidence_statistic_series,
     evidence_visible,
     new_evidence_readers,
     participation_missing_reason,
@@ -27,6 +30,7 @@ from .items import (
 
 __all__ = [
     "THIN_BELOW",
+    "Balance",
     "ContributionOptions",
     "ParticipationMissing",
     "Coverage",
@@ -34,12 +38,14 @@ __all__ = [
     "CoverageRow",
     "EvidenceLinks",
     "contribution_options",
+    "evidence_balance",
     "evidence_coverage",
     "evidence_filter_choices",
     "evidence_links",
     "evidence_list",
     "evidence_list_rows",
     "evidence_own",
+    "evidence_statistic_series",
     "evidence_readers",
     "evidence_sharing",
     "evidence_visible",

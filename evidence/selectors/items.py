@@ -42,7 +42,10 @@ from consent.selectors import (
     sharing_state,
 )
 from evidence.models import SEARCH_CONFIG, Evidence, EvidenceAttachment, evidence_search_vector
+from evidence.periods import period_containing, periods_up_to
 from evidence.schema import STORED_FIELD_NAMES
+from evidence.selectors.briefs import SERIES_PERIODS
+from evidence.synthesis import number_text
 from learnhub.errors import Forbidden
 from partnerships.models import (
     Partnership,
@@ -360,6 +363,83 @@ def evidence_filter_choices(
     return (
         questions_with_status(partnership=partnership),
         accepted_parties_of(partnership=partnership),
+    )
+
+
+# --- A statistic's series and the list's balance --------------------------------------------
+
+
+def _measure_key(title: str, unit: str) -> tuple[str, str]:
+    """What makes two statistics the same measure (as briefs group them)."""
+    return (" ".join(title.split()).casefold(), unit.strip().casefold())
+
+
+def evidence_statistic_series(*, user: User, evidence: Evidence) -> dict[str, Any] | None:
+    """The measure of the statistic ``evidence`` over its partnership's brief periods up to
+    the one it falls in (``SERIES_PERIODS`` of them, oldest first), as a brief's figure:
+    ``measure``, ``unit``, ``baseline`` and ``series`` of ``period_start``, ``period_end``,
+    ``value`` (the latest figure in that period, or None). Only items ``user`` may see as
+    raw evidence count (one query). None when ``evidence`` is not a statistic with a value.
+    """
+    if evidence.kind != Evidence.Kind.STATISTIC or evidence.value is None:
+        return None
+    partnership = evidence.partnership
+    periods = periods_up_to(
+        period_containing(evidence.occurred_on, partnership.brief_cadence), SERIES_PERIODS
+    )
+    key = _measure_key(evidence.title, evidence.unit)
+    candidates = evidence_visible_to(
+        user=user,
+        queryset=Evidence.objects.filter(
+            partnership=partnership,
+            kind=Evidence.Kind.STATISTIC,
+            value__isnull=False,
+            occurred_on__range=(periods[0].start, periods[-1].end),
+        ),
+    ).values_list("id", "title", "unit", "occurred_on", "value")
+    same = [row for row in candidates if _measure_key(row[1], row[2]) == key]
+    series: list[dict[str, Any]] = []
+    for period in periods:
+        inside = [row for row in same if period.start <= row[3] <= period.end]
+        if not inside and not series:
+            continue
+        latest = max(inside, key=lambda row: (row[3], row[0])) if inside else None
+        series.append(
+            {
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "value": number_text(latest[4]) if latest else None,
+                "evidence": latest[0] if latest else None,
+            }
+        )
+    return {
+        "measure": " ".join(evidence.title.split()),
+        "unit": evidence.unit,
+        "baseline": number_text(evidence.baseline),
+        "series": series,
+    }
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How many items are working, not working, mixed and unclear (``parts``, in that
+    order, as ``(label, count)``), and how many there are in all (``total``)."""
+
+    parts: list[tuple[str, int]]
+    total: int
+
+
+def evidence_balance(items: QuerySet[Evidence]) -> Balance:
+    """The balance of ``items`` (a list already scoped to what its reader may see, e.g.
+    ``evidence_list``) and their number, in one query: the list's page count can be this
+    ``total`` instead of a query of its own."""
+    counts = items.order_by().aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(valence=value)) for value, _ in Evidence.Valence.choices},
+    )
+    return Balance(
+        parts=[(label, int(counts[value] or 0)) for value, label in Evidence.Valence.choices],
+        total=int(counts["total"] or 0),
     )
 
 

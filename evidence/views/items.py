@@ -8,7 +8,7 @@ gets a 403 page that says why; the services check and write, the forms only pars
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.identity import request_user
@@ -28,6 +30,12 @@ from evidence.access import (
     access_evidence,
     access_evidence_partnership,
     access_own_evidence,
+)
+from evidence.charts import (
+    balance_chart,
+    grouped_count_chart,
+    series_chart,
+    series_description,
 )
 from evidence.csv_import import (
     COLUMNS,
@@ -43,13 +51,16 @@ from evidence.http import attachment_response, csv_response
 from evidence.kinds import GUIDES, PROMPTS, guide_for
 from evidence.models import Evidence
 from evidence.selectors import (
+    Coverage,
     ParticipationMissing,
     contribution_options,
+    evidence_balance,
     evidence_coverage,
     evidence_filter_choices,
     evidence_list,
     evidence_own,
     evidence_sharing,
+    evidence_statistic_series,
 )
 from evidence.services import (
     attachment_delete,
@@ -100,6 +111,24 @@ def _max_upload_bytes() -> int:
 # --- The list ----------------------------------------------------------------------------
 
 
+if TYPE_CHECKING:
+    _Paginator = Paginator[Evidence]
+else:
+    _Paginator = Paginator  # not subscriptable at run time
+
+
+class _CountedPaginator(_Paginator):
+    """A paginator told how many items there are (already counted with the balance)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @evidence_page
 @require_GET
 def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
@@ -110,16 +139,31 @@ def evidence_list_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
     filter_form = FilterForm(request.GET or None, questions=questions, parties=parties)
     filters = filter_form.filters() if filter_form.is_bound else {}
     items = evidence_list(user=user, partnership=partnership, **filters)
-    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query counts the items for the balance chart and for the pages.
+    balance = evidence_balance(items)
+    page = _CountedPaginator(items, LIST_PAGE_SIZE, count=balance.total).get_page(
+        request.GET.get("page")
+    )
     options = contribution_options(user=user, partnership=partnership)
     open_ = partnership.status != Partnership.Status.CLOSED
     query = request.GET.copy()
     query.pop("page", None)
+    balance_drawing = balance_chart(
+        chart_id="balance-chart",
+        title=(
+            "Is it working? The evidence listed here"
+            if filters
+            else "Is it working? All the evidence you can see"
+        ),
+        parts=balance.parts,
+        total_noun="pieces of evidence",
+    )
     return _render(
         request,
         "list.html",
         partnership,
         {
+            "balance_chart": balance_drawing,
             "filter_form": filter_form,
             "filtered": bool(filters),
             "page_obj": page,
@@ -240,6 +284,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     evidence = access_evidence(user=user, pk=pk, action=EvidenceAction.VIEW)
     sharing = evidence_sharing(user=user, partnership=evidence.partnership)
+    statistic = evidence_statistic_series(user=user, evidence=evidence)
     prompts = [
         {"question": prompt.question, "answer": (evidence.prompts or {}).get(prompt.key, "")}
         for prompt in PROMPTS.get(evidence.kind, ())
@@ -255,6 +300,10 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": evidence.mine,  # type: ignore[attr-defined]  # selector-set attribute
             "closed": evidence.partnership.status == Partnership.Status.CLOSED,
             "readers": readers_of(sharing, evidence.party_id),
+            "series_chart": (
+                series_chart(statistic, chart_id=f"series-chart-{evidence.pk}") if statistic else ""
+            ),
+            "series_text": series_description(statistic) if statistic else "",
         },
     )
 
@@ -422,6 +471,24 @@ def evidence_export_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
     )
 
 
+def _coverage_chart(coverage: Coverage) -> SafeString:
+    """The coverage table as labelled bars: for each question, a bar per party with its
+    count; a party that does not share with the reader is said so, with no number."""
+    return grouped_count_chart(
+        chart_id="coverage-chart",
+        title="Evidence you can see, by research question and party",
+        groups=[
+            (
+                f"Question {row.question.pk} – {row.question.text}"
+                if row.question
+                else "Not linked to an agreed question",
+                [(cell.party.organisation.name, cell.count) for cell in row.cells],
+            )
+            for row in coverage.rows
+        ],
+    )
+
+
 @evidence_page
 @require_GET
 def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
@@ -434,6 +501,7 @@ def evidence_coverage_view(request: HttpRequest, partnership_pk: int) -> HttpRes
         partnership,
         {
             "coverage": coverage,
+            "coverage_chart": _coverage_chart(coverage),
             "list_url": reverse("evidence:evidence-list", args=[partnership.pk]),
         },
     )

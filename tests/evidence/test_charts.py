@@ -7,7 +7,16 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 
-from evidence.charts import bar_chart, series_chart
+import pytest
+
+from evidence.charts import (
+    BALANCE_COLOURS,
+    COLUMN_COLOUR,
+    balance_chart,
+    bar_chart,
+    grouped_count_chart,
+    series_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = [
@@ -338,3 +347,152 @@ def test_bar_chart() -> None:
         chart_id="c", title="t", description="d", bars=[("Only", Decimal(1), False)], unit=""
     )
     assert one == ""
+
+
+# --- The balance bar and the grouped counts ---------------------------------------------------
+
+BALANCE = [("Working", 6), ("Not working", 2), ("Mixed", 0), ("Unclear", 1)]
+
+
+def test_balance_chart_draws_each_part_by_its_share_and_names_every_count() -> None:
+    root = parse(balance_chart(chart_id="balance 1", title="Is it working?", parts=BALANCE))
+
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "balance-1-title"
+    assert root.get("aria-describedby") == "balance-1-desc"
+    assert root.get("viewBox", "").split()[2] == "360"
+    assert root.get("width") == "100%"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None
+    assert desc is not None
+    assert title.text == "Is it working?"
+    assert desc.text == "Working: 6; Not working: 2; Mixed: 0; Unclear: 1. 9 items in all."
+    # Every count is written in the key, the part of zero included.
+    assert texts(root, "balance-chart-value") == [
+        "Working: 6",
+        "Not working: 2",
+        "Mixed: 0",
+        "Unclear: 1",
+    ]
+    parts = by_class(root, "balance-chart-part")
+    assert [p.get("data-label") for p in parts] == ["Working", "Not working", "Unclear"]
+    widths = [number(p, "width") for p in parts]
+    assert abs(widths[0] - 3 * widths[1]) <= 0.2
+    assert abs(widths[1] - 2 * widths[2]) <= 0.2
+    assert abs(sum(widths) - (360 - 12)) <= 0.3  # the whole bar, edge to edge
+    # Parts follow one another from the left.
+    assert number(parts[1], "x") == pytest.approx(number(parts[0], "x") + widths[0], abs=0.11)
+    fills = [p.get("fill") for p in parts]
+    assert len(set(fills)) == 3
+    # Every key swatch sits just left of its words (colour is never the only carrier).
+    for key in by_class(root, "balance-chart-key"):
+        swatch, words = key.find(f"{SVG}rect"), key.find(f"{SVG}text")
+        assert swatch is not None
+        assert words is not None
+        assert number(words, "x") == number(swatch, "x") + 20
+    height = float(root.get("viewBox", "").split()[3])
+    assert all(number(t, "y") <= height for t in root.iter(f"{SVG}text"))
+    assert min(float(t.get("font-size") or 0) for t in root.iter(f"{SVG}text")) >= 14
+
+
+@pytest.mark.parametrize("colour", BALANCE_COLOURS + (COLUMN_COLOUR,))
+def test_chart_colours_stand_out_from_white(colour: str) -> None:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    assert (1.05) / (luminance(colour) + 0.05) >= 4.5
+
+
+def test_balance_chart_is_empty_when_there_is_nothing_to_count() -> None:
+    assert balance_chart(chart_id="b", title="t", parts=[("Working", 0), ("Mixed", 0)]) == ""
+    assert balance_chart(chart_id="b", title="t", parts=[]) == ""
+    one = parse(balance_chart(chart_id="b", title="t", parts=[("Working", 0), ("Mixed", 4)]))
+    (part,) = by_class(one, "balance-chart-part")
+    assert number(part, "width") == 348
+
+
+def test_balance_chart_escapes_labels_and_has_no_script() -> None:
+    svg = balance_chart(
+        chart_id="b", title="<script>alert(1)</script>", parts=[("A & <b>", 1), ("B", 2)]
+    )
+    root = parse(svg)
+
+    assert "<script" not in svg
+    assert not list(root.iter(f"{SVG}script"))
+    assert texts(root, "balance-chart-value")[0] == "A & <b>: 1"
+
+
+GROUPS = [
+    (
+        "Question 3 – What keeps families coming back?",
+        [("Riverside Youth Trust", 4), ("Hope", None), ("Acme", 0)],
+    ),
+    (
+        "Not linked to an agreed question",
+        [("Riverside Youth Trust", 2), ("Hope", None), ("Acme", 1)],
+    ),
+]
+
+
+def test_grouped_count_chart_writes_every_count_and_never_a_withheld_one() -> None:
+    root = parse(grouped_count_chart(chart_id="coverage", title="By question", groups=GROUPS))
+
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "coverage-title"
+    assert root.get("viewBox", "").split()[2] == "360"
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    assert desc.text == (
+        "Question 3 – What keeps families coming back?: Riverside Youth Trust 4, "
+        "Hope not shared with you, Acme 0. Not linked to an agreed question: "
+        "Riverside Youth Trust 2, Hope not shared with you, Acme 1."
+    )
+    assert texts(root, "grouped-chart-heading") == [
+        "Question 3 – What keeps families coming back?",
+        "Not linked to an agreed question",
+    ]
+    assert texts(root, "grouped-chart-value") == [
+        "4",
+        "not shared with you",
+        "0",
+        "2",
+        "not shared with you",
+        "1",
+    ]
+    bars = by_class(root, "grouped-chart-bar")
+    assert len(bars) == 4  # none for a count kept from the reader
+    widths = [number(b, "width") for b in bars]
+    assert widths[0] == 2 * widths[2]
+    assert widths[1] == 0
+    assert widths[2] == 2 * widths[3]
+    # Nothing is drawn past the right edge.
+    for text in by_class(root, "grouped-chart-value"):
+        assert number(text, "x") + len(text.text or "") * 12 * 0.58 <= 360
+    height = float(root.get("viewBox", "").split()[3])
+    assert all(number(t, "y") <= height for t in root.iter(f"{SVG}text"))
+
+
+def test_grouped_count_chart_shortens_long_names_only_in_the_drawing() -> None:
+    long_name = "The Northern Community Families Partnership Association"
+    root = parse(
+        grouped_count_chart(chart_id="c", title="t", groups=[("Q " * 40, [(long_name, 3)])])
+    )
+
+    (label,) = texts(root, "grouped-chart-label")
+    assert label.endswith("…")
+    assert len(label) <= 22
+    (heading,) = texts(root, "grouped-chart-heading")
+    assert len(heading) <= 52
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    assert f"{long_name} 3" in (desc.text or "")
+
+
+def test_grouped_count_chart_with_no_rows_or_only_zeros() -> None:
+    assert grouped_count_chart(chart_id="c", title="t", groups=[]) == ""
+    assert grouped_count_chart(chart_id="c", title="t", groups=[("Q", [])]) == ""
+    root = parse(grouped_count_chart(chart_id="c", title="t", groups=[("Q", [("A", 0), ("B", 0)])]))
+    assert [number(b, "width") for b in by_class(root, "grouped-chart-bar")] == [0, 0]
+    assert texts(root, "grouped-chart-value") == ["0", "0"]
