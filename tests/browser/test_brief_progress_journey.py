@@ -70,7 +70,9 @@ def test_a_brief_being_drafted_shows_itself_when_ready_without_a_reload(
     # The worker drafts it; the page shows it by itself.
     brief_draft(brief_id=brief.pk)
 
-    expect(page.locator("#brief-news")).to_contain_text("The draft is ready. It is shown below.")
+    news = page.locator("#brief-news")
+    expect(news).to_contain_text("The draft is ready. It is shown below.")
+    expect(news).to_have_attribute("aria-live", "polite")  # the region was kept, not replaced
     expect(main).to_contain_text(QUOTE)
     expect(page.get_by_role("link", name="Edit the brief")).to_be_visible()
     expect(progress).to_have_count(0)
@@ -128,7 +130,8 @@ def test_the_pdf_link_says_it_is_preparing_the_file_until_it_downloads(page: Pag
     page.goto(f"/briefs/{brief.pk}/")
     downloads = page.get_by_role("navigation", name="Download this brief")
     pdf = downloads.get_by_role("link", name="PDF", exact=True)
-    status = downloads.get_by_role("status")
+    status = downloads.locator("[data-download-status]")
+    expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_be_empty()
     expect(pdf).not_to_have_attribute("aria-busy", "true")
 

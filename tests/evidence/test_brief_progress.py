@@ -17,9 +17,17 @@ from django.urls import reverse
 
 from evidence.http import DOWNLOAD_PENDING_COOKIE
 from evidence.models import InsightBrief
-from evidence.services.briefs import brief_draft, brief_request
+from evidence.services.briefs import brief_draft, brief_publish, brief_request
 from partnerships.models import Partnership
-from tests.evidence.briefs_scene import OCTOBER, add_evidence, brief_scene, drafted
+from tests.evidence.briefs_scene import (
+    OCTOBER,
+    add_evidence,
+    api,
+    brief_scene,
+    client_for,
+    drafted,
+    written,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +84,10 @@ def test_the_page_of_a_brief_being_drafted_says_so_once_and_asks_again_by_itself
     # Without JavaScript: a plain link that loads the page again.
     assert f'<a href="{detail(brief)}">Refresh this page</a>' in body
     assert '<div id="brief-content">' in body
+    # The live region that will say the draft is ready is there before it has news.
+    assert (
+        '<div id="brief-news" aria-live="polite" aria-atomic="true" class="no-print"></div>' in body
+    )
     assert "Being drafted" in text
 
 
@@ -133,7 +145,7 @@ def test_the_part_once_drafted_is_the_brief_says_it_is_ready_and_stops_asking():
     assert "Edit the brief" in text
     assert "Draft" in text
     assert "Being drafted" not in text
-    news = re.search(r'<div id="brief-news"[^>]*hx-swap-oob="true"[^>]*>(.*?)</div>', body)
+    news = re.search(r'<div id="brief-news" hx-swap-oob="innerHTML">(.*?)</div>', body)
     assert news is not None
     assert "The draft is ready. It is shown below." in news.group(1)
 
@@ -149,7 +161,7 @@ def test_the_full_page_once_drafted_neither_asks_again_nor_announces():
     assert "hx-trigger" not in body
     assert "hx-swap-oob" not in body
     assert "The draft is ready" not in body
-    assert '<div id="brief-news" role="status" aria-live="polite" class="no-print"></div>' in body
+    assert 'id="brief-news"' not in body  # only a page still drafting waits for news
 
 
 def test_another_htmx_target_gets_the_whole_page():
@@ -259,6 +271,34 @@ def test_the_page_links_slow_downloads_to_a_status_region():
     assert re.search(rf'<a href="{pdf}" download data-busy-text="Preparing your PDF…"', body)
     assert re.search(rf'<a href="{html}">', body)  # shown in the tab, never busy
     assert (
-        '<p class="download-status" role="status" aria-live="polite" data-download-status>' in body
+        '<p class="download-status" aria-live="polite" aria-atomic="true" data-download-status>'
+        in body
     )
     assert re.search(r'<script src="[^"]*js/busy-downloads[^"]*\.js" defer', body)
+
+
+@pytest.mark.parametrize(
+    ("audience", "busy"),
+    [("public", "Preparing your PDF…"), ("community", "Preparing your poster…")],
+)
+def test_a_shared_brief_s_pdf_link_is_busy_until_its_download_starts(audience, busy):
+    scene = brief_scene()
+    brief = written(scene, drafted(scene))
+    brief_publish(brief=brief, by=scene.lp_member)
+    made = client_for(scene.lp_member).post(
+        api("brief-share-links", pk=brief.pk), {"audience": audience}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    path = "/" + made.json()["url"].split("/", 3)[3]
+    visitor = Client()
+
+    page = visitor.get(path).content.decode()
+    visitor.cookies[DOWNLOAD_PENDING_COOKIE] = "1"
+    pdf = visitor.get(path + "?format=pdf")
+
+    assert f'<a href="?format=pdf" download data-busy-text="{busy}"' in page
+    assert 'aria-live="polite" aria-atomic="true" data-download-status>' in page
+    assert re.search(r'<script src="[^"]*js/busy-downloads[^"]*\.js" defer', page)
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.cookies[DOWNLOAD_PENDING_COOKIE]["max-age"] == 0
