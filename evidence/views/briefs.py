@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -189,6 +190,9 @@ def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
 
 #: The id of the part of the brief's page that updates by itself while it is drafted.
 BRIEF_CONTENT_ID = "brief-content"
+#: Drafting usually takes under a minute; after this long the page stops asking by itself
+#: and says it is taking longer than usual (the outbox keeps retrying the drafting).
+DRAFTING_SLOW_AFTER = datetime.timedelta(minutes=10)
 
 
 @brief_page
@@ -233,6 +237,10 @@ def brief_detail_page(
     context["content_id"] = BRIEF_CONTENT_ID
     # Swapped in once the draft is ready: the status region says so, then stops asking.
     context["ready_news"] = part and brief.status != InsightBrief.Status.DRAFTING
+    context["drafting_slow"] = (
+        brief.status == InsightBrief.Status.DRAFTING
+        and timezone.now() - brief.updated_at > DRAFTING_SLOW_AFTER
+    )
     template = f"{T}_content.html" if part else f"{T}detail.html"
     return render_page(request, template, brief.partnership, context, status=status)
 

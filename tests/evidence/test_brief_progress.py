@@ -9,11 +9,13 @@ Downloads tell the page that they have started (static/js/busy-downloads.js) by 
 the cookie its busy link set.
 """
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evidence.http import DOWNLOAD_PENDING_COOKIE
 from evidence.models import InsightBrief
@@ -302,3 +304,25 @@ def test_a_shared_brief_s_pdf_link_is_busy_until_its_download_starts(audience, b
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
     assert pdf.cookies[DOWNLOAD_PENDING_COOKIE]["max-age"] == 0
+
+
+@pytest.mark.parametrize("headers", [{}, PART])
+def test_a_draft_taking_far_longer_than_usual_says_so_and_stops_asking(headers):
+    scene = brief_scene()
+    brief = drafting(scene)
+    client = browser(scene.lp_member)
+    nine_minutes_ago = timezone.now() - datetime.timedelta(minutes=9)
+    InsightBrief.objects.filter(pk=brief.pk).update(updated_at=nine_minutes_ago)
+    assert 'hx-trigger="every 3s"' in client.get(detail(brief), headers=headers).content.decode()
+
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    InsightBrief.objects.filter(pk=brief.pk).update(updated_at=eleven_minutes_ago)
+    response = client.get(detail(brief), headers=headers)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    text = text_of(response)
+    assert "hx-trigger" not in body
+    assert "Writing this draft is taking longer than usual. We will keep trying." in text
+    assert WRITING not in text
+    assert f'<a href="{detail(brief)}">Refresh this page</a>' in body
