@@ -34,6 +34,17 @@ def attachment_response(attachment: EvidenceAttachment) -> FileResponse:
     return response
 
 
+#: Set by a page's script when someone follows a slow download link
+#: (static/js/busy-downloads.js); the download deletes it, which tells the page it began.
+DOWNLOAD_PENDING_COOKIE = "lh_download_pending"
+
+
+def download_started(response: HttpResponse) -> None:
+    """Tell the page that asked for this download that it has started, so its link stops
+    showing "Preparing…" (the cookie holds nothing but "1"; deleting it is harmless)."""
+    response.delete_cookie(DOWNLOAD_PENDING_COOKIE, samesite="Strict")
+
+
 def brief_export_response(reading: BriefReading, fmt: str) -> HttpResponse:
     """The brief in ``fmt`` as a response: HTML is shown in the tab under a policy of its
     own (``document_policy``: only its inline style, by a nonce made for it), the other
@@ -47,6 +58,7 @@ def brief_export_response(reading: BriefReading, fmt: str) -> HttpResponse:
         document_policy(nonce) if fmt == "html" else "default-src 'none'; sandbox"
     )
     response["X-Content-Type-Options"] = "nosniff"
+    download_started(response)
     return response
 
 

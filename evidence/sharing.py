@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from evidence.http import download_started
 from evidence.models import ShareLink
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
@@ -75,6 +76,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    download_started(response)
     return response
 
 

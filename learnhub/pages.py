@@ -3,7 +3,10 @@
 Each app's pages call one gateway (``<app>.access``) first: an outsider gets a 404 from it,
 and a party that may see the object but not do this gets ``Forbidden``. ``refusal_page``
 makes the decorator that turns that ``Forbidden`` into a 403 page saying why, with a way
-back. Every app's page decorator is one line built from it.
+back. Every app's page decorator is one line built from it. A part of a page that htmx
+asks for again (a brief's drafting status) while the person is signed out gets
+``HX-Refresh`` instead of the sign-in page, so the whole page reloads and asks them to
+sign in, rather than the sign-in form landing inside the page.
 """
 
 from collections.abc import Callable
@@ -13,6 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRefresh
 
 from learnhub.errors import Forbidden
 
@@ -40,6 +44,12 @@ def refusal_page(template: str, *, context: RefusalContext | None = None) -> Cal
                     shown.update(context(refusal))
                 return render(request, template, shown, status=403)
 
-        return page
+        @wraps(view)
+        def signed_in_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if getattr(request, "htmx", False) and not request.user.is_authenticated:
+                return HttpResponseClientRefresh()
+            return page(request, *args, **kwargs)
+
+        return signed_in_page
 
     return decorate

@@ -19,7 +19,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from accounts.identity import request_user
 from evidence.access.briefs import (
@@ -160,11 +163,8 @@ def brief_request_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
         with service_errors_to(form) as call:
             brief, created = brief_request(partnership=partnership, by=user, **form.cleaned_data)
         if not call.failed:
-            if created:
-                messages.success(
-                    request, "The brief is being drafted. This usually takes less than a minute."
-                )
-            else:
+            # A new brief's page says it is being drafted (and updates by itself).
+            if not created:
                 messages.info(request, "There is already a brief for that period: here it is.")
             return redirect("evidence:brief-detail", pk=brief.pk)
     return _brief_list(request, partnership, form, status=400)
@@ -188,11 +188,28 @@ def _brief_context(request: HttpRequest, brief: InsightBrief) -> dict[str, Any]:
     }
 
 
+#: The id of the part of the brief's page that updates by itself while it is drafted.
+BRIEF_CONTENT_ID = "brief-content"
+#: Drafting usually takes under a minute; after this long the page stops asking by itself
+#: and says it is taking longer than usual (the outbox keeps retrying the drafting).
+DRAFTING_SLOW_AFTER = datetime.timedelta(minutes=10)
+
+
 @brief_page
 @require_GET
 def brief_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brief's page; while it is being drafted its status region asks again every few
+    seconds (htmx, ``HX-Target: brief-content``) and gets back only that part of the page,
+    which once the draft is ready is the brief itself (so the asking stops)."""
     brief = access_brief(user=request_user(request), pk=pk, action=BriefAction.VIEW)
-    return brief_detail_page(request, brief)
+    response = brief_detail_page(request, brief, part=_asks_for_content(request))
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _asks_for_content(request: HttpRequest) -> bool:
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and htmx.target == BRIEF_CONTENT_ID
 
 
 def brief_detail_page(
@@ -201,9 +218,12 @@ def brief_detail_page(
     *,
     failed: CommentForm | None = None,
     status: int = 200,
+    part: bool = False,
 ) -> HttpResponse:
     """The brief's page; for the readers of its draft, with its comments beside each
-    section and (on a draft) a form to comment, ``failed`` being one sent back in error."""
+    section and (on a draft) a form to comment, ``failed`` being one sent back in error.
+    With ``part``, only the page's content under its tabs (what the drafting status
+    region swaps in)."""
     user = request_user(request)
     context = _brief_context(request, brief)
     context["actions"] = list(
@@ -214,7 +234,15 @@ def brief_detail_page(
     )
     if reads_drafts(user=user, partnership=brief.partnership):
         context.update(_comments_context(brief, context["doc"], failed))
-    return render_page(request, f"{T}detail.html", brief.partnership, context, status=status)
+    context["content_id"] = BRIEF_CONTENT_ID
+    # Swapped in once the draft is ready: the status region says so, then stops asking.
+    context["ready_news"] = part and brief.status != InsightBrief.Status.DRAFTING
+    context["drafting_slow"] = (
+        brief.status == InsightBrief.Status.DRAFTING
+        and timezone.now() - brief.updated_at > DRAFTING_SLOW_AFTER
+    )
+    template = f"{T}_content.html" if part else f"{T}detail.html"
+    return render_page(request, template, brief.partnership, context, status=status)
 
 
 def _comments_context(
