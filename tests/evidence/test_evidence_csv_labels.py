@@ -107,6 +107,7 @@ def test_the_import_page_lists_each_choice_by_its_name_and_code_and_says_either_
     assert "Not working (<code>not_working</code>)" in text
     assert "Someone using the service (<code>service_user</code>)" in text
     assert "Named (<code>named</code>)" in text
+    assert 'href="/glossary/#evidence"' in text
 
 
 def test_the_same_file_through_the_page_is_imported():
