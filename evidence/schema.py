@@ -319,14 +319,18 @@ def choice_word(text: str) -> str:
 
 
 #: For each choice field, the value each word (``choice_word``) a person may write names.
+def _choice_words(spec: EvidenceField) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for name, value in spec.words:
+        word = choice_word(name)
+        if words.setdefault(word, str(value)) != value:  # pragma: no cover - a declaration slip
+            raise ImportError(f"{spec.name}: “{name}” cannot name both {words[word]} and {value}.")
+    return words
+
+
 CHOICE_WORDS: Mapping[str, Mapping[str, str]] = {
-    spec.name: {choice_word(name): str(value) for name, value in spec.words}
-    for spec in FIELDS
-    if spec.type == FieldType.CHOICE
+    spec.name: _choice_words(spec) for spec in FIELDS if spec.type == FieldType.CHOICE
 }
-for _name, _words in CHOICE_WORDS.items():  # pragma: no cover - a declaration slip
-    if len(set(_words.values())) != len([v for v in BY_NAME[_name].values if v]):
-        raise ImportError(f"Every value of {_name} needs its own words.")
 
 
 def choice_value(name: str, written: str) -> str:
