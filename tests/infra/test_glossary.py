@@ -9,9 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from consent.models import ConsentRecord
+from evidence.models import Evidence
 from evidence.synthesis import reading_ease
 from learnhub.glossary import BY_SLUG, TERMS
 from partnerships.models import Partnership
+from tests.evidence.factories import EvidenceFactory
+from tests.evidence.items_helpers import build_evidence_scene
 from tests.partnerships.factories import UserFactory, build_partnership_scene
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +142,27 @@ def test_a_term_with_no_entry_fails_the_template_not_the_reader():
     )
     with pytest.raises(ValueError, match="No glossary entry"):
         variable.render(Context({"mode": "learning_sideways"}))
+
+
+def test_the_evidence_pages_explain_kinds_questions_and_valence():
+    scene = build_evidence_scene()
+    client = Client()
+    client.force_login(scene.grantee_member)
+    add = reverse("evidence:evidence-create", kwargs={"partnership_pk": scene.partnership.pk})
+    item = EvidenceFactory.create(party=scene.grantee_party, kind=Evidence.Kind.STORY)
+    item.questions.add(scene.question)
+
+    kinds = client.get(add).content.decode()
+    form = client.get(add, {"kind": "after_action_review"}).content.decode()
+    listing = client.get(
+        reverse("evidence:evidence-list", kwargs={"partnership_pk": scene.partnership.pk})
+    ).content.decode()
+
+    assert '<a href="/glossary/#evidence">Each kind of evidence, explained</a>' in kinds
+    assert '<a href="/glossary/#research-question">What a research question is</a>' in form
+    assert 'href="/glossary/#valence">What working, not working, mixed and unclear mean' in form
+    assert 'href="/glossary/#consent-attribute">When a brief may name your organisation' in form
+    # Each piece in the list names its question by its words, not "Question 12"
+    assert '<a href="/glossary/#research-question">Research question</a>: “' in listing
+    assert f"· Question {scene.question.pk}<" not in listing
+    assert f"{scene.question.text}”" in listing
