@@ -6,9 +6,11 @@ again (the export's extra columns — ``id``, ``party``, ``submitted_by``, ``sub
 spreadsheet does.
 
 Reading is forgiving where people's spreadsheets differ (a byte-order mark, Excel's
-Windows encoding, ";" or tab separators, "Not working" for ``not_working``, dates as
-31/03/2025) and strict about everything else: a column we do not know, or a row with a
-problem, stops the whole import with a message per row.
+Windows encoding, ";" or tab separators, a choice's label or code in any case — "After
+action review" for ``after_action_review``, "Not working" for ``not_working``, by
+``evidence.schema.choice_value`` — and dates as 31/03/2025) and strict about everything
+else: a column we do not know, or a row with a problem, stops the whole import with a
+message per row.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from evidence.cleaning import CleanEvidence, clean_evidence
-from evidence.kinds import ALL_PROMPT_KEYS, GUIDES
+from evidence.kinds import ALL_PROMPT_KEYS
 from evidence.models import Evidence
-from evidence.schema import BY_NAME, CSV_COLUMNS, CSV_REQUIRED_COLUMNS
+from evidence.schema import CHOICE_WORDS, CSV_COLUMNS, CSV_REQUIRED_COLUMNS, choice_value
 from learnhub.inputs import as_id
 from partnerships.models import Partnership
 
@@ -100,25 +102,6 @@ def _normalise(word: str) -> str:
     return re.sub(r"[\s\-]+", "_", word.strip().lower())
 
 
-_KIND_WORDS: dict[str, str] = {}
-for _kind, _label in Evidence.Kind.choices:
-    _KIND_WORDS[_normalise(_kind)] = _kind
-    _KIND_WORDS[_normalise(str(_label))] = _kind
-for _guide in GUIDES.values():
-    _KIND_WORDS[_normalise(_guide.label)] = _guide.kind
-    _KIND_WORDS[_normalise(_guide.label.split(" ", 1)[-1])] = _guide.kind
-_KIND_WORDS.update({"interview_notes": Evidence.Kind.INTERVIEW_NOTE, "number": "statistic"})
-
-#: The words a cell may use for each choice field (its values or its labels), by field.
-_CHOICE_WORDS: dict[str, dict[str, str]] = {
-    name: {
-        **{_normalise(value): value for value in BY_NAME[name].values if value},
-        **{_normalise(str(label)): value for value, label in BY_NAME[name].choices if value},
-    }
-    for name in ("valence", "attribution", "speaker")
-}
-
-
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -165,13 +148,10 @@ def _row_data(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str,
     """One row's cells as evidence fields, plus problems the cells alone show."""
     problems: list[tuple[str, str]] = []
     data: dict[str, Any] = {}
-    kind_cell = cells.get("kind", "")
-    data["kind"] = _KIND_WORDS.get(_normalise(kind_cell), kind_cell)
+    for name in CHOICE_WORDS:
+        data[name] = choice_value(name, cells.get(name, ""))
     data["title"] = cells.get("title", "")
     data["body"] = cells.get("body", "")
-    for name, words in _CHOICE_WORDS.items():
-        cell = cells.get(name, "")
-        data[name] = words.get(_normalise(cell), cell)
     for name in ("occurred_on", "period_start", "period_end"):
         cell = cells.get(name, "")
         data[name] = _parse_date(cell) if cell else None

@@ -6,15 +6,20 @@ messages people see when it is wrong. The API's serializers, the web form, the C
 columns, the list's rows and the one validator (``evidence.cleaning``) are all built
 from ``FIELDS``; ``tests/evidence/test_evidence_schema.py`` fails if one drifts.
 
+A choice field also says which words a person may write for each value in a CSV file
+(``choice_value``): its code, its label as the pages show it, or another name people
+use (``aliases``), in any case, with spaces, hyphens or underscores alike.
+
 Nothing here imports the API or the pages, so every room may use it.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from evidence.kinds import ALL_PROMPT_KEYS, PROMPTS
+from evidence.kinds import ALL_PROMPT_KEYS, GUIDES, PROMPTS
 from evidence.models import Evidence
 
 Kind = Evidence.Kind
@@ -75,7 +80,8 @@ class EvidenceField:
     in REST framework's own words before the validator sees it (the contract's wording);
     ``framework_length_words``: the page's form refuses it in Django's own words.
     ``stored``: a column of ``Evidence`` (``questions`` is a link table). ``api_help``:
-    what the API documents for it.
+    what the API documents for it. ``aliases``: for a choice, other names people write
+    for a value, as (name, value), besides its code and its label.
     """
 
     name: str
@@ -93,12 +99,27 @@ class EvidenceField:
     help_text: str = ""
     api_help: str = ""
     stored: bool = True
+    aliases: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def values(self) -> tuple[str, ...]:
         """The values a choice takes."""
         return tuple(value for value, _label in self.choices)
+
+    @property
+    def words(self) -> tuple[tuple[str, str], ...]:
+        """For a choice: each name a person may write for a value (its code, its label,
+        its aliases), as (name, value); an empty value (\"not said\") has none."""
+        return (
+            tuple(
+                (str(name), value)
+                for value, label in self.choices
+                if value
+                for name in (value, label)
+            )
+            + self.aliases
+        )
 
     def message(self, which: str, /, **values: object) -> str:
         text = self.messages[which]
@@ -112,6 +133,10 @@ FIELDS: tuple[EvidenceField, ...] = (
         label="What do you want to add?",
         required=True,
         choices=tuple(Kind.choices),
+        aliases=(
+            *((guide.label, kind) for kind, guide in GUIDES.items()),
+            *((guide.label.split(" ", 1)[-1], kind) for kind, guide in GUIDES.items()),
+        ),
         messages={
             "invalid": "Choose what kind of evidence this is: " + ", ".join(Kind.values) + ".",
         },
@@ -285,6 +310,36 @@ FIELDS: tuple[EvidenceField, ...] = (
 )
 
 BY_NAME: Mapping[str, EvidenceField] = {spec.name: spec for spec in FIELDS}
+
+
+def choice_word(text: str) -> str:
+    """How a written choice is compared: trimmed, any case, spaces, hyphens and
+    underscores alike (``"Not working"``, ``"not-working"`` and ``not_working`` agree)."""
+    return re.sub(r"[\s\-_]+", "_", text.strip().lower()).strip("_")
+
+
+#: For each choice field, the value each word (``choice_word``) a person may write names.
+def _choice_words(spec: EvidenceField) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for name, value in spec.words:
+        word = choice_word(name)
+        if words.setdefault(word, str(value)) != value:  # pragma: no cover - a declaration slip
+            raise ImportError(f"{spec.name}: “{name}” cannot name both {words[word]} and {value}.")
+    return words
+
+
+CHOICE_WORDS: Mapping[str, Mapping[str, str]] = {
+    spec.name: _choice_words(spec) for spec in FIELDS if spec.type == FieldType.CHOICE
+}
+
+
+def choice_value(name: str, written: str) -> str:
+    """The value of choice field ``name`` that ``written`` names (its code, label or an
+    alias, see ``choice_word``); ``written`` itself, trimmed, when it names none, for the
+    validator to refuse in its own words."""
+    return CHOICE_WORDS[name].get(choice_word(written), written.strip())
+
+
 #: The fields a caller may set (on submit) or change (on update), in the API's order.
 FIELD_NAMES: tuple[str, ...] = tuple(BY_NAME)
 #: The fields stored as columns of ``Evidence`` (``questions`` is a link table).

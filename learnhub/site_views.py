@@ -1,5 +1,6 @@
 """The site's own pages, open to everyone: help, privacy notice, accessibility statement,
-contact (linked from every page's footer). Their words: ``learnhub.site_pages``."""
+contact (linked from every page's footer; their words: ``learnhub.site_pages``) and the
+glossary (its words: ``learnhub.glossary``)."""
 
 from collections.abc import Callable
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from learnhub.glossary import TERMS
 from learnhub.models import SitePage
 from learnhub.site_pages import site_page
 
@@ -21,4 +23,12 @@ def _view(slug: str) -> Callable[[HttpRequest], HttpResponse]:
     return page
 
 
-urlpatterns = [path(f"{slug}/", _view(slug), name=f"site-{slug}") for slug in SitePage.Slug.values]
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/glossary.html", {"terms": TERMS})
+
+
+urlpatterns = [
+    *(path(f"{slug}/", _view(slug), name=f"site-{slug}") for slug in SitePage.Slug.values),
+    path("glossary/", glossary, name="site-glossary"),
+]

@@ -50,6 +50,7 @@ from evidence.forms import EvidenceForm, FilterForm, ImportForm, KindForm
 from evidence.http import attachment_response, csv_response
 from evidence.kinds import GUIDES, PROMPTS, guide_for
 from evidence.models import Evidence
+from evidence.schema import BY_NAME, CHOICE_WORDS
 from evidence.selectors import (
     Coverage,
     ParticipationMissing,
@@ -444,6 +445,7 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             "max_rows": MAX_ROWS,
             "questions": questions,
             "guides": GUIDES,
+            "choice_fields": {name: BY_NAME[name] for name in CHOICE_WORDS},
             "prompt_rows": [
                 {"label": GUIDES[kind].label.lower(), "prompts": prompts}
                 for kind, prompts in PROMPTS.items()

@@ -251,6 +251,7 @@ MATRIX: list[Entry] = [
     web("site-privacy", GET=public(OK_200)),
     web("site-accessibility", GET=public(OK_200)),
     web("site-contact", GET=public(OK_200)),
+    web("site-glossary", GET=public(OK_200)),
     # --- Organisations: pages ------------------------------------------------------------
     web("partnerships:organisation-list", GET=signed_in(OK_200)),
     web(

@@ -1,0 +1,57 @@
+"""``{% term "slug" %}words{% endterm %}``: the words as a link to their glossary entry.
+
+Every page links a term the same way (``learnhub.glossary`` holds the entries). The slug
+may be a variable or a filter expression (``{% term partnership.learning_mode %}``,
+``{% term "consent-"|add:purpose %}``): a value's underscores read as hyphens, so a
+choice's value names its entry. A literal slug with no entry fails when the template is
+loaded, a variable one when it is rendered, so a link never points at nothing.
+"""
+
+from django import template
+from django.template.base import FilterExpression, Parser, Token
+from django.template.context import Context
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from learnhub.glossary import BY_SLUG
+
+register = template.Library()
+
+
+def glossary_slug(value: object) -> str:
+    """The glossary entry ``value`` names (a slug, or a choice's value); ValueError if none."""
+    slug = str(value).strip().replace("_", "-")
+    if slug not in BY_SLUG:
+        raise ValueError(f"No glossary entry {slug!r} (learnhub.glossary).")
+    return slug
+
+
+class TermNode(template.Node):
+    def __init__(self, slug: FilterExpression, nodelist: template.NodeList) -> None:
+        self.slug = slug
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        return format_html(
+            '<a href="{}#{}">{}</a>',
+            reverse("site-glossary"),
+            glossary_slug(self.slug.resolve(context)),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def term(parser: Parser, token: Token) -> TermNode:
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError('Write {% term "slug" %}words{% endterm %}.')
+    expression = parser.compile_filter(bits[1])
+    if expression.is_var is False and not expression.filters:
+        try:
+            glossary_slug(expression.var)
+        except ValueError as error:
+            raise template.TemplateSyntaxError(str(error)) from error
+    nodelist = parser.parse(("endterm",))
+    parser.delete_first_token()
+    return TermNode(expression, nodelist)
