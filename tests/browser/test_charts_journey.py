@@ -116,5 +116,6 @@ def test_the_funder_sees_charts_of_only_what_is_shared_with_it(page: Page) -> No
         ),
     )
     chart = page.get_by_role("img", name="Evidence you can see, by research question and party")
-    expect(chart).not_to_contain_text("6")
+    # The hidden party's figure (6 pieces) is never drawn: only "not shared with you".
+    expect(chart).not_to_contain_text(re.compile(rf"{re.escape(hidden)}\s*\d"))
     expect(page.get_by_role("table")).to_contain_text("Not shared with you")

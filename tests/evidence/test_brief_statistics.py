@@ -190,7 +190,9 @@ def test_the_chart_has_a_text_alternative_and_the_exports_keep_the_words():
     brief = drafted(scene)
 
     html = browser(scene.lp_member).get(page("brief-detail", brief.pk)).content.decode()
-    [svg_text] = re.findall(r"<svg[^>]*class=\"brief-chart\".*?</svg>", html, flags=re.S)
+    [svg_text] = re.findall(
+        r"<svg[^>]*class=\"brief-chart brief-chart--360\".*?</svg>", html, flags=re.S
+    )
     svg = ET.fromstring(svg_text)  # noqa: S314 - the product's own markup, in a test
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert svg.get("role") == "img"

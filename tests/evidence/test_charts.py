@@ -98,10 +98,11 @@ def test_monthly_series_with_baseline() -> None:
     assert root.get("aria-labelledby") == "chart-12-0-1-title"
     assert root.get("aria-describedby") == "chart-12-0-1-desc"
     assert root.get("focusable") == "false"
-    assert root.get("class") == "brief-chart"
+    assert root.get("class") == "brief-chart brief-chart--360"
     assert root.get("viewBox", "").split()[2] == "360"
     assert root.get("width") == "100%"
-    assert root.get("style") == "max-width:360px"
+    assert root.get("style") is None  # no inline style under the Content-Security-Policy
+    assert root.get("class") == "brief-chart brief-chart--360"
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title is not None
     assert desc is not None
