@@ -4,8 +4,11 @@ Every page links a term the same way (``learnhub.glossary`` holds the entries). 
 may be a variable or a filter expression (``{% term partnership.learning_mode %}``,
 ``{% term "consent-"|add:purpose %}``): a value's underscores read as hyphens, so a
 choice's value names its entry. A literal slug with no entry fails when the template is
-loaded, a variable one when it is rendered, so a link never points at nothing.
+loaded; a variable one with no entry shows the words unlinked (logged), so a link never
+points at nothing and a page never fails over one.
 """
+
+import logging
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
@@ -16,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from learnhub.glossary import BY_SLUG
 
+logger = logging.getLogger(__name__)
 register = template.Library()
 
 
@@ -33,12 +37,16 @@ class TermNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: Context) -> SafeString:
-        return format_html(
-            '<a href="{}#{}">{}</a>',
-            reverse("site-glossary"),
-            glossary_slug(self.slug.resolve(context)),
-            self.nodelist.render(context),
-        )
+        words = self.nodelist.render(context)
+        try:
+            slug = glossary_slug(self.slug.resolve(context))
+        except ValueError:
+            # A value with no entry (a choice added later) shows its words unlinked: a
+            # page never fails over a glossary link. tests/infra/test_glossary.py checks
+            # every choice the pages link has its entry.
+            logger.warning("No glossary entry for %r", self.slug.resolve(context))
+            return format_html("{}", words)
+        return format_html('<a href="{}#{}">{}</a>', reverse("site-glossary"), slug, words)
 
 
 @register.tag

@@ -138,6 +138,11 @@ def accepted_parties_of(*, partnership: Partnership) -> QuerySet[Party]:
     return parties_of(partnership=partnership).filter(status=Party.Status.ACCEPTED)
 
 
+def invited_parties_of(*, partnership: Partnership) -> QuerySet[Party]:
+    """Parties invited and not yet answering."""
+    return parties_of(partnership=partnership).filter(status=Party.Status.INVITED)
+
+
 def learning_partner_organisations_in(*, partnership_ids: Iterable[int]) -> dict[int, list[int]]:
     """The organisations of each partnership's accepted learning partner parties, by
     partnership id (one query for any number of partnerships)."""

@@ -58,6 +58,7 @@ from partnerships.selectors import (
     activity_of,
     discovery_brief_of,
     funder_organisations_for,
+    invited_parties_of,
     learning_mode_needs_agreement,
     my_parties_in,
     organisations_to_invite,
@@ -210,9 +211,11 @@ def _discovery_tasks(partnership: Partnership) -> list[dict[str, object]]:
         .filter(Q(status=ResearchQuestion.Status.AGREED))  # the derived status annotation
         .exists()
     )
-    lp_invited = partnership.parties.filter(
-        role=Party.Role.LEARNING_PARTNER, status=Party.Status.INVITED
-    ).exists()
+    lp_invited = (
+        invited_parties_of(partnership=partnership)
+        .filter(role=Party.Role.LEARNING_PARTNER)
+        .exists()
+    )
     return [
         {
             "label": "A learning partner joins",
@@ -521,7 +524,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.LEAD_DISCOVERY)
     brief = discovery_brief_of(partnership=partnership)
     taking_part = accepted_parties_of(partnership=partnership).count()
-    invited = partnership.parties.filter(status=Party.Status.INVITED).count()
+    invited = invited_parties_of(partnership=partnership).count()
     initial: dict[str, Any] = {
         "audience": brief.audience,
         "desired_impact": brief.desired_impact,
