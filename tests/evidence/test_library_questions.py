@@ -210,7 +210,9 @@ def test_a_funder_in_two_organisations_chooses_one(portfolio):
 
     [group] = _recurring(member, organisation=other.funder.pk)["results"]
     assert [q["text"] for q in group["questions"]] == ["Where do carers find out about respite?"]
-    response = client_for(member).get(API, {"organisation": p["first"].grantee_party.organisation.pk})
+    response = client_for(member).get(
+        API, {"organisation": p["first"].grantee_party.organisation.pk}
+    )
     assert response.status_code == 404
 
 
