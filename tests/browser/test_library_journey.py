@@ -57,7 +57,7 @@ def test_a_person_searches_the_library_and_a_funder_sees_recurring_questions(
     check_page(page, heading="Library of published learning")
     expect(page.get_by_role("heading", name="2 published briefs")).to_be_visible()
     assert_fits_narrow_screen(page)
-    page.get_by_label("Search").fill("breakfast")
+    page.get_by_role("searchbox", name="Search").fill("breakfast")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 brief found")).to_be_visible()
     assert_accessible(page)
