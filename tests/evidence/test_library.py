@@ -74,6 +74,7 @@ def test_a_member_sees_the_published_briefs_of_her_partnerships_only():
 
     body = library(scene.grantee_member)
 
+    assert october.published_at is not None
     assert body["count"] == 1
     [row] = body["results"]
     assert row == {
