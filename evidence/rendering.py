@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 
 from evidence.charts import series_chart, series_description
 from evidence.findings import amount_text
+from evidence.library import brief_title
 from evidence.models import InsightBrief
 from evidence.pdf import html_to_pdf
 from evidence.periods import Period
@@ -270,11 +271,10 @@ def document(
         else action
         for action in reading.what_changed
     ]
-    period = Period(brief.period_start, brief.period_end).describe()
     return Document(
         reading=reading,
-        title=f"Insight brief: {period}",
-        period=period,
+        title=brief_title(brief),
+        period=Period(brief.period_start, brief.period_end).describe(),
         sections=sections,
         challenges=challenges,
         redactions=redactions,

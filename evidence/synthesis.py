@@ -566,6 +566,13 @@ def _stop_words() -> frozenset[str]:
     return frozenset(words | {f"{word}{mark}s" for word in words for mark in "'’"})
 
 
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` as the themes engine reads them (``TOKEN_PATTERN``, lower
+    case), stop words left out: for comparing short texts, such as research questions."""
+    stop_words = _stop_words()
+    return [word for word in _WORD.findall(text.lower()) if word not in stop_words]
+
+
 @functools.cache
 def _analyser() -> Callable[[str], list[str]]:
     """Words and pairs of words (``TOKEN_PATTERN``), stop words left out: built once

@@ -5,7 +5,7 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, comments, items, learning_actions, share_links
+from evidence.views import briefs, comments, items, learning_actions, library, share_links
 
 app_name = "evidence"
 
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
     *share_links.urlpatterns,
+    *library.urlpatterns,
 ]

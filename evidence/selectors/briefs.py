@@ -31,7 +31,6 @@ from django.utils import timezone
 from accounts.models import User
 from consent.selectors import (
     attribution_text,
-    evidence_citable,
     evidence_citable_in,
     evidence_visible_to,
     evidence_visible_to_party,
@@ -443,19 +442,26 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
     ).values_list("insightbrief_id", "evidence_id"):
         compared[brief_id].add(evidence_id)
 
-    citable: dict[tuple[int, Stage], dict[int, bool]] = {}
-    wanted: dict[tuple[int, Stage], list[int]] = defaultdict(list)
+    # One query per stage, whatever the number of partnerships (the library lists briefs
+    # of every partnership a person takes part in): an item belongs to one partnership, so
+    # its id alone says whether it is citable in its brief.
+    citable: dict[Stage, dict[int, bool]] = {}
+    wanted: dict[Stage, list[InsightBrief]] = defaultdict(list)
     for brief in briefs:
-        wanted[(brief.partnership_id, stage_of(brief))].append(brief.pk)
-    for (partnership_id, stage), brief_ids in wanted.items():
+        wanted[stage_of(brief)].append(brief)
+    for stage, staged in wanted.items():
+        brief_ids = [brief.pk for brief in staged]
         used = Exists(
             CitedThrough.objects.filter(insightbrief_id__in=brief_ids, evidence=OuterRef("pk"))
         ) | Exists(
             ComparedThrough.objects.filter(insightbrief_id__in=brief_ids, evidence=OuterRef("pk"))
         )
-        partnership = next(b.partnership for b in briefs if b.partnership_id == partnership_id)
-        citable[(partnership_id, stage)] = dict(
-            evidence_citable(queryset=Evidence.objects.all(), partnership=partnership, stage=stage)
+        citable[stage] = dict(
+            evidence_citable_in(
+                queryset=Evidence.objects.all(),
+                partnership_ids=sorted({brief.partnership_id for brief in staged}),
+                stage=stage,
+            )
             .filter(used)
             .values_list("pk", "may_name")  # type: ignore[misc] # an annotation
         )
@@ -463,7 +469,7 @@ def brief_readings(briefs: Sequence[InsightBrief]) -> dict[int, BriefReading]:
     readings = {}
     stale: dict[Stage, dict[int, Basis]] = defaultdict(dict)
     for brief in briefs:
-        allowed = citable[(brief.partnership_id, stage_of(brief))]
+        allowed = citable[stage_of(brief)]
         referenced = synthesis.evidence_ids_in(brief.sections)
         still_there = cited[brief.pk] | compared[brief.pk]
         named = synthesis.named_evidence_in(brief.sections or [])

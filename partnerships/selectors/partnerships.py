@@ -91,6 +91,13 @@ def partnerships_for_user(*, user: User) -> QuerySet[Partnership]:
     )
 
 
+def partnership_taken_part_in(*, user: User, partnership_ref: str = "pk") -> Exists:
+    """A condition on the outer partnership (at ``partnership_ref``): ``user`` takes part
+    in it through an accepted party, the rule ``partnerships_for_user`` lists by. For reads
+    across partnerships (the library of published briefs, a funder's questions)."""
+    return Exists(_grants_to(user, PartnershipPermission.VIEW, partnership_ref))
+
+
 def partnership_for_user(*, user: User, pk: int) -> Partnership | None:
     """The partnership ``pk`` as ``partnerships_for_user`` lists it (with
     ``my_party_status``), or None when ``user`` neither takes part in it nor is invited.

@@ -771,6 +771,14 @@ MATRIX: list[Entry] = [
             body=_action_update,
         ),
     ),
+    # The library of published learning: everyone signed in reads their own (an outsider
+    # an empty one). The questions across a funder's partnerships are for the people of a
+    # funder organisation: everyone else gets a 403 saying what the page is for.
+    web("evidence:library", GET=signed_in(OK_200)),
+    web(
+        "evidence:library-questions",
+        GET=signed_in(FORBIDDEN, funder=OK_200, funder_admin=OK_200),
+    ),
     # --- Insight briefs and learning actions: API -------------------------------------------
     api(
         "api:partnership-briefs",
@@ -832,6 +840,12 @@ MATRIX: list[Entry] = [
         PATCH=party_only(
             OK_200, only=[GRANTEE, GRANTEE_ADMIN, LEARNING_PARTNER], body=_action_update
         ),
+    ),
+    # The library of published learning (the same rules as its pages).
+    api("api:brief-library", GET=signed_in(OK_200)),
+    api(
+        "api:questions-recurring",
+        GET=signed_in(FORBIDDEN, funder=OK_200, funder_admin=OK_200),
     ),
     # --- Notifications -------------------------------------------------------------------
     web("notifications:notification-list", GET=signed_in(OK_200)),

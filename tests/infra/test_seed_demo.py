@@ -12,6 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from evidence.selectors.library import LibraryFilters, library_for, recurring_questions
 from partnerships.models import Membership, Organisation, OrganisationInvitation, Partnership
 from partnerships.selectors import questions_with_status
 
@@ -155,7 +156,7 @@ def test_the_demo_shows_one_active_partnership_and_one_still_in_discovery():
         "Young carers' wellbeing": (
             "discovery",
             "draft",
-            ["proposed", "contested"],
+            ["proposed", "contested", "proposed"],
             [
                 ("Hillcrest Young Carers", "grantee", "accepted"),
                 ("Northbridge Community Foundation", "funder", "accepted"),
@@ -182,3 +183,16 @@ def test_it_runs_on_a_site_that_is_not_a_demo_when_asked_explicitly(settings):
     _seed("--allow-without-debug")
 
     assert Organisation.objects.count() == 4
+
+
+def test_the_demo_foundation_sees_a_question_both_its_partnerships_ask():
+    _seed()
+    priya = User.objects.get(email="priya.shah@example.org")
+    foundation = Organisation.objects.get(name="Northbridge Community Foundation")
+
+    groups = recurring_questions(user=priya, organisation=foundation)
+
+    assert [(group.partnerships, group.words) for group in groups if group.recurs] == [
+        (2, ["stops", "coming", "advice", "visit"])
+    ]
+    assert len(library_for(user=priya, filters=LibraryFilters())) == 1

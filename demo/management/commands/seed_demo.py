@@ -301,8 +301,8 @@ def _active_partnership(organisations: dict[str, Organisation]) -> Partnership:
 
 
 def _discovery_partnership(organisations: dict[str, Organisation]) -> Partnership:
-    """A partnership still in discovery: a draft brief, one question agreed by some and
-    one contested."""
+    """A partnership still in discovery: a draft brief, one question agreed by some, one
+    contested, and one just proposed that the food security partnership asks too."""
     funder = organisations[FUNDER.name]
     existing = Partnership.objects.filter(funder=funder, title=DISCOVERY_TITLE).first()
     if existing is not None:
@@ -369,5 +369,14 @@ def _discovery_partnership(organisations: dict[str, Organisation]) -> Partnershi
             "single young carers out. We would rather ask the young people themselves."
         ),
         by=amira,
+    )
+    # Asked in the food security partnership too: the foundation's "Questions across your
+    # partnerships" page puts the two together.
+    question_propose(
+        partnership=partnership,
+        party=funder_party,
+        text="What stops young carers and their families coming back for advice after a "
+        "first visit?",
+        by=priya,
     )
     return partnership
