@@ -77,6 +77,9 @@ def pulse_answer(
     if partnership.status == Partnership.Status.CLOSED:
         raise Conflict("This partnership is closed, so its pulse takes no more answers.")
     period = pulse_period(partnership=partnership, today=today)
+    # Answers to one partnership's pulse take turns, so each counts every answer before it
+    # and the one that reaches the threshold sees it (no period left unflagged).
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk").get()
     try:
         with transaction.atomic():
             PulseAnswered.objects.create(
