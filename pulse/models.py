@@ -17,8 +17,11 @@ from pulse.statements import KEYS, SCALE
 
 
 class PulseAnswered(models.Model):
-    """That ``user`` has answered the partnership's pulse of the period from ``period_start``."""
+    """That ``user`` has answered the partnership's pulse of the period from ``period_start``.
 
+    Its key is random too: a counting key would record the order people answered in."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulses_answered"
     )

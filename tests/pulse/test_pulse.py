@@ -294,7 +294,9 @@ def test_answers_and_has_answered_rows_share_nothing_that_orders_or_joins_them()
         "heard",
         "comment",
     }
+    # Random keys on both: neither records the order people answered in.
     assert isinstance(answer_columns["id"], models.UUIDField)
+    assert isinstance(answered_columns["id"], models.UUIDField)
     assert not any(
         isinstance(field, models.DateTimeField)
         for field in [*answer_columns.values(), *answered_columns.values()]
