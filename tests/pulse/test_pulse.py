@@ -316,6 +316,13 @@ def test_nothing_about_the_answers_reaches_the_timeline_or_notifications(scene) 
     assert not Notification.objects.filter(body__contains="My manager shouts.").exists()
 
 
+def test_no_admin_page_shows_answers_or_who_answered() -> None:
+    from django.contrib import admin
+
+    assert PulseAnswer not in admin.site._registry
+    assert PulseAnswered not in admin.site._registry
+
+
 def test_answer_ids_do_not_follow_the_order_of_answering(scene) -> None:
     answer_all(scene, 6)
 
