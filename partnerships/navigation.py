@@ -14,5 +14,6 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("evidence", "Evidence", "evidence:evidence-list"),
     ("briefs", "Insight briefs", "evidence:brief-list"),
     ("actions", "Learning actions", "evidence:action-list"),
+    ("pulse", "Pulse", "pulse:pulse"),
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
 )

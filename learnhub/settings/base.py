@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnerships",
     "notifications",
     "consent",
+    "pulse",
     "evidence",
     # The demo data (``seed_demo``): above every app, as it writes through all of them.
     "demo",
@@ -344,6 +345,12 @@ CELERY_BEAT_SCHEDULE["evidence-draft-due-briefs"] = {
 CELERY_BEAT_SCHEDULE["evidence-remind-parties-without-evidence"] = {
     "task": "evidence.remind_parties_without_evidence",
     "schedule": 12 * 60 * 60.0,
+    "options": {"expires": 60 * 60.0},
+}
+# The pulse: flag low or falling results the answers themselves did not (a safety net).
+CELERY_BEAT_SCHEDULE["pulse-flag-periods"] = {
+    "task": "pulse.flag_periods",
+    "schedule": 60 * 60.0,
     "options": {"expires": 60 * 60.0},
 }
 # Organisation permission groups follow memberships; put right anything that drifted.

@@ -847,6 +847,25 @@ MATRIX: list[Entry] = [
         "api:questions-recurring",
         GET=signed_in(FORBIDDEN, funder=OK_200, funder_admin=OK_200),
     ),
+    # --- Pulse (psychological safety) -------------------------------------------------------
+    # Everyone in an accepted party reads the pulse's results and answers it once a period;
+    # each role is a different person who has not answered yet, so each answer is a first.
+    web(
+        "pulse:pulse",
+        GET=party_only(OK_200),
+        POST=party_only(
+            done_redirect("pulse:pulse"),
+            body=lambda w: {"speak_up": "4", "not_working_safe": "3", "heard": "5", "comment": ""},
+        ),
+    ),
+    api(
+        "api:pulse",
+        GET=party_only(OK_200),
+        POST=party_only(
+            CREATED,
+            body=lambda w: {"answers": {"speak_up": 4, "not_working_safe": 3, "heard": 5}},
+        ),
+    ),
     # --- Notifications -------------------------------------------------------------------
     web("notifications:notification-list", GET=signed_in(OK_200)),
     web(

@@ -196,3 +196,17 @@ def test_the_demo_foundation_sees_a_question_both_its_partnerships_ask():
         (2, ["stops", "coming", "advice", "visit"])
     ]
     assert len(library_for(user=priya, filters=LibraryFilters())) == 1
+
+
+def test_the_demo_pulse_shows_last_periods_results_and_this_periods_count():
+    from pulse.selectors import pulse_results
+
+    _seed()
+    partnership = Partnership.objects.get(title="Food security in Riverside")
+
+    current, last = pulse_results(partnership=partnership)[:2]
+    assert (current["responses"], current["scores"]) == (2, None)
+    assert last["responses"] == 6
+    assert last["scores"] == {"speak_up": 3.83, "not_working_safe": 3.67, "heard": 2.83}
+    assert len(last["comments"] or []) == 3
+    assert partnership.pulse_flags.get().low == ["heard"]

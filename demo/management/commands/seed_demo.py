@@ -118,6 +118,10 @@ class Command(BaseCommand):
             from demo.briefs import seed_brief_demo
 
             seed_brief_demo(partnerships[0])
+            # The pulse: last period's results (with a flag) and this period's count so far.
+            from demo.pulse import seed_pulse_demo
+
+            seed_pulse_demo(partnerships[0])
         self._print_logins(invitation, partnerships)
 
     def _print_logins(
