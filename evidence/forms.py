@@ -322,36 +322,60 @@ class EvidenceForm(forms.Form):
             return []
         return [{"box": box, "hint": ""} for box in self["questions"]]
 
+    def _answer(self, name: str) -> Any:
+        """A field's parsed answer; for a field that did not parse, what was written, so
+        the validator still sees that something was (a figure needs its unit, an item
+        needs something said) and says everything else that is wrong in the same round."""
+        if name in self.cleaned_data:
+            return self.cleaned_data[name]
+        return self[name].data if name in self.fields else None
+
     def evidence_data(self) -> dict[str, Any]:
-        """The parsed answers as evidence fields (``evidence.schema``'s names)."""
-        data = self.cleaned_data
+        """The answers as evidence fields (``evidence.schema``'s names)."""
         fields: dict[str, Any] = {"kind": self.kind}
         for name in FORM_ORDER:
             if name in self.fields:
-                fields[name] = data.get(name)
-        fields["body"] = data.get("body", "")
-        fields["questions"] = data.get("questions", [])
+                fields[name] = self._answer(name)
+        fields["body"] = self._answer("body") or ""
+        fields["questions"] = self._answer("questions") or []
         fields["prompts"] = {
-            prompt.key: data.get(prompt_field_name(prompt.key), "") for prompt in self.prompts
+            prompt.key: self._answer(prompt_field_name(prompt.key)) or "" for prompt in self.prompts
         }
         return fields
 
     def clean(self) -> dict[str, Any] | None:
-        """Once every field parses, the whole item is checked by the one validator (as
-        it would be after the change, when editing)."""
+        """The whole item is checked by the one validator (as it would be after the
+        change, when editing) even when some fields did not parse, so every problem of
+        every field shows in one round. A field keeps its own first problem: the
+        validator's words about a field that already shows one are left out."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         try:
-            self.item = clean_evidence(
+            item = clean_evidence(
                 self.evidence_data(),
                 partnership=self.partnership,
                 current=self.evidence,
                 attachment=self.cleaned_data.get("attachment"),
             )
         except ValidationError as error:
-            form_add_service_errors(self, error, self.field_for_error)
+            fresh = {
+                name: messages
+                for name, messages in error.message_dict.items()
+                if not self._shows_problem_with(name)
+            }
+            if fresh:
+                form_add_service_errors(self, ValidationError(fresh), self.field_for_error)
+        else:
+            if not self.errors:
+                self.item = item
         return cleaned
+
+    def _shows_problem_with(self, name: str) -> bool:
+        """Whether the form already shows a problem with the validator's field ``name``
+        (for ``prompts``: with any of the prompts)."""
+        if name == "prompts":
+            return any(prompt_field_name(p.key) in self.errors for p in self.prompts)
+        target = self.field_for_error(name)
+        return target is not None and target in self.errors
 
     def checked_item(self) -> CleanEvidence:
         """The checked item of a valid form."""
