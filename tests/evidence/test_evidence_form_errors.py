@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from evidence.kinds import PROMPTS
+from evidence.kinds import DATE_WORDS, PROMPTS
 from evidence.models import Evidence
 from tests.evidence.factories import EvidenceFactory
 from tests.evidence.items_helpers import build_evidence_scene, page, web_client
@@ -109,7 +109,7 @@ def test_the_change_form_shows_every_problem_in_one_round(kind):
     assert summary_links(response.content.decode()) == [
         ("id_title", "Give it a short title, so people can find it in a list."),
         (f"id_prompt_{PROMPTS[kind][0].key}", "Answer at least one of the questions."),
-        ("id_occurred_on", "Enter the date it happened."),
+        ("id_occurred_on", DATE_WORDS[kind].missing),
     ]
     evidence.refresh_from_db()
     assert evidence.prompts == {PROMPTS[kind][0].key: "Something we learnt."}

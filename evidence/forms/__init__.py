@@ -1,0 +1,45 @@
+"""The evidence pages' forms: ``items`` (evidence items: adding, changing, filtering,
+importing) and ``briefs`` (insight briefs, learning actions, comments and share
+links). They parse input; the services check and write."""
+
+from evidence.forms.briefs import (
+    BriefEditForm,
+    BriefRequestForm,
+    ChallengeForm,
+    ChallengeFormSet,
+    CommentForm,
+    LearningActionEditForm,
+    LearningActionForm,
+    ShareLinkForm,
+    challenge_formset_with_blanks,
+    comment_form,
+    comment_form_posted,
+)
+from evidence.forms.items import (
+    NOT_FORM_FIELDS,
+    EvidenceForm,
+    FilterForm,
+    ImportForm,
+    KindForm,
+    prompt_field_name,
+)
+
+__all__ = [
+    "NOT_FORM_FIELDS",
+    "BriefEditForm",
+    "BriefRequestForm",
+    "ChallengeForm",
+    "ChallengeFormSet",
+    "CommentForm",
+    "EvidenceForm",
+    "FilterForm",
+    "ImportForm",
+    "KindForm",
+    "LearningActionEditForm",
+    "LearningActionForm",
+    "ShareLinkForm",
+    "challenge_formset_with_blanks",
+    "comment_form",
+    "comment_form_posted",
+    "prompt_field_name",
+]
