@@ -5,7 +5,14 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, comments, items, learning_actions, share_links
+from evidence.views import (
+    briefs,
+    comments,
+    items,
+    learning_actions,
+    plain_words,
+    share_links,
+)
 
 app_name = "evidence"
 
@@ -15,4 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
     *share_links.urlpatterns,
+    *plain_words.urlpatterns,
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, comments, items, learning_actions, share_links
+from evidence.api import briefs, comments, items, learning_actions, plain_words, share_links
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
     *share_links.urlpatterns,
+    *plain_words.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """The evidence pages' forms: ``items`` (evidence items: adding, changing, filtering,
-importing) and ``briefs`` (insight briefs, learning actions, comments and share
-links). They parse input; the services check and write."""
+importing) and ``briefs`` (insight briefs, learning actions, comments, share links,
+and checking the brief's words as they are typed). They parse input; the services check
+and write."""
 
 from evidence.forms.briefs import (
     BriefEditForm,

@@ -1,17 +1,24 @@
-"""Forms for the pages of insight briefs, learning actions, comments and share links.
+"""Forms for the pages of insight briefs, learning actions, comments and share links,
+and the plain-words check of the brief's words as the learning partner types them.
 They parse input; the services check and write."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from evidence.models import InsightBrief, LearningAction
 from evidence.periods import Period
 from evidence.services.briefs import (
+    CHALLENGE_TEXT_MAX,
     CHALLENGES_MAX,
+    RECOMMENDATIONS_MAX,
+    SO_WHAT_MAX,
 )
 from evidence.services.comments import (
     COMMENT_MAX,
@@ -22,6 +29,62 @@ from evidence.services.comments import (
     comment_text_clean,
 )
 from partnerships.models import Party
+
+# --- The plain-words check as people type ------------------------------------------------
+
+#: The brief's fields whose words are checked as the learning partner types, by the last
+#: part of the field's name (a challenge's is ``challenge-<row>-text``), each with the
+#: most it may hold (the service's limit).
+PLAIN_WORDS_LIMITS: dict[str, int] = {
+    "so_what": SO_WHAT_MAX,
+    "recommendations": RECOMMENDATIONS_MAX,
+    "text": CHALLENGE_TEXT_MAX,
+}
+#: How long typing pauses before the words are checked.
+PLAIN_WORDS_PAUSE = "700ms"
+
+
+def check_plain_words_as_typed(form: forms.Form, name: str) -> None:
+    """Check the words of ``form``'s field ``name`` as the person types (htmx): after a
+    pause, the field alone (with the CSRF token) goes to ``evidence:plain-words-check``,
+    whose hints replace the next ``.plain-hints`` region on the page; a newer request
+    replaces one still waiting. Without JavaScript nothing is sent, and saving checks."""
+    form.fields[name].widget.attrs.update(
+        {
+            "hx-post": reverse("evidence:plain-words-check"),
+            "hx-trigger": f"input changed delay:{PLAIN_WORDS_PAUSE}",
+            "hx-target": "next .plain-hints",
+            "hx-swap": "innerHTML",
+            "hx-params": f"csrfmiddlewaretoken,{form.add_prefix(name)}",
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+@dataclass(frozen=True)
+class TextToCheck:
+    """A text sent to the plain-words check, and the most its field may hold."""
+
+    text: str
+    limit: int
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.text) > self.limit
+
+
+def text_to_check(data: Mapping[str, Any]) -> TextToCheck | None:
+    """The one text sent to the plain-words check, under its field's name (see
+    ``PLAIN_WORDS_LIMITS``); None unless exactly one such field was sent."""
+    sent = [(str(name), data[name]) for name in data if name != "csrfmiddlewaretoken"]
+    if len(sent) != 1:
+        return None
+    name, text = sent[0]
+    limit = PLAIN_WORDS_LIMITS.get(name.rsplit("-", 1)[-1])
+    if limit is None or not isinstance(text, str):
+        return None
+    return TextToCheck(text=text, limit=limit)
+
 
 # --- Insight briefs and learning actions ---------------------------------------------------
 
@@ -61,6 +124,11 @@ class BriefEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_plain_words_as_typed(self, "so_what")
+        check_plain_words_as_typed(self, "recommendations")
+
 
 class ChallengeForm(forms.Form):
     party = forms.TypedChoiceField(label="Who is challenged", required=False, coerce=int)
@@ -81,6 +149,7 @@ class ChallengeForm(forms.Form):
         party_field = cast(forms.TypedChoiceField, self.fields["party"])
         party_field.choices = [("", "Choose a party"), *parties]
         cast(forms.ChoiceField, self.fields["area"]).choices = areas
+        check_plain_words_as_typed(self, "text")
 
     @property
     def is_blank(self) -> bool:

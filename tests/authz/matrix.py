@@ -771,6 +771,12 @@ MATRIX: list[Entry] = [
             body=_action_update,
         ),
     ),
+    # Form friction: a brief's words checked as the learning partner types. The check
+    # reads only the words sent and keeps nothing, so anyone signed in may ask.
+    web(
+        "evidence:plain-words-check",
+        POST=signed_in(OK_200, body=lambda w: {"so_what": "We will leverage what we learn."}),
+    ),
     # --- Insight briefs and learning actions: API -------------------------------------------
     api(
         "api:partnership-briefs",
@@ -832,6 +838,11 @@ MATRIX: list[Entry] = [
         PATCH=party_only(
             OK_200, only=[GRANTEE, GRANTEE_ADMIN, LEARNING_PARTNER], body=_action_update
         ),
+    ),
+    # Form friction: the plain-words check for API clients (reads only the text sent).
+    api(
+        "api:plain-words-check",
+        POST=signed_in(OK_200, body=lambda w: {"text": "We will leverage what we learn."}),
     ),
     # --- Notifications -------------------------------------------------------------------
     web("notifications:notification-list", GET=signed_in(OK_200)),
