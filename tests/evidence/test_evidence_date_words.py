@@ -24,7 +24,9 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 def _date_field(text: str) -> str:
     """The label and hint of the form's date field."""
-    return re.search(r'<label class="label" for="id_occurred_on">.*?</p>', text, re.S).group(0)
+    found = re.search(r'<label class="label" for="id_occurred_on">.*?</p>', text, re.S)
+    assert found is not None
+    return found.group(0)
 
 
 @pytest.mark.parametrize(

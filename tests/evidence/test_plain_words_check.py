@@ -143,7 +143,9 @@ def test_the_edit_page_checks_each_box_as_it_is_typed_in():
         ("recommendations", "id_recommendations"),
         ("challenge-0-text", "id_challenge-0-text"),
     ]:
-        box = re.search(rf'<textarea name="{name}"[^>]*>', page).group(0)
+        found = re.search(rf'<textarea name="{name}"[^>]*>', page)
+        assert found is not None
+        box = found.group(0)
         assert f'hx-post="{CHECK}"' in box
         assert 'hx-trigger="input changed delay:700ms"' in box
         assert 'hx-target="next .plain-hints"' in box
