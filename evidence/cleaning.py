@@ -179,10 +179,13 @@ class _Cleaning:
         return number
 
     def unit(self, value: Decimal | None) -> str:
+        """The unit, needed with a figure: also with one written wrongly, so both
+        problems are said at once."""
         unit = _text(self.data.get("unit"))
+        written = value is not None or "value" in self.errors
         if len(unit) > UNIT_MAX:
             self.fail("unit", "too_long")
-        elif value is not None and not unit:
+        elif written and not unit:
             self.fail("unit", "required")
         return unit
 

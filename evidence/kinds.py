@@ -178,3 +178,94 @@ GUIDES: dict[str, KindGuide] = {
 
 def guide_for(kind: str) -> KindGuide:
     return GUIDES[Kind(kind)]
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """How a kind speaks of its date (``occurred_on``): a number was measured, a quote
+    was said, a review was held. ``question`` and ``hint`` label the form's field,
+    ``missing`` is its error when left empty, ``key`` names it on the evidence page, and
+    ``csv`` says it in the import's help."""
+
+    question: str
+    hint: str
+    missing: str
+    key: str
+    csv: str
+
+
+_MEASURED = DateWords(
+    "When was it measured?",
+    "The day it was measured or counted, like 2025-03-31.",
+    "Enter the day it was measured.",
+    "Measured on",
+    "the day it was measured",
+)
+_HAPPENED = DateWords(
+    "When did it happen?",
+    "The day it happened, like 2025-03-31. If it went on for a while, the day it ended.",
+    "Enter the day it happened.",
+    "Happened on",
+    "the day it happened",
+)
+
+DATE_WORDS: dict[str, DateWords] = {
+    Kind.STATISTIC: _MEASURED,
+    Kind.SURVEY_RESULT: DateWords(
+        "When was it measured?",
+        "The day it was measured: for a survey, the day it closed, like 2025-03-31.",
+        "Enter the day it was measured.",
+        "Measured on",
+        "the day it was measured (the day the survey closed)",
+    ),
+    Kind.STORY: _HAPPENED,
+    Kind.QUOTE: DateWords(
+        "When was it said?",
+        "The day they said or wrote it, like 2025-03-31.",
+        "Enter the day it was said.",
+        "Said on",
+        "the day it was said",
+    ),
+    Kind.LEARNING_LOG: DateWords(
+        "When did you write it?",
+        "The day of this log, like 2025-03-31.",
+        "Enter the day you wrote it.",
+        "Written on",
+        "the day it was written",
+    ),
+    Kind.INTERVIEW_NOTE: DateWords(
+        "When was the interview?",
+        "The day of the conversation, like 2025-03-31.",
+        "Enter the day of the interview.",
+        "Interviewed on",
+        "the day of the interview",
+    ),
+    Kind.AFTER_ACTION_REVIEW: DateWords(
+        "When did you hold the review?",
+        "The day you looked back at the work together, like 2025-03-31.",
+        "Enter the day you held the review.",
+        "Review held on",
+        "the day the review was held",
+    ),
+    Kind.REFLECTION: DateWords(
+        "When did you meet to reflect?",
+        "The day of the reflection session, like 2025-03-31.",
+        "Enter the day you met to reflect.",
+        "Session held on",
+        "the day of the session",
+    ),
+    Kind.DOCUMENT: DateWords(
+        "What date is the document from?",
+        "The day it was written or published, like 2025-03-31.",
+        "Enter the day it was written or published.",
+        "Dated",
+        "the day it was written or published",
+    ),
+}
+if set(DATE_WORDS) != set(Kind.values):  # pragma: no cover - a declaration slip
+    raise ImportError("DATE_WORDS must speak of every kind's date.")
+
+
+def date_words_for(kind: str) -> DateWords:
+    """How ``kind`` speaks of its date."""
+    return DATE_WORDS[Kind(kind)]

@@ -220,7 +220,8 @@ FIELDS: tuple[EvidenceField, ...] = (
         FieldType.DATE,
         label="When did this happen?",
         required=True,
-        help_text="For a number, the day it was measured.",
+        # The pages name the date for each kind: ``evidence.kinds.DATE_WORDS``.
+        api_help="The day it happened; for a figure, the day it was measured.",
         messages={
             **DATE_MESSAGES,
             "required": "Enter the date it happened, like 2025-03-31.",

@@ -201,13 +201,18 @@ class Jargon(TypedDict):
     count: int
 
 
-class PlainLanguageReport(TypedDict):
-    reading_ease: float | None
-    reading_ease_label: str
-    word_count: int
+class PlainWordsHints(TypedDict):
+    """What the plain-words check finds in a text (``evidence.plain_words``)."""
+
     long_sentences: list[LongSentence]
     acronyms: list[Acronym]
     jargon: list[Jargon]
+
+
+class PlainLanguageReport(PlainWordsHints):
+    reading_ease: float | None
+    reading_ease_label: str
+    word_count: int
     warnings: list[str]
 
 

@@ -31,16 +31,16 @@ from rapidfuzz import fuzz, utils
 from textstat.textstat import textstatistics
 
 from evidence import findings as finding_rules
-from evidence.plain_words import JARGON, WELL_KNOWN_ACRONYMS
+from evidence.plain_words import SENTENCE_END as _SENTENCE_END
+from evidence.plain_words import excerpt as _excerpt
+from evidence.plain_words import plain_words_hints
+from evidence.plain_words import sentences as _sentences
 from evidence.sections import (
-    Acronym,
     ActionChange,
     Counts,
     Finding,
     Gap,
-    Jargon,
     KindCount,
-    LongSentence,
     PlainLanguageReport,
     Point,
     Quote,
@@ -93,7 +93,6 @@ MIN_THEME_DOCUMENTS = 4
 MIN_THEME_ITEMS = 2  # one item alone is not a theme
 MAX_THEMES = 3
 MAX_TERMS = 2000  # the most frequent words and pairs a theme is found among
-LONG_SENTENCE_WORDS = 25
 OVERALL_HEADING = "The partnership as a whole"
 
 
@@ -183,14 +182,6 @@ def signed_text(value: Decimal | None) -> str | None:
     if text is None:
         return None
     return text if text.startswith("-") or text == "0" else f"+{text}"
-
-
-def _excerpt(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
 
 
 # --- Counts -------------------------------------------------------------------------------
@@ -1184,22 +1175,11 @@ def named_evidence_in(sections: Sequence[Section]) -> dict[int, bool]:
 
 # --- Plain-language report ----------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:s)?\b")
 _reading = textstatistics()
 # "en-GB" (not "en_GB") makes textstat count syllables with pyphen's British English
 # dictionary, shipped in the package, instead of downloading CMUdict at run time; the
 # Flesch constants are English either way.
 _reading.set_lang("en-GB")
-
-
-def _sentences(text: str) -> list[str]:
-    sentences = []
-    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*•]\s)", text):
-        for sentence in _SENTENCE_END.split(" ".join(paragraph.split())):
-            if sentence.strip():
-                sentences.append(sentence.strip())
-    return sentences
 
 
 def reading_ease_label(score: float | None) -> str:
@@ -1212,34 +1192,6 @@ def reading_ease_label(score: float | None) -> str:
     if score >= 30:
         return "Hard to read"
     return "Very hard to read"
-
-
-def _acronyms(text: str) -> list[Acronym]:
-    found: dict[str, int] = {}
-    for match in _ACRONYM.finditer(text):
-        term = match.group(0)
-        stem = term[:-1] if term.endswith("s") and term[:-1].isupper() else term
-        if stem in WELL_KNOWN_ACRONYMS or len(stem) < 2:
-            continue
-        found[stem] = found.get(stem, 0) + 1
-    unexplained: list[Acronym] = []
-    for term, count in found.items():
-        explained = re.search(rf"\({re.escape(term)}s?\)", text) or re.search(
-            rf"\b{re.escape(term)}s?\s*\((?!\s*[A-Z]{{2,}}\))[^)]{{3,}}\)", text
-        )
-        if not explained:
-            unexplained.append({"term": term, "count": count})
-    return unexplained
-
-
-def _jargon(text: str) -> list[Jargon]:
-    lowered = text.casefold()
-    found: list[Jargon] = []
-    for term, instead in JARGON.items():
-        count = len(re.findall(rf"\b{re.escape(term)}\b", lowered))
-        if count:
-            found.append({"term": term, "instead": instead, "count": count})
-    return found
 
 
 def reading_ease(text: str) -> float | None:
@@ -1269,11 +1221,6 @@ def plain_language_report(
     text = "\n\n".join(part for part in (so_what, recommendations, *challenge_texts) if part)
     words = _reading.lexicon_count(text) if text.strip() else 0
     score = reading_ease(text)
-    long_sentences: list[LongSentence] = []
-    for sentence in _sentences(text):
-        count = len(sentence.split())
-        if count > LONG_SENTENCE_WORDS:
-            long_sentences.append({"text": _excerpt(sentence, 200), "words": count})
 
     warnings_: list[str] = []
     if not so_what.strip():
@@ -1296,8 +1243,6 @@ def plain_language_report(
         "reading_ease": score,
         "reading_ease_label": reading_ease_label(score),
         "word_count": words,
-        "long_sentences": long_sentences,
-        "acronyms": _acronyms(text),
-        "jargon": _jargon(text),
+        **plain_words_hints(text),
         "warnings": warnings_,
     }

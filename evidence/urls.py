@@ -5,7 +5,15 @@ Each module of ``evidence.views`` owns its ``urlpatterns``; this list splices th
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.views import briefs, comments, items, learning_actions, library, share_links
+from evidence.views import (
+    briefs,
+    comments,
+    items,
+    learning_actions,
+    library,
+    plain_words,
+    share_links,
+)
 
 app_name = "evidence"
 
@@ -16,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *learning_actions.urlpatterns,
     *share_links.urlpatterns,
     *library.urlpatterns,
+    *plain_words.urlpatterns,
 ]

@@ -2,7 +2,15 @@
 
 from django.urls import URLPattern, URLResolver
 
-from evidence.api import briefs, comments, items, learning_actions, library, share_links
+from evidence.api import (
+    briefs,
+    comments,
+    items,
+    learning_actions,
+    library,
+    plain_words,
+    share_links,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *items.urlpatterns,
@@ -11,4 +19,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *learning_actions.urlpatterns,
     *share_links.urlpatterns,
     *library.urlpatterns,
+    *plain_words.urlpatterns,
 ]

@@ -48,7 +48,7 @@ from evidence.csv_import import (
 )
 from evidence.forms import EvidenceForm, FilterForm, ImportForm, KindForm
 from evidence.http import attachment_response, csv_response
-from evidence.kinds import GUIDES, PROMPTS, guide_for
+from evidence.kinds import DATE_WORDS, GUIDES, PROMPTS, date_words_for, guide_for
 from evidence.models import Evidence
 from evidence.schema import BY_NAME, CHOICE_WORDS
 from evidence.selectors import (
@@ -297,6 +297,7 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "evidence": evidence,
             "guide": guide_for(evidence.kind),
+            "date_words": date_words_for(evidence.kind),
             "prompts": [p for p in prompts if p["answer"]],
             "mine": evidence.mine,  # type: ignore[attr-defined]  # selector-set attribute
             "closed": evidence.partnership.status == Partnership.Status.CLOSED,
@@ -354,7 +355,12 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         evidence_delete(evidence=evidence, by=user)
         messages.success(request, f"You deleted “{title}”.")
         return redirect("evidence:evidence-list", partnership_pk)
-    return _render(request, "delete.html", evidence.partnership, {"evidence": evidence})
+    return _render(
+        request,
+        "delete.html",
+        evidence.partnership,
+        {"evidence": evidence, "date_words": date_words_for(evidence.kind)},
+    )
 
 
 @evidence_page
@@ -445,6 +451,10 @@ def evidence_import_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             "max_rows": MAX_ROWS,
             "questions": questions,
             "guides": GUIDES,
+            "date_rows": [
+                {"label": GUIDES[kind].label.lower(), "words": words.csv}
+                for kind, words in DATE_WORDS.items()
+            ],
             "choice_fields": {name: BY_NAME[name] for name in CHOICE_WORDS},
             "prompt_rows": [
                 {"label": GUIDES[kind].label.lower(), "prompts": prompts}

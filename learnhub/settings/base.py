@@ -206,6 +206,9 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 # --- Django REST framework ---------------------------------------------------
+# How often one person's words may be checked as they type: the brief's edit page
+# (evidence:plain-words-check) and the API (api:plain-words-check) count apart.
+LEARNHUB_PLAIN_WORDS_PER_MINUTE = env.int("LEARNHUB_PLAIN_WORDS_PER_MINUTE", default=60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "learnhub.authentication.SessionTokenAuthentication",
@@ -228,6 +231,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "invitations": env.str("LEARNHUB_THROTTLE_INVITATIONS", default="30/hour"),
         "brief_requests": env.str("LEARNHUB_THROTTLE_BRIEF_REQUESTS", default="30/hour"),
+        "plain_words": f"{LEARNHUB_PLAIN_WORDS_PER_MINUTE}/minute",
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -779,6 +779,12 @@ MATRIX: list[Entry] = [
         "evidence:library-questions",
         GET=signed_in(FORBIDDEN, funder=OK_200, funder_admin=OK_200),
     ),
+    # Form friction: a brief's words checked as the learning partner types. The check
+    # reads only the words sent and keeps nothing, so anyone signed in may ask.
+    web(
+        "evidence:plain-words-check",
+        POST=signed_in(OK_200, body=lambda w: {"so_what": "We will leverage what we learn."}),
+    ),
     # --- Insight briefs and learning actions: API -------------------------------------------
     api(
         "api:partnership-briefs",
@@ -865,6 +871,11 @@ MATRIX: list[Entry] = [
             CREATED,
             body=lambda w: {"answers": {"speak_up": 4, "not_working_safe": 3, "heard": 5}},
         ),
+    ),
+    # Form friction: the plain-words check for API clients (reads only the text sent).
+    api(
+        "api:plain-words-check",
+        POST=signed_in(OK_200, body=lambda w: {"text": "We will leverage what we learn."}),
     ),
     # --- Notifications -------------------------------------------------------------------
     web("notifications:notification-list", GET=signed_in(OK_200)),

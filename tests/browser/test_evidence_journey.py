@@ -79,7 +79,7 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     page.get_by_label("What actually happened?").fill("Eighteen families came, mostly Tuesdays.")
     page.get_by_label("Why was there a difference?").fill("The Thursday bus was cut.")
     page.get_by_label("What will we do differently next time?").fill("Move to Saturday.")
-    page.get_by_label("When did this happen?").fill("2025-02-01")
+    page.get_by_label("When did you hold the review?").fill("2025-02-01")
     page.get_by_role("checkbox", name=re.compile(f"^Question {question.pk}:")).check()
     page.get_by_role("radio", name=re.compile("^Not working")).check()
     page.get_by_role("radio", name=re.compile("^Keep it anonymous")).check()

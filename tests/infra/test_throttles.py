@@ -25,6 +25,7 @@ def low_rates(monkeypatch: pytest.MonkeyPatch) -> None:
             **api_settings.DEFAULT_THROTTLE_RATES,
             "invitations": "3/hour",
             "brief_requests": "2/hour",
+            "plain_words": "2/minute",
         },
     )
 
@@ -39,6 +40,7 @@ def test_the_default_rates_are_documented_ones():
     assert api_settings.DEFAULT_THROTTLE_RATES == {
         "invitations": "30/hour",
         "brief_requests": "30/hour",
+        "plain_words": "60/minute",
     }
 
 
@@ -111,3 +113,16 @@ def test_an_unreachable_cache_lets_the_write_through(monkeypatch: pytest.MonkeyP
 
     assert response.status_code == 201
     assert OrganisationInvitation.objects.filter(organisation=organisation).count() == 1
+
+
+def test_checking_words_too_often_answers_429_with_retry_after(low_rates):
+    scene = build_partnership_scene()
+    path = reverse("api:plain-words-check")
+
+    answers = [
+        client_for(scene.lp_member).post(path, {"text": "We leverage it."}, format="json")
+        for _ in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60

@@ -1,7 +1,5 @@
-"""Forms for the evidence pages. They parse input and hand it to the one validator
-(``evidence.cleaning``); the services write.
-
-Evidence items' forms come first, then those of insight briefs and learning actions.
+"""Forms for the evidence items' pages. They parse input and hand it to the one
+validator (``evidence.cleaning``); the services write.
 
 The "Add evidence" form is built for the kind chosen first from ``evidence.schema``: it
 asks that kind's prompts (``evidence.kinds``) and, for numbers and survey results, the
@@ -18,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from evidence.cleaning import CleanEvidence, clean_evidence
-from evidence.kinds import GUIDES, Prompt, guide_for, prompts_for
-from evidence.models import Evidence, InsightBrief, LearningAction
-from evidence.periods import Period
+from evidence.kinds import GUIDES, Prompt, date_words_for, guide_for, prompts_for
+from evidence.models import Evidence
 from evidence.schema import (
     BY_NAME,
     DECIMAL_PLACES,
@@ -29,16 +26,6 @@ from evidence.schema import (
     STORED_FIELD_NAMES,
     EvidenceField,
     FieldType,
-)
-from evidence.selectors.library import LibraryFilters
-from evidence.services.briefs import CHALLENGES_MAX
-from evidence.services.comments import (
-    COMMENT_MAX,
-    NO_SUCH_SECTION,
-    SECTION_MAX,
-    TEXT_MISSING,
-    TEXT_TOO_LONG,
-    comment_text_clean,
 )
 from learnhub.forms import form_add_service_errors
 from partnerships.models import Partnership, Party, ResearchQuestion
@@ -278,6 +265,10 @@ class EvidenceForm(forms.Form):
         self.fields = self._fields_for_kind(kind)
         self.fields["body"].label = self.guide.body_label
         self.fields["body"].help_text = self.guide.body_hint
+        date = date_words_for(kind)
+        self.fields["occurred_on"].label = date.question
+        self.fields["occurred_on"].help_text = date.hint
+        self.fields["occurred_on"].error_messages["required"] = date.missing
 
         _choice_field(self, "questions").choices = [(q.pk, _question_label(q)) for q in questions]
         if not _choice_field(self, "questions").choices:
@@ -323,36 +314,60 @@ class EvidenceForm(forms.Form):
             return []
         return [{"box": box, "hint": ""} for box in self["questions"]]
 
+    def _answer(self, name: str) -> Any:
+        """A field's parsed answer; for a field that did not parse, what was written, so
+        the validator still sees that something was (a figure needs its unit, an item
+        needs something said) and says everything else that is wrong in the same round."""
+        if name in self.cleaned_data:
+            return self.cleaned_data[name]
+        return self[name].data if name in self.fields else None
+
     def evidence_data(self) -> dict[str, Any]:
-        """The parsed answers as evidence fields (``evidence.schema``'s names)."""
-        data = self.cleaned_data
+        """The answers as evidence fields (``evidence.schema``'s names)."""
         fields: dict[str, Any] = {"kind": self.kind}
         for name in FORM_ORDER:
             if name in self.fields:
-                fields[name] = data.get(name)
-        fields["body"] = data.get("body", "")
-        fields["questions"] = data.get("questions", [])
+                fields[name] = self._answer(name)
+        fields["body"] = self._answer("body") or ""
+        fields["questions"] = self._answer("questions") or []
         fields["prompts"] = {
-            prompt.key: data.get(prompt_field_name(prompt.key), "") for prompt in self.prompts
+            prompt.key: self._answer(prompt_field_name(prompt.key)) or "" for prompt in self.prompts
         }
         return fields
 
     def clean(self) -> dict[str, Any] | None:
-        """Once every field parses, the whole item is checked by the one validator (as
-        it would be after the change, when editing)."""
+        """The whole item is checked by the one validator (as it would be after the
+        change, when editing) even when some fields did not parse, so every problem of
+        every field shows in one round. A field keeps its own first problem: the
+        validator's words about a field that already shows one are left out."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         try:
-            self.item = clean_evidence(
+            item = clean_evidence(
                 self.evidence_data(),
                 partnership=self.partnership,
                 current=self.evidence,
                 attachment=self.cleaned_data.get("attachment"),
             )
         except ValidationError as error:
-            form_add_service_errors(self, error, self.field_for_error)
+            fresh = {
+                name: messages
+                for name, messages in error.message_dict.items()
+                if not self._shows_problem_with(name)
+            }
+            if fresh:
+                form_add_service_errors(self, ValidationError(fresh), self.field_for_error)
+        else:
+            if not self.errors:
+                self.item = item
         return cleaned
+
+    def _shows_problem_with(self, name: str) -> bool:
+        """Whether the form already shows a problem with the validator's field ``name``
+        (for ``prompts``: with any of the prompts)."""
+        if name == "prompts":
+            return any(prompt_field_name(p.key) in self.errors for p in self.prompts)
+        target = self.field_for_error(name)
+        return target is not None and target in self.errors
 
     def checked_item(self) -> CleanEvidence:
         """The checked item of a valid form."""
@@ -450,274 +465,3 @@ class ImportForm(forms.Form):
             _choice_field(self, "party").choices = [(p.pk, p.organisation.name) for p in parties]
         else:
             del self.fields["party"]
-
-
-# --- Insight briefs and learning actions ----------------------------------------------------
-
-
-class BriefRequestForm(forms.Form):
-    period_start = forms.DateField(
-        label="First day of the period",
-        help_text="For example, 2026-10-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day of the period.",
-            "invalid": "Enter the first day as a real date, like 2026-10-01.",
-        },
-    )
-    period_end = forms.DateField(
-        label="Last day of the period",
-        help_text="For example, 2026-10-31",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day of the period.",
-            "invalid": "Enter the last day as a real date, like 2026-10-31.",
-        },
-    )
-
-
-class BriefEditForm(forms.Form):
-    so_what = forms.CharField(
-        label="So what?",
-        help_text="What does this evidence mean for the partnership? Use plain words.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    recommendations = forms.CharField(
-        label="Recommendations",
-        help_text="What should each party do next?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-
-
-class ChallengeForm(forms.Form):
-    party = forms.TypedChoiceField(label="Who is challenged", required=False, coerce=int)
-    area = forms.ChoiceField(label="About", required=False)
-    text = forms.CharField(
-        label="The challenge", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    remove = forms.BooleanField(label="Remove this challenge", required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        parties: list[tuple[int, str]],
-        areas: list[tuple[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        party_field = cast(forms.TypedChoiceField, self.fields["party"])
-        party_field.choices = [("", "Choose a party"), *parties]
-        cast(forms.ChoiceField, self.fields["area"]).choices = areas
-
-    @property
-    def is_blank(self) -> bool:
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return not data.get("text") and not data.get("party")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("remove") or (not data.get("text") and not data.get("party")):
-            return data
-        if not data.get("party"):
-            self.add_error("party", "Choose who this challenge is for.")
-        if not (data.get("text") or "").strip():
-            self.add_error("text", "Write the challenge, or tick “Remove this challenge”.")
-        return data
-
-
-ChallengeFormSet = forms.formset_factory(ChallengeForm, extra=0, max_num=CHALLENGES_MAX)
-
-
-def challenge_formset_with_blanks(blanks: int) -> type[forms.BaseFormSet[ChallengeForm]]:
-    """``ChallengeFormSet`` with ``blanks`` empty rows to fill in (a page's first view)."""
-    return forms.formset_factory(ChallengeForm, extra=max(blanks, 0), max_num=CHALLENGES_MAX)
-
-
-class LearningActionForm(forms.Form):
-    party = forms.TypedChoiceField(
-        label="Which organisation will change something",
-        coerce=int,
-        error_messages={"required": "Choose the organisation."},
-    )
-    brief = forms.TypedChoiceField(
-        label="Because of which brief (optional)", coerce=int, required=False, empty_value=None
-    )
-    description = forms.CharField(
-        label="What we will change",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what you will change."},
-    )
-    status = forms.ChoiceField(
-        label="Where it is up to",
-        choices=LearningAction.Status.choices,
-        initial=LearningAction.Status.PLANNED,
-        widget=forms.RadioSelect,
-    )
-    outcome = forms.CharField(
-        label="What changed",
-        help_text="Once you have done it: what difference did it make?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        parties: list[Party],
-        briefs: list[InsightBrief],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["party"]).choices = [
-            ("", "Choose an organisation"),
-            *[(p.pk, p.organisation.name) for p in parties],
-        ]
-        cast(forms.TypedChoiceField, self.fields["brief"]).choices = [
-            ("", "Not linked to a brief"),
-            *[
-                (b.pk, f"Insight brief: {Period(b.period_start, b.period_end).describe()}")
-                for b in briefs
-            ],
-        ]
-
-
-class LearningActionEditForm(forms.Form):
-    description = LearningActionForm.base_fields["description"]
-    status = LearningActionForm.base_fields["status"]
-    outcome = LearningActionForm.base_fields["outcome"]
-
-
-class CommentForm(forms.Form):
-    """A comment on a section of a draft brief (``section``) or on the whole brief (blank).
-    One per section on the brief's page, each with its own ids (``comment_form``)."""
-
-    section = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=SECTION_MAX,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": NO_SUCH_SECTION,
-            "min_value": NO_SUCH_SECTION,
-            "max_value": NO_SUCH_SECTION,
-        },
-    )
-    text = forms.CharField(
-        label="Comment on this section",
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": TEXT_MISSING, "max_length": TEXT_TOO_LONG},
-    )
-
-    #: The section whose form this is (None: the whole brief), set by ``comment_form``.
-    section_at: int | None = None
-
-    def clean_text(self) -> str:
-        try:
-            return comment_text_clean(self.cleaned_data["text"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["text"]) from error
-
-
-def comment_form(section: int | None, data: Any = None) -> CommentForm:
-    """The comment form for ``section`` (None: the whole brief), with ids of its own."""
-    key = "whole" if section is None else str(section)
-    form = CommentForm(data, initial={"section": section}, auto_id=f"id_comment_{key}_%s")
-    form.section_at = section
-    if section is None:
-        form.fields["text"].label = "Comment on the whole brief"
-    return form
-
-
-def comment_form_posted(data: Any) -> CommentForm:
-    """The comment form sent in ``data``, as the form of the section it names (so an
-    error shows where it was written); a section that is not a number → the whole
-    brief's form, which shows the section's error."""
-    raw = str(data.get("section", "")).strip()
-    section = int(raw) if raw.isdigit() and len(raw) <= len(str(SECTION_MAX)) else None
-    return comment_form(section, data)
-
-
-class ShareLinkForm(forms.Form):
-    """Make a share link: who it is for, and an optional last day (checked by the
-    service, as on the API)."""
-
-    AUDIENCE_HINTS = {
-        "public": "Anyone with the link can read the published brief, as it is published. "
-        "Use it for funders’ boards, newsletters and the wider sector.",
-        "community": "A one-page “you said, we did” for the people the evidence came from: "
-        "what we heard, what changed and what happens next, in very plain words, with a "
-        "poster to print.",
-    }
-
-    audience = forms.ChoiceField(
-        label="Who is the link for?",
-        choices=[
-            ("public", "The public"),
-            ("community", "The community the evidence came from"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose who the link is for.",
-            "invalid_choice": "Choose who the link is for.",
-        },
-    )
-    expires_on = forms.DateField(
-        label="Last day the link works (optional)",
-        help_text="For example, 2027-03-31. Leave it empty for a link that works until you "
-        "revoke it.",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the last day as a real date, like 2027-03-31."},
-    )
-
-
-# --- The library of published learning ----------------------------------------------------
-
-
-class LibraryFilterForm(forms.Form):
-    """The search and filters above the library (a GET form)."""
-
-    search = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=200,
-        help_text="Words in the brief: its findings, figures, quotes and the learning "
-        "partner’s words.",
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    partnership = forms.TypedChoiceField(
-        label="Partnership", required=False, coerce=int, empty_value=None
-    )
-    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
-    question = forms.CharField(
-        label="Research question",
-        required=False,
-        max_length=200,
-        help_text="Words in the research questions the brief reports on.",
-    )
-
-    def __init__(
-        self, *args: Any, partnerships: Iterable[Partnership], years: Iterable[int], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _choice_field(self, "partnership").choices = [
-            ("", "All your partnerships"),
-            *[(p.pk, p.title) for p in partnerships],
-        ]
-        _choice_field(self, "year").choices = [("", "Any year"), *[(y, str(y)) for y in years]]
-
-    def filters(self) -> LibraryFilters:
-        """What the valid fields ask for (a field in error asks for nothing)."""
-        if not self.is_bound:
-            return LibraryFilters()
-        self.is_valid()
-        data = self.cleaned_data
-        return LibraryFilters(
-            search=data.get("search") or "",
-            partnership=data.get("partnership"),
-            year=data.get("year"),
-            question=data.get("question") or "",
-        )
