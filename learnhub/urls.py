@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("partnerships.api.urls")),
     path("", include("notifications.api.views")),
     path("", include("consent.api.urls")),
+    path("", include("rhythm.api.urls")),
     path("", include("evidence.api.urls")),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("partnerships.views.dashboard")),
     path("", include("partnerships.urls")),
     path("", include("consent.views")),
+    path("", include("rhythm.urls")),
     path("", include("evidence.urls")),
     path("notifications/", include("notifications.views")),
     path("accounts/", include("allauth.urls")),

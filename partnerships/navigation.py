@@ -14,5 +14,6 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("evidence", "Evidence", "evidence:evidence-list"),
     ("briefs", "Insight briefs", "evidence:brief-list"),
     ("actions", "Learning actions", "evidence:action-list"),
+    ("sessions", "Learning sessions", "rhythm:session-list"),
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
 )
