@@ -36,3 +36,8 @@ def schedule(
     if parties is not None:
         values["parties"] = [p.pk for p in parties]
     return session_schedule(partnership=scene.partnership, by=scene.lp_member, fields=values)
+
+
+def in_hours(hours: float) -> datetime.datetime:
+    """The moment ``hours`` from now."""
+    return timezone.now() + datetime.timedelta(hours=hours)

@@ -105,9 +105,12 @@ def test_outsiders_get_404_for_the_list_the_session_and_its_calendar():
     outsider = client_for(scene.outsider)
 
     assert outsider.get(api("partnership-sessions", pk=scene.partnership.pk)).status_code == 404
-    assert outsider.post(
-        api("partnership-sessions", pk=scene.partnership.pk), _body(scene), format="json"
-    ).status_code == 404
+    assert (
+        outsider.post(
+            api("partnership-sessions", pk=scene.partnership.pk), _body(scene), format="json"
+        ).status_code
+        == 404
+    )
     assert outsider.get(api("session-detail", pk=session.pk)).status_code == 404
     assert outsider.get(api("session-calendar", pk=session.pk)).status_code == 404
     assert outsider.post(api("session-cancel", pk=session.pk)).status_code == 404
@@ -128,7 +131,9 @@ def test_a_party_not_attending_sees_neither_the_session_nor_it_in_the_list():
     assert attending.get(api("session-detail", pk=session.pk)).status_code == 200
     assert attending.get(api("partnership-sessions", pk=scene.partnership.pk)).json()["count"] == 1
     # Whoever may schedule reads every session, attending or not.
-    assert client_for(scene.funder_admin).get(api("session-detail", pk=session.pk)).status_code == 200
+    assert (
+        client_for(scene.funder_admin).get(api("session-detail", pk=session.pk)).status_code == 200
+    )
 
 
 def test_attendees_are_only_accepted_parties_of_the_partnership():
