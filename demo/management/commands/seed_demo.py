@@ -118,6 +118,10 @@ class Command(BaseCommand):
             from demo.briefs import seed_brief_demo
 
             seed_brief_demo(partnerships[0])
+            # Learning sessions: one held, with a reflection recorded from it, one to come.
+            from demo.sessions import seed_session_demo
+
+            seed_session_demo(partnerships[0])
         self._print_logins(invitation, partnerships)
 
     def _print_logins(
