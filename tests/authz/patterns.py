@@ -22,7 +22,15 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 # The packages whose views are ours: their patterns need an exact matrix entry.
-PROJECT_PACKAGES = ("learnhub", "accounts", "partnerships", "consent", "evidence", "notifications")
+PROJECT_PACKAGES = (
+    "learnhub",
+    "accounts",
+    "partnerships",
+    "consent",
+    "rhythm",
+    "evidence",
+    "notifications",
+)
 
 
 @dataclass(frozen=True)
