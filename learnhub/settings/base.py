@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "evidence.models.Evidence.Kind",
         "InsightBriefStatusEnum": "evidence.models.InsightBrief.Status",
         "LearningActionStatusEnum": "evidence.models.LearningAction.Status",
+        "LearningSessionKindEnum": "rhythm.models.LearningSession.Kind",
     },
 }
 
