@@ -290,3 +290,39 @@ def test_the_list_costs_the_same_queries_at_two_sizes(django_assert_max_num_quer
         large = client.get(url)
 
     assert (small.json()["count"], large.json()["count"]) == (1, 13)
+
+
+def test_a_party_added_later_is_told_and_then_reads_the_session():
+    scene = brief_scene()
+    session = schedule(scene, parties=[scene.lp_party, scene.grantee_party])
+    url = api("session-detail", pk=session.pk)
+    assert client_for(scene.grantee2_admin).get(url).status_code == 404
+
+    response = client_for(scene.lp_member).patch(
+        url,
+        {"parties": [scene.lp_party.pk, scene.grantee_party.pk, scene.grantee2_party.pk]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["sequence"] == 1
+    told = Notification.objects.filter(kind="session_scheduled", recipient=scene.grantee2_admin)
+    assert told.count() == 1
+    assert client_for(scene.grantee2_admin).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"duration_minutes": 0}, {"parties": []}, {"starts_at": "soon"}, {"uid": "mine"}],
+)
+def test_a_change_out_of_bounds_is_a_400_that_changes_nothing(change):
+    scene = brief_scene()
+    session = schedule(scene)
+
+    response = client_for(scene.lp_member).patch(
+        api("session-detail", pk=session.pk), change, format="json"
+    )
+
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert (session.sequence, session.duration_minutes, session.parties.count()) == (0, 90, 4)
