@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from learnhub.models import TimeStampedModel
 from partnerships.models import Partnership, Party, ResearchQuestion
+from rhythm.models import LearningSession
 
 #: PostgreSQL text-search configuration for evidence search (stemming, stop words).
 SEARCH_CONFIG = "english"
@@ -88,6 +89,14 @@ class Evidence(TimeStampedModel):
     )
     period_end = models.DateField(
         null=True, blank=True, help_text="For a figure: the last day of the period it covers."
+    )
+    #: The learning session it came out of (same partnership; ``evidence_submit`` checks).
+    session = models.ForeignKey(
+        LearningSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
     )
     prompt_text = models.TextField(
         blank=True,

@@ -82,6 +82,7 @@ def brief_data(reading: BriefReading) -> BriefData:
         "drafted_at": brief.drafted_at.isoformat() if brief.drafted_at else None,
         "published_at": brief.published_at.isoformat() if brief.published_at else None,
         "partial_view": reading.partial,
+        "sessions_held": reading.sessions_held,
     }
 
 
@@ -459,6 +460,17 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     else:
         out.append("No learning actions were completed since the last brief.")
     out += [""]
+    if doc.reading.sessions_held:
+        out += ["## Learning sessions held", ""]
+        for held in doc.reading.sessions_held:
+            day = date.fromisoformat(held["date"])
+            items = held["evidence"]
+            out.append(
+                f"- {day:%-d %B %Y}: {_md(held['kind_label'])}, {_md(held['title'])}. "
+                f"Attending: {_md(', '.join(held['parties']))}. "
+                f"{items} piece{'' if items == 1 else 's'} of evidence from it."
+            )
+        out += [""]
     return "\n".join(out).rstrip() + "\n"
 
 

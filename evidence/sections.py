@@ -238,6 +238,19 @@ class Redaction(TypedDict):
 # --- The brief as data (API and JSON export) ---------------------------------------------
 
 
+class SessionHeld(TypedDict):
+    """A learning session held in a brief's period, as its reader sees it: ``evidence``
+    counts only the items from it that reader may see."""
+
+    session: int
+    date: str
+    kind: str
+    kind_label: str
+    title: str
+    parties: list[str]
+    evidence: int
+
+
 class BriefData(TypedDict):
     id: int
     partnership: int
@@ -256,3 +269,4 @@ class BriefData(TypedDict):
     drafted_at: str | None
     published_at: str | None
     partial_view: bool
+    sessions_held: list[SessionHeld]

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("partnerships.api.urls")),
     path("", include("notifications.api.views")),
     path("", include("consent.api.urls")),
+    path("", include("rhythm.api.urls")),
     path("", include("evidence.api.urls")),
     path("", include("pulse.api.urls")),
 ]
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("partnerships.views.dashboard")),
     path("", include("partnerships.urls")),
     path("", include("consent.views")),
+    path("", include("rhythm.urls")),
     path("", include("evidence.urls")),
     path("", include("pulse.views")),
     path("notifications/", include("notifications.views")),

@@ -14,6 +14,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("evidence", "Evidence", "evidence:evidence-list"),
     ("briefs", "Insight briefs", "evidence:brief-list"),
     ("actions", "Learning actions", "evidence:action-list"),
+    ("sessions", "Learning sessions", "rhythm:session-list"),
     ("pulse", "Pulse", "pulse:pulse"),
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
 )

@@ -54,6 +54,7 @@ ITEM_OUTPUT_FIELDS: tuple[str, ...] = (
     "partnership",
     "party",
     *FIELD_NAMES,
+    "session",
     "attachments",
     "submitted_by",
     "can_change",
@@ -230,6 +231,11 @@ class EvidenceInputSerializer(serializers.Serializer[Any]):
     # Needs context["partnership"]; validated_data["item"] is the checked CleanEvidence.
 
     party = IdField(required=False, help_text=PARTY_HELP)
+    session = IdField(
+        required=False,
+        allow_null=True,
+        help_text="The id of the learning session of this partnership it came out of.",
+    )
     attachment = serializers.FileField(
         required=False,
         help_text="A PDF, image, office document or CSV file (multipart only).",
@@ -248,7 +254,7 @@ class EvidenceInputSerializer(serializers.Serializer[Any]):
             current=self.context.get("evidence"),
             attachment=attrs.get("attachment"),
         )
-        return {"party": attrs.get("party"), "item": item}
+        return {"party": attrs.get("party"), "session": attrs.get("session"), "item": item}
 
 
 class EvidenceUpdateSerializer(EvidenceInputSerializer):
@@ -258,6 +264,7 @@ class EvidenceUpdateSerializer(EvidenceInputSerializer):
 
     # Setting a declared field to None removes it (REST framework's way); the stubs cannot say so.
     party = None  # type: ignore[assignment]
+    session = None  # type: ignore[assignment]
 
 
 class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
@@ -395,6 +402,7 @@ def listed_evidence(
                     "role": row["party__role"],
                 },
                 **_listed_fields(row, links),
+                "session": row["session_id"],
                 "attachments": [
                     _ATTACHMENT.to_representation(attachment)
                     for attachment in links.attachments.get(row["id"], [])

@@ -158,6 +158,7 @@ class EvidenceListView(GenericAPIView[Evidence]):
             party=contribution.party,
             by=user,
             item=incoming.validated_data["item"],
+            session_id=incoming.validated_data["session"],
         )
         return Response(_one(request, evidence.pk), status=status.HTTP_201_CREATED)
 

@@ -42,7 +42,8 @@ from evidence.kinds import prompt_answers
 from evidence.models import Evidence, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, periods_up_to
 from evidence.redactions import redaction_note
-from evidence.sections import ActionChange, Challenge, Redaction, Section
+from evidence.sections import ActionChange, Challenge, Redaction, Section, SessionHeld
+from evidence.selectors.sessions import sessions_held_in_briefs
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import my_parties_in, questions_with_status_in
 
@@ -386,6 +387,8 @@ class BriefReading:
     #: A draft shown to a reader without the evidence it cites that the reader may not
     #: see as raw evidence (``brief_readings_for``).
     partial: bool = False
+    #: The learning sessions held in the period, for the reader (``brief_readings_for``).
+    sessions_held: list[SessionHeld] = field(default_factory=list)
 
     @property
     def challenges(self) -> list[Challenge]:
@@ -579,8 +582,10 @@ def brief_readings_for(*, briefs: Sequence[InsightBrief], user: User) -> dict[in
                 compared=draft.compared,
                 partial=True,
             )
-    for reading in readings.values():
+    held = sessions_held_in_briefs(user=user, briefs=briefs)
+    for pk, reading in readings.items():
         reading.visible_evidence = set(reading.cited) & visible
+        reading.sessions_held = held.get(pk, [])
     return readings
 
 

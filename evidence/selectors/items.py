@@ -252,6 +252,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "party__organisation__name",
     "party__organisation__kind",
     *STORED_FIELD_NAMES,
+    "session_id",
     "submitted_by_id",
     "submitted_by__name",
     "submitted_by__email",

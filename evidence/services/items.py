@@ -26,6 +26,7 @@ from evidence.selectors.items import ParticipationMissing, participation_missing
 from learnhub.errors import Conflict
 from partnerships.models import Partnership, Party
 from partnerships.services import activity_record
+from rhythm.models import LearningSession
 
 
 def _who(user: User, party: Party) -> str:
@@ -90,9 +91,15 @@ def _delete_files_after_commit(files: Iterable[tuple[Storage, str]]) -> None:
 
 
 def evidence_submit(
-    *, partnership: Partnership, party: Party, by: User, item: CleanEvidence
+    *,
+    partnership: Partnership,
+    party: Party,
+    by: User,
+    item: CleanEvidence,
+    session_id: int | None = None,
 ) -> Evidence:
-    """A member of ``party`` adds one evidence item (and optionally a file).
+    """A member of ``party`` adds one evidence item (and optionally a file), optionally
+    from learning session ``session_id``, which must be one of this partnership.
 
     Needs ``party``'s active ``participate`` consent and an open partnership; ``item``
     was checked by ``evidence.cleaning.clean_evidence`` for this partnership.
@@ -100,21 +107,40 @@ def evidence_submit(
     stored = _StoredFiles()
     try:
         with transaction.atomic():
-            return _submit(partnership, party, by, item, stored)
+            return _submit(partnership, party, by, item, stored, session_id)
     except BaseException:
         stored.discard()
         raise
 
 
+def _session_of(partnership: Partnership, session_id: int | None) -> LearningSession | None:
+    if session_id is None:
+        return None
+    session = LearningSession.objects.filter(pk=session_id, partnership=partnership).first()
+    if session is None:
+        raise ValidationError({"session": ["Choose a learning session of this partnership."]})
+    return session
+
+
 def _submit(
-    partnership: Partnership, party: Party, by: User, item: CleanEvidence, stored: _StoredFiles
+    partnership: Partnership,
+    party: Party,
+    by: User,
+    item: CleanEvidence,
+    stored: _StoredFiles,
+    session_id: int | None,
 ) -> Evidence:
     _for_partnership(item, partnership)
     _check_party(partnership, party)
+    session = _session_of(partnership, session_id)
     _refuse_if_closed(partnership)
     _refuse_without_participation(party)
     evidence = Evidence.objects.create(
-        partnership=partnership, party=party, submitted_by=by, **item.model_fields()
+        partnership=partnership,
+        party=party,
+        submitted_by=by,
+        session=session,
+        **item.model_fields(),
     )
     evidence.questions.set(item.questions)
     if item.attachment is not None:

@@ -31,6 +31,7 @@ from evidence.access import (
     access_evidence_partnership,
     access_own_evidence,
 )
+from evidence.access.sessions import access_evidence_session
 from evidence.charts import (
     balance_chart,
     grouped_count_chart,
@@ -252,6 +253,9 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             partnership,
             {"kind_form": kind_form, "choices": kind_form.choices_with_hints()},
         )
+    session = access_evidence_session(
+        user=user, partnership=partnership, raw_id=request.GET.get("session")
+    )
     form = _evidence_form(request, partnership, kind, parties=choices.parties)
     status = 200
     if request.method == "POST":
@@ -260,18 +264,22 @@ def evidence_create_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
             party = next((p for p in choices.parties if p.pk == party_id), choices.parties[0])
             with service_errors_to(form, where=form.field_for_error) as call:
                 evidence = evidence_submit(
-                    partnership=partnership, party=party, by=user, item=form.checked_item()
+                    partnership=partnership,
+                    party=party,
+                    by=user,
+                    item=form.checked_item(),
+                    session_id=session.pk if session else None,
                 )
             if not call.failed:
                 messages.success(request, f"You added “{evidence.title}”.")
-                return redirect(evidence)
+                return redirect(session or evidence)
         status = 400
     who_can_see = _who_can_see(user, partnership, choices.parties)
     return _render(
         request,
         "form.html",
         partnership,
-        _form_context(form, editing=False, who_can_see=who_can_see),
+        {**_form_context(form, editing=False, who_can_see=who_can_see), "session": session},
         status=status,
     )
 

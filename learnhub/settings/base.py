@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "notifications",
     "consent",
     "pulse",
+    "rhythm",
     "evidence",
     # The demo data (``seed_demo``): above every app, as it writes through all of them.
     "demo",
@@ -267,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "evidence.models.Evidence.Kind",
         "InsightBriefStatusEnum": "evidence.models.InsightBrief.Status",
         "LearningActionStatusEnum": "evidence.models.LearningAction.Status",
+        "LearningSessionKindEnum": "rhythm.models.LearningSession.Kind",
     },
 }
 
@@ -362,6 +364,12 @@ CELERY_BEAT_SCHEDULE["partnerships-reconcile-groups"] = {
     "task": "partnerships.reconcile_groups",
     "schedule": 60 * 60.0,
     "options": {"expires": 60 * 60.0},
+}
+# Learning sessions: remind attendees the day before (each session once, however often).
+CELERY_BEAT_SCHEDULE["rhythm-send-session-reminders"] = {
+    "task": "rhythm.send_session_reminders",
+    "schedule": 15 * 60.0,
+    "options": {"expires": 15 * 60.0},
 }
 # The outbox (learnhub.outbox): how often beat sweeps it, and how long a published task
 # has to succeed before it is sent again (doubling each time, up to six hours).

@@ -231,6 +231,32 @@ def _action_update(w: World) -> dict[str, Any]:
     }
 
 
+def _session_form(w: World) -> dict[str, Any]:
+    return {
+        "kind": "after_action_review",
+        "title": "Summer review",
+        "day": "2027-06-02",
+        "time": "10:30",
+        "duration_minutes": "60",
+        "parties": [w.grantee_party.pk, w.learning_partner_party.pk],
+        "prompts": "What was planned?\nWhat happened?",
+    }
+
+
+def _session_json(w: World) -> dict[str, Any]:
+    return {
+        "kind": "after_action_review",
+        "title": "Summer review",
+        "starts_at": "2027-06-02T10:30:00+01:00",
+        "duration_minutes": 60,
+        "parties": [w.grantee_party.pk, w.learning_partner_party.pk],
+        "prompts": ["What was planned?"],
+    }
+
+
+#: Who schedules, changes and cancels learning sessions.
+_SESSION_MANAGERS = [LEARNING_PARTNER, FUNDER_ADMIN]
+
 _TO_SIGN_IN = redirect("account_login")
 _TO_PARTNERSHIP = done_redirect("partnerships:partnership-detail")
 _TO_DISCOVERY = done_redirect("partnerships:partnership-discovery")
@@ -877,6 +903,42 @@ MATRIX: list[Entry] = [
         "api:plain-words-check",
         POST=signed_in(OK_200, body=lambda w: {"text": "We will leverage what we learn."}),
     ),
+    # --- Learning sessions (rhythm): pages and API ---------------------------------------
+    web("rhythm:session-list", GET=party_only(OK_200)),
+    web(
+        "rhythm:session-create",
+        GET=party_only(OK_200, only=_SESSION_MANAGERS),
+        POST=party_only(
+            done_redirect("rhythm:session-detail"), only=_SESSION_MANAGERS, body=_session_form
+        ),
+    ),
+    web("rhythm:session-detail", GET=party_only(OK_200)),
+    web(
+        "rhythm:session-edit",
+        GET=party_only(OK_200, only=_SESSION_MANAGERS),
+        POST=party_only(
+            done_redirect("rhythm:session-detail"), only=_SESSION_MANAGERS, body=_session_form
+        ),
+    ),
+    web(
+        "rhythm:session-cancel",
+        GET=party_only(OK_200, only=_SESSION_MANAGERS),
+        POST=party_only(
+            done_redirect("rhythm:session-detail"), only=_SESSION_MANAGERS, body=lambda w: {}
+        ),
+    ),
+    api(
+        "api:partnership-sessions",
+        GET=party_only(OK_200),
+        POST=party_only(CREATED, only=_SESSION_MANAGERS, body=_session_json),
+    ),
+    api(
+        "api:session-detail",
+        GET=party_only(OK_200),
+        PATCH=party_only(OK_200, only=_SESSION_MANAGERS, body=lambda w: {"title": "Renamed"}),
+    ),
+    api("api:session-cancel", POST=party_only(OK_200, only=_SESSION_MANAGERS, body=lambda w: {})),
+    api("api:session-calendar", GET=party_only(OK_200)),
     # --- Notifications -------------------------------------------------------------------
     web("notifications:notification-list", GET=signed_in(OK_200)),
     web(

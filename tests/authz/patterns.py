@@ -28,6 +28,7 @@ PROJECT_PACKAGES = (
     "partnerships",
     "consent",
     "pulse",
+    "rhythm",
     "evidence",
     "notifications",
 )

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,7 @@ from partnerships.services import (
     question_propose,
     question_respond,
 )
+from rhythm.services import session_schedule
 from tests.partnerships.factories import UserFactory
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class World:
     comment: Any = None  # evidence.models.BriefComment by the grantee on ``brief`` (open)
     published_brief: Any = None  # evidence.models.InsightBrief: August 2026, published
     share_link: Any = None  # evidence.models.ShareLink to ``published_brief`` (public)
+    learning_session: Any = None  # rhythm.models.LearningSession: every accepted party attends
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -187,6 +189,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("brief", "fmt"): lambda w: "md",
     ("action", "pk"): lambda w: w.learning_action.pk,
     ("comment", "pk"): lambda w: w.comment.pk,
+    ("session", "pk"): lambda w: w.learning_session.pk,
     # Django admin and allauth: any value of the right shape; nobody in the matrix is staff
     # and the allauth keys are deliberately wrong.
     ("*", "object_id"): lambda w: str(w.people[OUTSIDER].pk),
@@ -423,6 +426,21 @@ def _build_shared_brief(world: World) -> None:
     )
 
 
+def _build_learning_session(world: World) -> None:
+    """The learning partner schedules a reflection session every accepted party attends."""
+    world.learning_session = session_schedule(
+        partnership=world.partnership,
+        by=world.people[LEARNING_PARTNER],
+        fields={
+            "kind": "reflection",
+            "title": "Spring reflection",
+            "starts_at": timezone.now() + timedelta(days=10),
+            "duration_minutes": 90,
+            "prompts": ["What did we do?"],
+        },
+    )
+
+
 def _sign_everyone_in(world: World) -> None:
     """One real session per role: sent as the session cookie (web) or X-Session-Token (apps)."""
     engine = import_module(settings.SESSION_ENGINE)
@@ -445,6 +463,7 @@ BUILD_STEPS: list[Callable[[World], None]] = [
     _build_evidence,
     _build_briefs,
     _build_shared_brief,
+    _build_learning_session,
     _sign_everyone_in,
 ]
 

@@ -48,6 +48,8 @@ BRIEF_FIELDS = {
     "partial_view",
     # Added: the "So what?" scaffold offered while a draft's "so what?" is empty.
     "so_what_scaffold",
+    # Added: the learning sessions held in the period, as the reader sees them.
+    "sessions_held",
 }
 SECTION_FIELDS = {
     "question",

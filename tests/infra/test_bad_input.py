@@ -534,7 +534,16 @@ def test_what_counts_as_an_id(value, expected):
     assert as_id(value) == expected
 
 
-OUR_APPS = ("learnhub", "accounts", "partnerships", "notifications", "consent", "pulse", "evidence")
+OUR_APPS = (
+    "learnhub",
+    "accounts",
+    "partnerships",
+    "notifications",
+    "consent",
+    "pulse",
+    "rhythm",
+    "evidence",
+)
 
 
 def _ours(cls: type) -> bool:

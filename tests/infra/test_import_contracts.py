@@ -18,6 +18,7 @@ ROOTS = (
     "notifications",
     "consent",
     "pulse",
+    "rhythm",
     "evidence",
     "demo",
 )

@@ -122,6 +122,10 @@ class Command(BaseCommand):
             from demo.pulse import seed_pulse_demo
 
             seed_pulse_demo(partnerships[0])
+            # Learning sessions: one held, with a reflection recorded from it, one to come.
+            from demo.sessions import seed_session_demo
+
+            seed_session_demo(partnerships[0])
         self._print_logins(invitation, partnerships)
 
     def _print_logins(
