@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from evidence.charts import series_chart, series_description
 from evidence.findings import amount_text
 from evidence.models import InsightBrief
-from evidence.pdf import html_to_pdf
+from learnhub.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
 from evidence.sections import BriefData, KindCount
