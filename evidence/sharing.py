@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 
 from evidence.http import download_started
 from evidence.models import ShareLink
-from learnhub.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.rendering import document, export_filename, render_pdf
 from evidence.selectors.briefs import BriefReading
 from evidence.selectors.share_links import community_page, shared_reading
+from learnhub.pdf import html_to_pdf
 
 T = "evidence/share/"
 #: What ``?format=`` may ask of a share link (HTML when absent).
