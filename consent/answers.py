@@ -141,6 +141,8 @@ def answers_started(current: PartyConsent) -> ConsentAnswers:
     )
 
 
+NOTHING_SHARED = "Nothing is shared for this, as before. Your answer is recorded."
+
 _WAS_WORDS = {YES: "yes", NO: "no", "": "not decided"}
 
 
@@ -167,8 +169,10 @@ class AnswerRow:
 
     @property
     def means(self) -> str:
-        """What the change does, straight away."""
-        return self.notice.if_yes if self.answer == YES else self.notice.if_no
+        """What the change does, straight away (a first "no" shares nothing, as before)."""
+        if self.answer == YES:
+            return self.notice.if_yes
+        return NOTHING_SHARED if self.was == "" else self.notice.if_no
 
 
 def answer_rows(answers: ConsentAnswers) -> list[AnswerRow]:

@@ -3,6 +3,7 @@ answers" with "Change" links, one confirmation, receipts as a page and a PDF, no
 
 import re
 import subprocess
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from consent.answers import SALT, ConsentAnswers
+from consent.answers import NOTHING_SHARED, SALT, ConsentAnswers
 from consent.models import ChallengeRecord, ConsentRecord, ConsentState
 from consent.notices import CHALLENGE_NOTICE_VERSION, NOTICES
 from consent.services import consent_record
@@ -41,7 +42,7 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
     """The page's visible words, tags removed and spaces collapsed."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def url(name: str, scene, **kwargs: Any) -> str:  # type: ignore[no-untyped-def]
@@ -151,7 +152,7 @@ def test_check_your_answers_lists_every_answer_and_says_what_each_change_means(s
     page = text_of(check)
     assert "Check your answers" in page
     assert page.count("No change") == 1  # participate stays yes
-    assert "Changing from not decided to no " + NOTICES["attribute"].if_no in page
+    assert "Changing from not decided to no " + NOTHING_SHARED in page
     assert "Changing from yes to no " + NOTICES["publish"].if_no in page
     assert "Changing from not decided to yes " + NOTICES["share_with_funder"].if_yes in page
     assert page.count("Change your answer to") == 5
