@@ -5,7 +5,10 @@ from typing import Any, cast
 
 from django import forms
 
-from consent.models import ChallengeRecord, ConsentRecord
+from consent.answers import NO, YES
+from consent.models import ChallengeRecord
+from consent.notices import NOTICES
+from consent.selectors import PURPOSES
 from consent.services import CONDITIONS_MAX_LENGTH, NOTE_MAX_LENGTH
 from learnhub.inputs import FormIdField
 from partnerships.models import Party, ResearchQuestion
@@ -19,24 +22,66 @@ CHANNEL_HINTS: dict[str, str] = {
 }
 
 
-class GiveConsentForm(forms.Form):
-    """The hidden fields behind a "Give consent" button."""
-
-    purpose = forms.ChoiceField(choices=ConsentRecord.Purpose.choices, widget=forms.HiddenInput)
-    party = FormIdField(required=False, widget=forms.HiddenInput)
-    notice_version = forms.CharField(max_length=50, required=False, widget=forms.HiddenInput)
+#: The answers a consent question takes (GOV.UK's yes/no radios).
+ANSWER_CHOICES = [(YES, "Yes"), (NO, "No")]
+#: The signed fields are a few hundred characters; anything far longer is not ours.
+SIGNED_MAX_LENGTH = 4000
 
 
-class WithdrawConsentForm(forms.Form):
-    """The "check your answers" page before a withdrawal (the purpose is in the URL)."""
+class ChoosePartyForm(forms.Form):
+    """For an admin of more than one party: whose consent to answer for."""
 
-    party = FormIdField(required=False, widget=forms.HiddenInput)
-    notice_version = forms.CharField(max_length=50, required=False, widget=forms.HiddenInput)
+    party = forms.TypedChoiceField(
+        label="Which organisation are you answering for?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which organisation you are answering for."},
+    )
+
+    def __init__(self, *args: Any, parties: Iterable[Party], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["party"]).choices = [
+            (p.pk, p.organisation.name) for p in parties
+        ]
+
+
+class ConsentAnswersForm(forms.Form):
+    """The consent form: one yes/no question per purpose, with the notice's plain words.
+
+    ``shown`` is the signed field saying which party's consent, in which state, the form
+    was drawn from (``consent.answers``).
+    """
+
+    shown = forms.CharField(max_length=SIGNED_MAX_LENGTH, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for purpose in PURPOSES:
+            notice = NOTICES[purpose]
+            self.fields[purpose] = forms.ChoiceField(
+                label=notice.question,
+                choices=ANSWER_CHOICES,
+                widget=forms.RadioSelect,
+                help_text=f"{notice.allows} {notice.who_sees}",
+                error_messages={
+                    "required": f"Choose yes or no for “{notice.question}”",
+                    "invalid_choice": f"Choose yes or no for “{notice.question}”",
+                },
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {purpose: str(self.cleaned_data[purpose]) for purpose in PURPOSES}
+
+
+class ConsentConfirmForm(forms.Form):
+    """The "Check your answers" page: the signed answers, and a note for the records."""
+
+    answers = forms.CharField(max_length=SIGNED_MAX_LENGTH, widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note (optional)",
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text="Anything the other parties should know about this decision. "
+        help_text="Anything the other parties should know about these answers. "
         "Everyone in the partnership can read it.",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer."},

@@ -1,6 +1,9 @@
 """Consent receipts and the history export: documents a party keeps, built from records.
 
-The receipt follows the shape of ISO/IEC TS 27560 (consent record information
+People get the receipt in words, as a page and a PDF (``receipt_words``,
+``consent_receipt_pdf``): what their organisation answered, who recorded it and when, and
+the words of the notice they saw, with no codes. The JSON receipt is for the API; it
+follows the shape of ISO/IEC TS 27560 (consent record information
 structure): who decided, for what purpose, under which notice, when, by whom, and how to
 withdraw. In a learning partnership the "controller" is the partnership itself (its
 commissioning funder and learning partners act on the evidence), and the "principal"
@@ -10,14 +13,18 @@ is the party's organisation.
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from consent.models import ChallengeRecord, ConsentRecord
-from consent.notices import WITHDRAW
+from consent.notices import NOTICES, WITHDRAW
+from learnhub.pdf import html_to_pdf
 from partnerships.models import Party
 from partnerships.selectors import accepted_parties_of
 
@@ -87,7 +94,7 @@ def consent_receipt(record: ConsentRecord) -> dict[str, Any]:
         "withdrawal": {
             "method": (
                 f"{WITHDRAW} An admin of {party.organisation.name} opens the partnership’s "
-                "Consent page and chooses “Withdraw consent” for this purpose, or sends "
+                "Consent page and answers “No” to this question, or sends "
                 f"POST {reverse('api:consent-list', kwargs={'partnership_pk': partnership.pk})} "
                 f"with purpose “{record.purpose}” and decision “withdraw”."
             ),
@@ -102,6 +109,64 @@ def consent_receipt(record: ConsentRecord) -> dict[str, Any]:
             "url": consent_page,
         },
     }
+
+
+@dataclass(frozen=True)
+class ReceiptWords:
+    """A consent receipt as people read it, on its page and in its PDF."""
+
+    record: ConsentRecord
+    organisation: str
+    partnership: str
+    question: str
+    answer: str
+    agreed: str
+    recorded_by: str
+    notice_text: str
+    note: str
+    how_to_change: str
+
+    @property
+    def filename(self) -> str:
+        day = timezone.localtime(self.record.recorded_at).date().isoformat()
+        return f"consent-receipt-{slugify(self.organisation)[:40] or 'organisation'}-{day}.pdf"
+
+
+def receipt_words(record: ConsentRecord) -> ReceiptWords:
+    """What ``record`` says, in words: the organisation's answer, who gave it and when,
+    the notice they read (as stored with the record), and how to change it."""
+    notice = NOTICES[ConsentRecord.Purpose(record.purpose)]
+    organisation = record.party.organisation.name
+    granted = record.decision == ConsentRecord.Decision.GRANT
+    title = notice.title[0].lower() + notice.title[1:]
+    return ReceiptWords(
+        record=record,
+        organisation=organisation,
+        partnership=record.partnership.title,
+        question=notice.question,
+        answer="Yes" if granted else "No",
+        agreed=(
+            f"{organisation} agreed to this: {title}."
+            if granted
+            else f"{organisation} did not agree to this: {title}."
+        ),
+        recorded_by=record.recorded_by.display_name,
+        notice_text=record.notice_text,
+        note=record.note,
+        how_to_change=(
+            f"An admin of {organisation} can change this answer at any time on the "
+            "partnership’s Consent page. A change takes effect straight away."
+        ),
+    )
+
+
+def consent_receipt_pdf(words: ReceiptWords) -> bytes:
+    """The receipt as a tagged PDF (through ``learnhub.pdf``, which fetches nothing)."""
+    html = render_to_string(
+        "consent/receipt_document.html",
+        {"words": words, "site_name": settings.LEARNHUB_SITE_NAME},
+    )
+    return html_to_pdf(html)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

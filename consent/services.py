@@ -10,7 +10,7 @@ Each decision also adds a line to the partnership's timeline and tells the learn
 partner (in-app at once, by email after commit).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -60,6 +60,17 @@ CHANNEL_PHRASES = {
 
 class NoticeChanged(Conflict):
     """The person decided on an older notice than the current one: they must read it again."""
+
+
+class ConsentChanged(Conflict):
+    """The party's consent changed after the person read it: they must see it and answer again."""
+
+    @classmethod
+    def of(cls, party: Party) -> "ConsentChanged":
+        return cls(
+            f"Someone changed the consent of {party.organisation.name} after you opened "
+            "this form, so nothing was recorded. Here is its consent now: answer again."
+        )
 
 
 def purpose_phrase(purpose: str) -> str:
@@ -218,6 +229,48 @@ def consent_record(
             partnership=party.partnership,
         )
     return record
+
+
+@transaction.atomic
+def consent_record_answers(
+    *,
+    party: Party,
+    answers: Mapping[str, bool],
+    was: Mapping[str, bool | None],
+    by: User,
+    notice_versions: Mapping[str, str] | None = None,
+    note: str = "",
+) -> list[ConsentRecord]:
+    """Record one consent form's answers for ``party``, in one transaction.
+
+    ``answers`` maps purposes to yes (``True``) or no; ``was`` is every purpose's state
+    when the person opened the form (``None``: never decided). If the party's consent
+    now differs from ``was`` (another admin decided meanwhile), nothing is recorded:
+    ``ConsentChanged`` (409), so the person sees the new state and answers again. Each
+    answer that differs from the current state is one record through ``consent_record``
+    (its rules, history, timeline, notifications and outbox follow-ups); an answer that
+    matches it records nothing, so a form with no change records nothing at all.
+    """
+    unknown = sorted(set(answers) - set(Purpose.values))
+    if unknown:
+        raise ValidationError({"purpose": [f"“{p}” is not a consent purpose." for p in unknown]})
+    party = _locked_party(party)
+    states = dict(ConsentState.objects.filter(party=party).values_list("purpose", "granted"))
+    if any(states.get(purpose) != was.get(purpose) for purpose in Purpose.values):
+        raise ConsentChanged.of(party)
+    versions = notice_versions or {}
+    return [
+        consent_record(
+            party=party,
+            purpose=purpose,
+            decision=Decision.GRANT if answer else Decision.WITHDRAW,
+            notice_version=versions.get(purpose),
+            note=note,
+            by=by,
+        )
+        for purpose, answer in sorted(answers.items(), key=lambda a: Purpose.values.index(a[0]))
+        if states.get(purpose) != answer
+    ]
 
 
 # --- Permission to challenge -------------------------------------------------------------

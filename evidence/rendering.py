@@ -25,12 +25,12 @@ from evidence.charts import series_chart, series_description
 from evidence.findings import amount_text
 from evidence.library import brief_title
 from evidence.models import InsightBrief
-from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
 from evidence.sections import BriefData, KindCount
 from evidence.selectors.briefs import BriefReading
 from evidence.so_what import so_what_scaffold
+from learnhub.pdf import html_to_pdf
 from partnerships.models import Party, ResearchQuestion
 
 FORMATS = ("html", "pdf", "md", "json")

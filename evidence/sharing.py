@@ -4,7 +4,7 @@ people who have it.
 
 Both start from ``evidence.selectors.share_links.shared_reading`` (the brief as every
 signed-in page reads it, with no evidence the reader may open), so no format can show
-what another would not. Every PDF is made by ``evidence.pdf.html_to_pdf``.
+what another would not. Every PDF is made by ``learnhub.pdf.html_to_pdf``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 
 from evidence.http import download_started
 from evidence.models import ShareLink
-from evidence.pdf import html_to_pdf
 from evidence.periods import Period
 from evidence.rendering import document, export_filename, render_pdf
 from evidence.selectors.briefs import BriefReading
 from evidence.selectors.share_links import community_page, shared_reading
+from learnhub.pdf import html_to_pdf
 
 T = "evidence/share/"
 #: What ``?format=`` may ask of a share link (HTML when absent).

@@ -54,6 +54,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from consent.answers import ConsentAnswers
+from consent.notices import NOTICES
 from tests.authz.rules import (
     BAD_REQUEST,
     CONFLICT,
@@ -256,6 +258,37 @@ def _session_json(w: World) -> dict[str, Any]:
 
 #: Who schedules, changes and cancels learning sessions.
 _SESSION_MANAGERS = [LEARNING_PARTNER, FUNDER_ADMIN]
+
+
+# --- consent form: the signed fields of the consent form and its check page -----------
+
+
+_FUNDER_ANSWERS = {
+    "participate": "no",
+    "publish": "yes",
+    "attribute": "no",
+    "share_with_funder": "no",
+    "share_with_parties": "no",
+}
+
+
+def _funder_answers(w: World, answers: dict[str, str] | None = None) -> ConsentAnswers:
+    return ConsentAnswers(
+        party=w.funder_party.pk,
+        basis=dict.fromkeys(NOTICES, ""),
+        versions={purpose: notice.version for purpose, notice in NOTICES.items()},
+        answers=answers or {},
+    )
+
+
+def _consent_answers_form(w: World) -> dict[str, Any]:
+    return {"shown": _funder_answers(w).token(), **_FUNDER_ANSWERS}
+
+
+def _consent_answers_checked(w: World) -> dict[str, Any]:
+    token = _funder_answers(w, _FUNDER_ANSWERS).token()
+    return {"answers": token, "note": "For the first brief."}
+
 
 _TO_SIGN_IN = redirect("account_login")
 _TO_PARTNERSHIP = done_redirect("partnerships:partnership-detail")
@@ -490,25 +523,13 @@ MATRIX: list[Entry] = [
     web("consent:consent-overview", GET=party_only(OK_200)),
     web("consent:consent-history", GET=party_only(OK_200)),
     web(
-        "consent:consent-give",
-        POST=party_only(
-            _TO_CONSENT, only=[GRANTEE_ADMIN, FUNDER_ADMIN], body=lambda w: {"purpose": "publish"}
-        ),
-    ),
-    # <purpose> is the grantee's given "participate"; for the funder it records a refusal.
-    web(
-        "consent:consent-withdraw",
-        GET=party_only(OK_200, only=[GRANTEE_ADMIN, FUNDER_ADMIN]),
-        POST=party_only(
-            _TO_CONSENT,
-            only=[GRANTEE_ADMIN, FUNDER_ADMIN],
-            body=lambda w: {"note": "We need to ask our trustees first."},
-        ),
-    ),
-    web(
         "consent:challenge-permission-decide",
         GET=party_only(OK_200, only=[GRANTEE_ADMIN, FUNDER_ADMIN]),
-        POST=party_only(_TO_CONSENT, only=[GRANTEE_ADMIN, FUNDER_ADMIN], body=_challenge),
+        POST=party_only(
+            done_redirect("consent:challenge-permission"),
+            only=[GRANTEE_ADMIN, FUNDER_ADMIN],
+            body=_challenge,
+        ),
     ),
     # How the partnership learns: every accepted party sees it; admins of a party propose
     # (here from learning with to learning for) and answer for it, the rest get a 403 page.
@@ -521,6 +542,22 @@ MATRIX: list[Entry] = [
             body=lambda w: {"action": "propose", "reason": "Our board asked us to."},
         ),
     ),
+    # --- consent form: one form, "Check your answers", receipts as pages ----------------
+    # The world's funder party has answered nothing: its admin's answers are checked (200),
+    # then recorded. Every other party's people may not answer for the funder (403).
+    web(
+        "consent:consent-check",
+        POST=party_only(OK_200, only=[FUNDER_ADMIN], body=_consent_answers_form),
+    ),
+    web(
+        "consent:consent-confirm",
+        POST=party_only(_TO_CONSENT, only=[FUNDER_ADMIN], body=_consent_answers_checked),
+    ),
+    # A receipt is the party's own proof: people in the grantee organisation only.
+    web("consent:consent-receipt", GET=party_only(OK_200, only=[GRANTEE, GRANTEE_ADMIN])),
+    web("consent:consent-receipt-pdf", GET=party_only(OK_200, only=[GRANTEE, GRANTEE_ADMIN])),
+    # Every accepted party reads every party's permission to challenge.
+    web("consent:challenge-permission", GET=party_only(OK_200)),
     # --- Consent and permission to challenge: API ------------------------------------------
     api(
         "api:learning-mode",

@@ -188,3 +188,28 @@ def sign_out(page: Page) -> None:
 
 def names(items: Sequence[Any]) -> list[str]:
     return [str(item) for item in items]
+
+
+# --- consent -----------------------------------------------------------------------------
+
+
+def consent_answer(page: Page, partnership_pk: int, answers: dict[str, str]) -> None:
+    """As an admin of one party, answer the Consent page's form, check and confirm.
+
+    ``answers`` maps purposes to "Yes" or "No"; the other questions keep their answers,
+    and a question never answered gets "No" (nothing is shared unless a party says yes,
+    so this changes nothing the rules read).
+    """
+    from consent.notices import NOTICES
+
+    page.goto(f"/partnerships/{partnership_pk}/consent/")
+    for purpose, notice in NOTICES.items():
+        question = page.get_by_role("group", name=notice.question)
+        answer = answers.get(purpose)
+        if answer is None and question.get_by_role("radio", checked=True).count():
+            continue
+        question.get_by_role("radio", name=answer or "No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    page.get_by_role("button", name="Confirm and save").click()
+    expect(page.get_by_role("status")).to_contain_text("are saved")

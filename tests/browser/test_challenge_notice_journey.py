@@ -34,6 +34,7 @@ def test_a_grantee_that_asked_to_be_told_first_is_told_before_the_brief_is_publi
     # --- The grantee's admin lets the learning partner challenge them, if told first -------
     sign_in(page, scene.grantee_admin.email)
     page.goto(f"/partnerships/{scene.partnership.pk}/consent/")
+    page.get_by_role("link", name="See and change permission to challenge").click()
     page.get_by_role("link", name="Give or withdraw permission to challenge").click()
     page.get_by_role("radio", name="Give permission to challenge").check()
     page.get_by_role("checkbox", name=re.compile("^Everything")).check()

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from consent.notices import NOTICES
 from evidence.models import Evidence
 from tests.browser.helpers import (
     assert_accessible,
     assert_error_summary,
     assert_fits_narrow_screen,
+    consent_answer,
     sign_in,
     sign_out,
 )
@@ -141,10 +141,7 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
 
     # --- The grantee's admin shares with the funder on the Consent page -----------------
     sign_in(page, scene.grantee_admin.email)
-    page.goto(f"/partnerships/{pk}/consent/")
-    share = page.get_by_role("region", name=NOTICES["share_with_funder"].title)
-    share.get_by_role("button", name=re.compile(r"^Give consent")).click()
-    expect(page.get_by_role("status")).to_contain_text("You gave consent")
+    consent_answer(page, pk, {"share_with_funder": "Yes"})
     sign_out(page)
 
     # --- Now the funder sees it ---------------------------------------------------------

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from consent.notices import NOTICES
 from evidence.models import InsightBrief, ShareLink
 from evidence.services.briefs import brief_publish
 from tests.browser.helpers import (
@@ -21,6 +20,7 @@ from tests.browser.helpers import (
     assert_accessible,
     assert_fits_narrow_screen,
     check_page,
+    consent_answer,
     sign_in,
     sign_out,
 )
@@ -97,11 +97,7 @@ def test_a_brief_shared_by_link_is_read_signed_out_until_consent_or_the_link_is_
 
     # --- The second grantee withdraws consent to publish --------------------------------------
     sign_in(page, scene.grantee2_admin.email)
-    page.goto(f"/partnerships/{scene.partnership.pk}/consent/")
-    publish = page.get_by_role("region", name=NOTICES["publish"].title)
-    publish.get_by_role("link", name=re.compile(r"^Withdraw consent")).click()
-    page.get_by_role("button", name="Withdraw consent").click()
-    expect(publish).to_contain_text("Withdrawn on")
+    consent_answer(page, scene.partnership.pk, {"publish": "No"})
     sign_out(page)
 
     # The visitor reloads: the grantee's words are gone from both pages.

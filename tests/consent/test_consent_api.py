@@ -521,7 +521,7 @@ def test_the_partys_own_people_download_a_receipt_after_iso_27560(scene):
         "learning_partners": [scene.lp_party.organisation.name],
     }
     assert scene.partnership.title in receipt["jurisdiction"]
-    assert "Withdraw consent" in receipt["withdrawal"]["method"]
+    assert "answers “No” to this question" in receipt["withdrawal"]["method"]
     assert receipt["withdrawal"]["url"].endswith(f"/partnerships/{scene.partnership.pk}/consent/")
 
 

@@ -1,4 +1,4 @@
-"""The Consent tab as people use it: read, give, withdraw (after checking), challenge."""
+"""The Consent tab as people use it: every party's consent, challenge permission, history."""
 
 import re
 
@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from consent.models import ChallengeRecord, ConsentRecord, ConsentState
-from consent.notices import CHALLENGE_NOTICE_VERSION, NOTICES
+from consent.models import ChallengeRecord, ConsentRecord
+from consent.notices import CHALLENGE_NOTICE_VERSION
 from partnerships.services import question_propose
 from tests.consent.helpers import agreed_question, decide, grant, page_url, permit
 from tests.partnerships.factories import add_party, admin_of, build_partnership_scene
@@ -37,31 +37,7 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def give_form(scene, purpose: str, **overrides: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "purpose": purpose,
-        "party": scene.grantee_party.pk,
-        "notice_version": NOTICES[purpose].version,
-        **overrides,
-    }
-
-
 # --- Reading ----------------------------------------------------------------------------------
-
-
-def test_an_admin_reads_each_purpose_in_plain_words_with_a_button_to_give_it(scene):
-    response = signed_in(scene.grantee_admin).get(overview(scene))
-
-    assert response.status_code == 200
-    page = text_of(response)
-    for notice in NOTICES.values():
-        assert notice.title in page
-        assert notice.allows in page
-        assert notice.who_sees in page
-    assert page.count("Give consent") == 5
-    assert "Withdraw consent" not in page
-    assert f"Your decisions for {scene.grantee_party.organisation.name}" in page
-    assert 'aria-current="page">Consent</a>' in response.content.decode()
 
 
 def test_everyone_in_the_partnership_sees_every_partys_state_but_only_admins_get_buttons(scene):
@@ -73,8 +49,8 @@ def test_everyone_in_the_partnership_sees_every_partys_state_but_only_admins_get
     assert response.status_code == 200
     page = text_of(response)
     grantee = scene.grantee_party.organisation.name
-    assert f"{grantee} (grantee) Given Withdrawn Not decided Not decided Not decided" in page
-    assert "Give consent" not in page
+    assert f"{grantee} (grantee) Yes No Not decided Not decided Not decided" in page
+    assert "Continue" not in page
     assert (
         f"Only admins of {scene.funder_party.organisation.name} can give or withdraw its "
         "consent." in page
@@ -94,13 +70,14 @@ def test_outsiders_and_invited_parties_get_404(scene, who):
         client.get(overview(scene)),
         client.get(page_url("consent-history", partnership_pk=scene.partnership.pk)),
         client.get(page_url("challenge-permission-decide", partnership_pk=scene.partnership.pk)),
+        client.get(page_url("challenge-permission", partnership_pk=scene.partnership.pk)),
         client.post(
-            page_url("consent-give", partnership_pk=scene.partnership.pk),
-            give_form(scene, "participate"),
+            page_url("consent-check", partnership_pk=scene.partnership.pk),
+            {"shown": "", "participate": "yes"},
         ),
     ]
 
-    assert [r.status_code for r in responses] == [404] * 4
+    assert [r.status_code for r in responses] == [404] * 5
     assert ConsentRecord.objects.count() == 0
 
 
@@ -111,162 +88,14 @@ def test_not_signed_in_is_sent_to_sign_in(scene):
     assert response["Location"] == f"{reverse('account_login')}?next={overview(scene)}"
 
 
-# --- Giving -------------------------------------------------------------------------------------
-
-
-def test_giving_consent_records_the_notice_shown_and_says_so(scene):
-    client = signed_in(scene.grantee_admin)
-
-    response = client.post(
-        page_url("consent-give", partnership_pk=scene.partnership.pk),
-        give_form(scene, "participate"),
-    )
-
-    assert response.status_code == 302
-    assert response["Location"] == f"{overview(scene)}#consent-{scene.grantee_party.pk}-participate"
-    record = ConsentRecord.objects.get()
-    assert (record.party, record.purpose, record.decision, record.recorded_by) == (
-        scene.grantee_party,
-        "participate",
-        "grant",
-        scene.grantee_admin,
-    )
-    assert record.notice_version == NOTICES["participate"].version
-    page = text_of(client.get(overview(scene)))
-    assert (
-        f"You gave consent for {scene.grantee_party.organisation.name}: "
-        f"{NOTICES['participate'].title}." in page
-    )
-    assert f"Given on {record.recorded_at:%-d %B %Y}" in page
-    assert page.count("Give consent") == 4
-    assert page.count("Withdraw consent") == 1
-
-
-def test_an_old_notice_is_not_consented_to(scene):
-    client = signed_in(scene.grantee_admin)
-
-    response = client.post(
-        page_url("consent-give", partnership_pk=scene.partnership.pk),
-        give_form(scene, "publish", notice_version="publish-1999-01"),
-        follow=True,
-    )
-
-    assert ConsentRecord.objects.count() == 0
-    assert "The notice for this decision has changed since you read it." in text_of(response)
-
-
-def test_a_member_who_is_not_an_admin_is_refused_and_nothing_is_recorded(scene):
-    response = signed_in(scene.grantee_member).post(
-        page_url("consent-give", partnership_pk=scene.partnership.pk),
-        give_form(scene, "participate"),
-    )
-
-    assert response.status_code == 403
-    assert (
-        f"Only admins of {scene.grantee_party.organisation.name} can give or withdraw consent "
-        "for it." in text_of(response)
-    )
-    assert ConsentRecord.objects.count() == 0
-
-
-def test_another_partys_admin_cannot_give_consent_for_the_grantee(scene):
-    response = signed_in(scene.lp_admin).post(
-        page_url("consent-give", partnership_pk=scene.partnership.pk),
-        give_form(scene, "participate"),
-    )
-
-    assert response.status_code == 403
-    assert "each organisation decides for itself" in text_of(response)
-    assert ConsentRecord.objects.count() == 0
-
-
-# --- Withdrawing: check your answers first -------------------------------------------------------
-
-
-def withdraw_url(scene, purpose: str) -> str:  # type: ignore[no-untyped-def]
-    return page_url("consent-withdraw", partnership_pk=scene.partnership.pk, purpose=purpose)
-
-
-def test_withdrawing_goes_through_a_check_page_and_records_the_note(scene):
-    grant(scene.grantee_party, "publish")
-    client = signed_in(scene.grantee_admin)
-
-    check = client.get(withdraw_url(scene, "publish"), {"party": scene.grantee_party.pk})
-    nothing_yet = ConsentRecord.objects.count()
-    done = client.post(
-        withdraw_url(scene, "publish"),
-        {
-            "party": scene.grantee_party.pk,
-            "notice_version": NOTICES["publish"].version,
-            "note": "We need to ask the young people first.",
-        },
-    )
-
-    assert check.status_code == 200
-    page = text_of(check)
-    assert "Check before you withdraw consent" in page
-    assert NOTICES["publish"].withdraw in page
-    assert "The learning partner is told straight away" in page
-    assert nothing_yet == 1
-    assert done.status_code == 302
-    record = ConsentRecord.objects.latest("id")
-    assert (record.decision, record.note) == ("withdraw", "We need to ask the young people first.")
-    assert ConsentState.objects.get(party=scene.grantee_party, purpose="publish").granted is False
-    after = text_of(client.get(overview(scene)))
-    assert "You withdrew consent for" in after
-    assert "Note: We need to ask the young people first." in after
-
-
-def test_saying_no_to_a_consent_never_given_is_recorded_as_a_decision(scene):
-    client = signed_in(scene.grantee_admin)
-
-    check = client.get(withdraw_url(scene, "attribute"))
-    client.post(withdraw_url(scene, "attribute"), {"notice_version": NOTICES["attribute"].version})
-
-    assert "Check before you record that you do not give consent" in text_of(check)
-    assert ConsentState.objects.get(purpose="attribute").granted is False
-
-
-def test_withdrawing_against_an_old_notice_shows_the_new_one_and_records_nothing(scene):
-    grant(scene.grantee_party, "publish")
-
-    response = signed_in(scene.grantee_admin).post(
-        withdraw_url(scene, "publish"), {"notice_version": "publish-1999-01", "note": "Keep me"}
-    )
-
-    assert response.status_code == 409
-    page = text_of(response)
-    assert "There is a problem" in page
-    assert "The notice for this decision has changed since you read it." in page
-    assert f'value="{NOTICES["publish"].version}"' in response.content.decode()
-    assert ConsentRecord.objects.count() == 1
-
-
-def test_an_unknown_purpose_is_not_found(scene):
-    response = signed_in(scene.grantee_admin).get(withdraw_url(scene, "sell_everything"))
-
-    assert response.status_code == 404
-
-
-def test_a_member_cannot_reach_the_withdrawal_page(scene):
-    grant(scene.grantee_party, "publish")
-
-    response = signed_in(scene.grantee_member).post(
-        withdraw_url(scene, "publish"), {"notice_version": NOTICES["publish"].version}
-    )
-
-    assert response.status_code == 403
-    assert ConsentState.objects.get(purpose="publish").granted is True
-
-
 def test_withdrawal_takes_effect_on_the_very_next_page(scene):
     grant(scene.grantee_party, "participate")
     client = signed_in(scene.lp_member)
-    assert "(grantee) Given" in text_of(client.get(overview(scene)))
+    assert "(grantee) Yes" in text_of(client.get(overview(scene)))
 
     decide(scene.grantee_party, "participate", "withdraw")
 
-    assert "(grantee) Withdrawn" in text_of(client.get(overview(scene)))
+    assert "(grantee) No" in text_of(client.get(overview(scene)))
 
 
 # --- Permission to challenge ---------------------------------------------------------------------
@@ -304,14 +133,18 @@ def test_the_challenge_form_offers_agreed_questions_and_records_a_grant(scene):
     assert "Not agreed yet" not in page
     assert "Everything: every area of our work" in page
     assert done.status_code == 302
-    assert done["Location"] == f"{overview(scene)}#challenge"
+    assert done["Location"] == page_url("challenge-permission", partnership_pk=scene.partnership.pk)
     record = ChallengeRecord.objects.get()
     assert (record.areas, record.channels, record.conditions) == (
         [question.pk],
         ["workshop", "private_report"],
         "Talk to us first.",
     )
-    after = text_of(signed_in(scene.funder_member).get(overview(scene)))
+    after = text_of(
+        signed_in(scene.funder_member).get(
+            page_url("challenge-permission", partnership_pk=scene.partnership.pk)
+        )
+    )
     assert "What keeps people coming back? Workshop, Private report Talk to us first." in after
 
 
@@ -368,13 +201,11 @@ def test_the_history_shows_who_recorded_what_and_when_with_receipts_for_ones_own
     assert admin_of(scene.lp_party.organisation).display_name in page
     assert "Where do we fall short?" in page
     assert "Gave permission" in page
-    receipt = reverse(
-        "api:consent-receipt",
-        kwargs={"partnership_pk": scene.partnership.pk, "record_pk": grantee_record.pk},
+    receipt = page_url(
+        "consent-receipt", partnership_pk=scene.partnership.pk, record_pk=grantee_record.pk
     )
-    other_receipt = reverse(
-        "api:consent-receipt",
-        kwargs={"partnership_pk": scene.partnership.pk, "record_pk": lp_record.pk},
+    other_receipt = page_url(
+        "consent-receipt", partnership_pk=scene.partnership.pk, record_pk=lp_record.pk
     )
     assert f'href="{receipt}"' in html
     assert f'href="{other_receipt}"' not in html

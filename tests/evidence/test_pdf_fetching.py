@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from evidence.models import Evidence, InsightBrief
-from evidence.pdf import html_to_pdf, static_file_for
+from learnhub.pdf import html_to_pdf, static_file_for
 from tests.evidence.briefs_scene import add_evidence, api, brief_scene, client_for, drafted
 from tests.evidence.pdfs import pdf_info
 
