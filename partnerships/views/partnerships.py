@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.identity import request_user
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
-from learnhub.inputs import as_id
 from learnhub.pages import refusal_page
 from partnerships.access import (
     PartnershipAction,
@@ -37,11 +36,8 @@ from partnerships.forms import (
     DECISION_HINTS,
     LEARNING_MODE_HINTS,
     PRIORITY_AUDIENCE_HINTS,
-    ROLE_HINTS,
     AgreeForm,
     DiscoveryBriefForm,
-    InviteForm,
-    OrganisationSearchForm,
     PartnershipCreateForm,
     PartnershipDetailsForm,
     QuestionForm,
@@ -61,8 +57,7 @@ from partnerships.selectors import (
     invited_parties_of,
     learning_mode_needs_agreement,
     my_parties_in,
-    organisations_to_invite,
-    parties_of,
+    parties_seen_by,
     partnership_permissions_for,
     partnerships_for_user,
     questions_with_status,
@@ -79,7 +74,6 @@ from partnerships.services import (
     partnership_update,
     party_accept,
     party_decline,
-    party_invite,
     party_leave,
     party_remove,
     question_propose,
@@ -326,50 +320,9 @@ def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": party.pk in mine,
             "i_am_admin": party.pk in mine and mine[party.pk].i_am_admin,  # type: ignore[attr-defined]  # selector-set attribute
         }
-        for party in parties_of(partnership=partnership)
+        for party in parties_seen_by(user=user, partnership=partnership)
     ]
     return _render(request, "parties.html", partnership, "parties", {"rows": rows})
-
-
-@partnership_page
-@require_http_methods(["GET", "POST"])
-def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
-    search_form = OrganisationSearchForm(request.GET or None)
-    search = search_form.cleaned_data["search"] if search_form.is_valid() else ""
-    form = InviteForm(
-        _posted(request), organisations=organisations_to_invite(partnership=partnership)
-    )
-    if request.method == "POST" and form.is_valid():
-        with service_errors_to(form) as call:
-            party = party_invite(partnership=partnership, by=user, **form.cleaned_data)
-        if not call.failed:
-            messages.success(
-                request,
-                f"You invited {party.organisation.name} to join as "
-                f"{ROLE_PHRASES[party.role]}. Its admins will see the invitation on their "
-                "dashboard.",
-            )
-            return redirect("partnerships:partnership-parties", pk=partnership.pk)
-    results = None
-    if search or request.method == "POST":
-        results = list(
-            organisations_to_invite(partnership=partnership, search=search)[:SEARCH_RESULTS]
-        )
-        chosen = form["organisation"].value()
-        chosen_id = as_id(chosen)
-        if chosen_id is not None and all(o.pk != chosen_id for o in results):
-            results += list(organisations_to_invite(partnership=partnership).filter(pk=chosen_id))
-    context = {
-        "form": form,
-        "search_form": search_form,
-        "search": search,
-        "results": results,
-        "chosen": str(form["organisation"].value() or ""),
-        "role_choices": _choices(form["role"], ROLE_HINTS),
-    }
-    return _render(request, "invite.html", partnership, "parties", context)
 
 
 @partnership_page
@@ -782,7 +735,6 @@ urlpatterns: list[URLPattern] = [
     path(_P, partnership_detail, name="partnership-detail"),
     path(f"{_P}edit/", partnership_edit, name="partnership-edit"),
     path(f"{_P}parties/", partnership_parties, name="partnership-parties"),
-    path(f"{_P}parties/invite/", partnership_invite, name="partnership-invite"),
     path(
         f"{_P}parties/<id:party_pk>/accept/",
         party_accept_view,
