@@ -252,7 +252,7 @@ def test_the_contact_signs_up_from_the_email_joins_and_accepts_and_the_funder_is
     scene = build_partnership_scene(title="Warm homes")
     invite_new(client_for(scene.funder_admin), scene, django_capture_on_commit_callbacks)
     party = Party.objects.get(organisation__name="Hope Street")
-    link = re.search(r"https?://\S+(/invitations/[\w-]+/)", mail.outbox[0].body)
+    link = re.search(r"https?://\S+(/invitations/[\w-]+/)", str(mail.outbox[0].body))
     assert link is not None
     visitor = Client()
 

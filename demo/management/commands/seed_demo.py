@@ -36,6 +36,7 @@ from partnerships.services import (
     partnership_set_status,
     party_accept,
     party_invite,
+    party_invite_new_organisation,
     question_propose,
     question_respond,
 )
@@ -369,5 +370,14 @@ def _discovery_partnership(organisations: dict[str, Organisation]) -> Partnershi
             "single young carers out. We would rather ask the young people themselves."
         ),
         by=amira,
+    )
+    # An organisation not on LearnHub yet, invited by its contact's email: the parties
+    # page shows it waiting for its first person.
+    party_invite_new_organisation(
+        partnership=partnership,
+        name="Eastfield Young Carers Network",
+        email="hello@eastfield-carers.example",
+        role=Party.Role.GRANTEE,
+        by=priya,
     )
     return partnership
