@@ -29,13 +29,7 @@ from partnerships.services import (
     party_first_admin_send_again,
     party_invite_new_organisation,
 )
-from partnerships.views.partnerships import (
-    ROLE_PHRASES,
-    _choices,
-    _posted,
-    _render,
-    partnership_page,
-)
+from partnerships.views.tabs import ROLE_PHRASES, choices, partnership_page, posted, render_tab
 
 SEARCH_RESULTS = 50
 _P = "partnerships/<id:pk>/"
@@ -65,7 +59,7 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
     search = search_form.cleaned_data["search"] if search_form.is_valid() else ""
     # Any directory organisation parses, so the service can say which are invited already.
     form = InviteForm(
-        _posted(request), organisations=organisations_to_tick(partnership=partnership, search="")
+        posted(request), organisations=organisations_to_tick(partnership=partnership, search="")
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -99,9 +93,9 @@ def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
         "search": search,
         "rows": rows,
         "roles": Party.Role.choices,
-        "role_choices": _choices(form["role"], ROLE_HINTS),
+        "role_choices": choices(form["role"], ROLE_HINTS),
     }
-    return _render(request, "invite.html", partnership, "parties", context, status=status)
+    return render_tab(request, "invite.html", partnership, "parties", context, status=status)
 
 
 @partnership_page
@@ -110,7 +104,7 @@ def partnership_invite_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite an organisation that is not on LearnHub yet, by a contact's email."""
     user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
-    form = NewOrganisationInviteForm(_posted(request))
+    form = NewOrganisationInviteForm(posted(request))
     existing = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -133,9 +127,9 @@ def partnership_invite_new(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "existing": existing,
-        "role_choices": _choices(form["role"], ROLE_HINTS),
+        "role_choices": choices(form["role"], ROLE_HINTS),
     }
-    return _render(request, "invite_new.html", partnership, "parties", context, status=status)
+    return render_tab(request, "invite_new.html", partnership, "parties", context, status=status)
 
 
 @partnership_page
