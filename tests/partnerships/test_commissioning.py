@@ -518,3 +518,18 @@ def test_the_parties_list_costs_the_same_at_any_size(extra, django_assert_max_nu
         response = client.get(parties_api(scene.partnership))
 
     assert response.json()["count"] == 3 + extra
+
+
+def test_another_party_learns_nothing_of_a_waiting_organisation_from_its_party_id(
+    django_capture_on_commit_callbacks,
+) -> None:
+    scene = build_partnership_scene()
+    invite_new(client_for(scene.funder_admin), scene, django_capture_on_commit_callbacks)
+    party = Party.objects.get(organisation__name="Hope Street")
+
+    leave = client_for(scene.grantee_admin).get(
+        page("partnership-party-leave", pk=scene.partnership.pk, party_pk=party.pk)
+    )
+
+    assert leave.status_code == 404
+    assert "Hope Street" not in text_of(leave)
