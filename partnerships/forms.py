@@ -136,27 +136,73 @@ class OrganisationSearchForm(forms.Form):
     )
 
 
+_ROLE_REQUIRED = "Choose co-funder, grantee or learning partner."
+
+
 class InviteForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
+    """Organisations ticked in the search results, with one role for all and, for any of
+    them, a role of its own (``role_<id>``, which wins)."""
+
+    organisation = forms.ModelMultipleChoiceField(
+        label="Organisations",
         queryset=Organisation.objects.none(),
         error_messages={
-            "required": "Choose the organisation you want to invite.",
-            "invalid_choice": "Choose an organisation from the search results.",
+            "required": "Choose at least one organisation to invite.",
+            "invalid_choice": "Choose organisations from the search results.",
+            "invalid_pk_value": "Choose organisations from the search results.",
         },
     )
     role = forms.ChoiceField(
-        label="What will it do in the partnership?",
+        label="What will they do in the partnership?",
+        help_text="For every organisation you ticked, unless you choose its own role below it.",
         choices=Party.Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose co-funder, grantee or learning partner."},
+        required=False,
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(
-            "forms.ModelChoiceField[Organisation]", self.fields["organisation"]
+            "forms.ModelMultipleChoiceField[Organisation]", self.fields["organisation"]
         ).queryset = organisations
+
+    def role_of(self, organisation: Organisation) -> str:
+        """The role chosen for ``organisation``: its own, else the one for all."""
+        own = str(self.data.get(f"role_{organisation.pk}", "") or "")
+        return own if own in Party.Role.values else str(self.cleaned_data.get("role") or "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        missing = [o.name for o in cleaned.get("organisation", []) if not self.role_of(o)]
+        if missing:
+            self.add_error("role", f"{_ROLE_REQUIRED} No role is chosen for {', '.join(missing)}.")
+        return cleaned
+
+    def rows(self) -> list[tuple[Organisation, str]]:
+        """Each ticked organisation with its role, once the form is valid."""
+        return [(o, self.role_of(o)) for o in self.cleaned_data["organisation"]]
+
+
+class NewOrganisationInviteForm(forms.Form):
+    name = forms.CharField(
+        label="Organisation’s name",
+        max_length=200,
+        error_messages={"required": "Enter the organisation’s name."},
+    )
+    role = forms.ChoiceField(
+        label="What will it do in the partnership?",
+        choices=Party.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _ROLE_REQUIRED},
+    )
+    email = forms.CharField(
+        label="Email address of a contact there",
+        help_text="They will be its first admin on LearnHub, and can accept or decline the "
+        "invitation for it.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the contact’s email address."},
+    )
 
 
 class DiscoveryBriefForm(ActingPartyMixin, forms.Form):

@@ -133,6 +133,15 @@ class OrganisationInvitation(TimeStampedModel):
         blank=True,
         related_name="organisation_invitations_cancelled",
     )
+    party = models.ForeignKey(
+        "Party",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="first_admin_invitations",
+        help_text="The partnership invitation this one came with: a funder invited an "
+        "organisation new to LearnHub, and this person becomes its first admin.",
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from learnhub.tasks import RELIABLE, TRANSIENT_DATABASE_ERRORS
 from partnerships.models import OrganisationInvitation
+from partnerships.services.tidings import role_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,16 @@ def send_organisation_invitation(invitation_id: int) -> bool:
     with transaction.atomic():
         invitation = (
             OrganisationInvitation.objects.select_for_update(of=("self",))
-            .select_related("organisation", "invited_by")
+            .select_related("organisation", "invited_by", "party__partnership__funder")
             .filter(pk=invitation_id)
             .first()
         )
-        if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
+        if (
+            invitation is None
+            or invitation.accepted_at is not None
+            or invitation.cancelled_at is not None
+            or invitation.is_expired
+        ):
             logger.info("Organisation invitation %s not sent: gone, used or expired", invitation_id)
             return False
         if invitation.email_sent_at is not None:
@@ -71,6 +77,9 @@ def _send(invitation: OrganisationInvitation) -> None:
         "invitation": invitation,
         "organisation": invitation.organisation,
         "inviter": invitation.invited_by,
+        # Set when a funder invited an organisation new to LearnHub to a partnership.
+        "partnership": invitation.party.partnership if invitation.party else None,
+        "role_phrase": role_phrase(invitation.party.role) if invitation.party else "",
         "accept_url": f"{settings.LEARNHUB_SITE_URL}{invitation.get_absolute_url()}",
         "site_url": settings.LEARNHUB_SITE_URL,
     }

@@ -4,11 +4,12 @@ Each module of ``partnerships.views`` owns its ``urlpatterns``; the home page an
 dashboard (``partnerships.views.dashboard``) sit at the root without a namespace.
 """
 
-from partnerships.views import organisations, partnerships
+from partnerships.views import commissioning, organisations, partnerships
 
 app_name = "partnerships"
 
 urlpatterns = [
     *organisations.urlpatterns,
     *partnerships.urlpatterns,
+    *commissioning.urlpatterns,
 ]

@@ -7,6 +7,7 @@ from django.http import Http404
 from accounts.models import User
 from learnhub.errors import Forbidden
 from partnerships.models import Membership, Organisation, OrganisationInvitation
+from partnerships.selectors.organisations import organisation_directory
 
 
 class OrganisationAction(StrEnum):
@@ -26,7 +27,8 @@ _ADMIN_ACTION_REASONS = {
 def access_organisation(*, user: User, pk: int, action: str) -> Organisation:
     """The organisation ``pk`` if ``user`` may do ``action`` on it.
 
-    Anyone signed in sees the directory card. Member-only things answer 404 to people
+    Anyone signed in sees the directory card (of an organisation nobody has joined yet:
+    staff only). Member-only things answer 404 to people
     outside the organisation, so they learn nothing; a member asking for an admin action
     gets ``Forbidden`` with a plain reason.
     """
@@ -34,7 +36,8 @@ def access_organisation(*, user: User, pk: int, action: str) -> Organisation:
     if not user.is_authenticated:
         raise Http404("No such organisation.")
     if action is OrganisationAction.VIEW:
-        organisation = Organisation.objects.filter(pk=pk).first()
+        visible = Organisation.objects.all() if user.is_staff else organisation_directory()
+        organisation = visible.filter(pk=pk).first()
         if organisation is None:
             raise Http404("No such organisation.")
         return organisation

@@ -18,6 +18,7 @@ from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.partnerships import (
     MY_PARTY_ACCEPTED,
     acting_parties_for,
+    parties_seen_by,
     partnership_for_user,
     partnership_permissions_for,
     questions_with_status,
@@ -162,11 +163,13 @@ def access_invitation(*, user: User, partnership_pk: int, party_pk: int) -> Part
 def access_party(
     *, user: User, partnership_pk: int, party_pk: int, action: PartnershipAction
 ) -> Party:
-    """A party of a partnership ``user`` takes part in, for ``REMOVE_PARTY`` or ``VIEW``."""
+    """A party of a partnership ``user`` takes part in, for ``REMOVE_PARTY`` or ``VIEW``
+    (one they may not see, an organisation nobody has joined yet, is missing: 404)."""
     partnership = access_partnership(user=user, pk=partnership_pk, action=action)
     party = (
-        Party.objects.select_related("organisation", "partnership")
-        .filter(pk=party_pk, partnership=partnership)
+        parties_seen_by(user=user, partnership=partnership)
+        .select_related("partnership")
+        .filter(pk=party_pk)
         .first()
     )
     if party is None:

@@ -24,6 +24,8 @@ from partnerships.selectors.discovery import (
     DiscoveryStanding,
     PartyAgreement,
 )
+from partnerships.selectors.organisations import has_people
+from partnerships.services.commissioning import MAX_BATCH
 from partnerships.services.partnerships import (
     MAX_DURATION_YEARS,
     MAX_PARTNER_COUNT,
@@ -180,19 +182,73 @@ class PartySummarySerializer(serializers.ModelSerializer[Party]):
         fields = ("id", "organisation", "role")
 
 
-class PartyInviteSerializer(serializers.Serializer[Any]):
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(),
+def _organisation_field(**kwargs: Any) -> "serializers.PrimaryKeyRelatedField[Organisation]":
+    return serializers.PrimaryKeyRelatedField(
+        # The directory: an organisation nobody has joined yet cannot be chosen by id.
+        queryset=Organisation.objects.filter(has_people()),
         pk_field=IdField(),  # documents the id's range; a missing row is refused
         error_messages={
             "does_not_exist": "Choose an organisation from the directory.",
             "incorrect_type": "Choose an organisation from the directory.",
         },
+        **kwargs,
     )
-    role = serializers.ChoiceField(
+
+
+def _role_field(**kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
         choices=Party.Role.choices,
         error_messages={"invalid_choice": "Choose funder, grantee or learning_partner."},
+        **kwargs,
     )
+
+
+class PartyInviteItemSerializer(serializers.Serializer[Any]):
+    organisation = _organisation_field()
+    role = _role_field()
+
+
+class NewOrganisationSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    email = serializers.CharField(
+        max_length=254, help_text="A contact there, who becomes its first admin."
+    )
+
+
+class PartyInviteSerializer(serializers.Serializer[Any]):
+    """One of three shapes: ``organisation`` and ``role`` (one organisation from the
+    directory); ``organisations`` (several, all or none); ``new_organisation`` and
+    ``role`` (an organisation not on LearnHub yet, by a contact's email)."""
+
+    organisation = _organisation_field(required=False)
+    role = _role_field(required=False)
+    organisations = serializers.ListField(
+        child=PartyInviteItemSerializer(),
+        required=False,
+        min_length=1,
+        max_length=MAX_BATCH,
+        help_text=f"Several organisations at once, each with its role (at most {MAX_BATCH}): "
+        "every one is invited, or none is.",
+    )
+    new_organisation = NewOrganisationSerializer(
+        required=False,
+        help_text="An organisation not on LearnHub yet: it is created, invited, and its "
+        "contact emailed a link to become its first admin.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        shapes = [
+            key for key in ("organisation", "organisations", "new_organisation") if key in attrs
+        ]
+        if len(shapes) != 1:
+            raise serializers.ValidationError(
+                {"organisation": ["Give one of organisation, organisations or new_organisation."]}
+            )
+        if shapes[0] != "organisations" and "role" not in attrs:
+            raise serializers.ValidationError(
+                {"role": ["Choose funder, grantee or learning_partner."]}
+            )
+        return attrs
 
 
 # --- Discovery brief -----------------------------------------------------------------

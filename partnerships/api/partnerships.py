@@ -7,7 +7,7 @@ for bad input), then parses the input, then calls one service or selector.
 from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -48,7 +48,7 @@ from partnerships.selectors import (
     activity_of,
     discovery_brief_of,
     my_parties_in,
-    parties_of,
+    parties_seen_by,
     partnership_permissions_for,
     partnerships_for_user,
     questions_with_status,
@@ -56,14 +56,17 @@ from partnerships.selectors import (
 from partnerships.services import (
     Complexity,
     PartnershipNotReady,
+    PartyToInvite,
     discovery_brief_agree,
     discovery_brief_update,
+    parties_invite,
     partnership_create,
     partnership_set_status,
     partnership_update,
     party_accept,
     party_decline,
     party_invite,
+    party_invite_new_organisation,
     party_leave,
     party_remove,
     question_propose,
@@ -198,14 +201,24 @@ class PartyListView(GenericAPIView[Party]):
         partnership = access_partnership(
             user=request_user(request), pk=pk, action=PartnershipAction.VIEW
         )
-        page = self.paginate_queryset(parties_of(partnership=partnership))
+        page = self.paginate_queryset(
+            parties_seen_by(user=request_user(request), partnership=partnership)
+        )
         return self.get_paginated_response(PartySerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="partnerships_parties_create",
         request=PartyInviteSerializer,
+        description="Invite one organisation from the directory (`organisation`, `role`: "
+        "201 with the party), several at once (`organisations`: 201 with the list of "
+        "parties, all or none invited), or an organisation not on LearnHub yet "
+        "(`new_organisation` `{name, email}`, `role`: 201 with the party).",
         responses={
-            201: PartySerializer,
+            201: PolymorphicProxySerializer(
+                component_name="PartyOrParties",
+                serializers=[PartySerializer, PartySerializer(many=True)],
+                resource_type_field_name=None,
+            ),
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
@@ -218,7 +231,22 @@ class PartyListView(GenericAPIView[Party]):
         partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
         incoming = PartyInviteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        party = party_invite(partnership=partnership, by=user, **incoming.validated_data)
+        data = incoming.validated_data
+        if "organisations" in data:
+            rows = [PartyToInvite(**row) for row in data["organisations"]]
+            parties = parties_invite(partnership=partnership, invitations=rows, by=user)
+            return Response(PartySerializer(parties, many=True).data, status=201)
+        if "new_organisation" in data:
+            party = party_invite_new_organisation(
+                partnership=partnership, role=data["role"], by=user, **data["new_organisation"]
+            )
+        else:
+            party = party_invite(
+                partnership=partnership,
+                organisation=data["organisation"],
+                role=data["role"],
+                by=user,
+            )
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from .discovery import (
 )
 from .organisations import (
     email_verified,
+    has_people,
     invitation_by_token,
     invitations_pending_for_user,
     membership_of,
@@ -20,6 +21,7 @@ from .organisations import (
     organisation_invitations_open,
     organisation_invitations_pending,
     organisation_members,
+    organisation_named,
 )
 from .partnerships import (
     accepted_parties_of,
@@ -33,7 +35,9 @@ from .partnerships import (
     learning_partner_organisations_in,
     my_parties_in,
     organisations_to_invite,
+    organisations_to_tick,
     parties_of,
+    parties_seen_by,
     partnership_for_user,
     partnership_permissions_for,
     partnership_taken_part_in,
@@ -58,10 +62,12 @@ __all__ = [
     "invitations_pending_for_user",
     "membership_of",
     "memberships_for_user",
+    "has_people",
     "organisation_directory",
     "organisation_invitations_open",
     "organisation_invitations_pending",
     "organisation_members",
+    "organisation_named",
     "accepted_parties_of",
     "invited_parties_of",
     "acting_parties_for",
@@ -72,6 +78,8 @@ __all__ = [
     "learning_partner_organisations_in",
     "my_parties_in",
     "organisations_to_invite",
+    "organisations_to_tick",
+    "parties_seen_by",
     "parties_of",
     "partnership_for_user",
     "partnership_permissions_for",

@@ -8,16 +8,28 @@ from accounts.models import User
 from partnerships.models import Membership, Organisation, OrganisationInvitation
 
 
+def has_people() -> Exists:
+    """Whether an organisation has anyone in it. One with nobody yet (a funder invited it
+    to LearnHub by email) is seen only by staff and, as a party waiting to join, by the
+    admins of the funder that invited it."""
+    return Exists(Membership.objects.filter(organisation=OuterRef("pk")))
+
+
 def organisation_directory(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
-    """Every organisation, as a directory card (name, kind, identifier), so people can find
-    whom to invite. Searches name and identifier, ignoring case."""
-    queryset = Organisation.objects.only("id", "name", "kind", "identifier")
+    """Every organisation with people in it, as a directory card (name, kind, identifier),
+    so people can find whom to invite. Searches name and identifier, ignoring case."""
+    queryset = Organisation.objects.filter(has_people()).only("id", "name", "kind", "identifier")
     search = " ".join(search.split())
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(identifier__icontains=search))
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("name", "id")
+
+
+def organisation_named(*, name: str) -> Organisation | None:
+    """The directory's organisation called ``name`` (ignoring case and spacing), if any."""
+    return organisation_directory().filter(name__iexact=" ".join(name.split())).first()
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -106,7 +118,9 @@ def organisation_invitations_open(
 def invitation_by_token(*, token: str) -> OrganisationInvitation | None:
     """The invitation with this secret token, whatever its state, or ``None``."""
     return (
-        OrganisationInvitation.objects.select_related("organisation", "invited_by")
+        OrganisationInvitation.objects.select_related(
+            "organisation", "invited_by", "party__partnership__funder"
+        )
         .filter(token=token)
         .first()
     )

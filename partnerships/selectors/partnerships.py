@@ -141,6 +141,26 @@ def parties_of(*, partnership: Partnership) -> QuerySet[Party]:
     return Party.objects.filter(partnership=partnership).select_related("organisation")
 
 
+def parties_seen_by(*, user: User, partnership: Partnership) -> QuerySet[Party]:
+    """The parties ``user`` sees in the partnership: every one, except that an
+    organisation nobody has joined yet (invited to LearnHub by email) shows only to
+    staff and to those who manage the partnership, as waiting for its first person. Each
+    party has ``waiting_for_people`` (bool)."""
+    parties = parties_of(partnership=partnership).annotate(
+        waiting_for_people=~Exists(
+            Membership.objects.filter(organisation=OuterRef("organisation_id"))
+        )
+    )
+    manages = PartnershipGroupObjectPermission.objects.filter(
+        content_object=partnership,
+        group__user=user,
+        permission__codename=PartnershipPermission.MANAGE,
+    )
+    if user.is_staff or manages.exists():
+        return parties
+    return parties.filter(waiting_for_people=False)
+
+
 def accepted_parties_of(*, partnership: Partnership) -> QuerySet[Party]:
     return parties_of(partnership=partnership).filter(status=Party.Status.ACCEPTED)
 
@@ -229,6 +249,17 @@ def organisations_to_invite(
         status__in=[Party.Status.INVITED, Party.Status.ACCEPTED],
     )
     return organisation_directory(search=search, kind=kind).exclude(Exists(taken))
+
+
+def organisations_to_tick(*, partnership: Partnership, search: str) -> QuerySet[Organisation]:
+    """Directory organisations matching ``search`` for the invite page's checkboxes, each
+    with ``already_in`` (bool): invited to or taking part in the partnership already."""
+    taken = Party.objects.filter(
+        partnership=partnership,
+        organisation=OuterRef("pk"),
+        status__in=[Party.Status.INVITED, Party.Status.ACCEPTED],
+    )
+    return organisation_directory(search=search).annotate(already_in=Exists(taken))
 
 
 def funder_organisations_for(*, user: User) -> QuerySet[Organisation]:

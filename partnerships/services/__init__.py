@@ -1,5 +1,12 @@
 """Every write in the partnerships app. Import services from here."""
 
+from .commissioning import (
+    MAX_BATCH,
+    PartyToInvite,
+    parties_invite,
+    party_first_admin_send_again,
+    party_invite_new_organisation,
+)
 from .organisations import (
     invitation_accept,
     invitation_refusal,
@@ -36,6 +43,11 @@ from .partnerships import (
 )
 
 __all__ = [
+    "MAX_BATCH",
+    "PartyToInvite",
+    "parties_invite",
+    "party_first_admin_send_again",
+    "party_invite_new_organisation",
     "partnership_set_learning_mode",
     "invitation_accept",
     "invitation_resend",

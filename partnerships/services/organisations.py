@@ -16,7 +16,8 @@ from django.utils import formats, timezone
 from accounts.models import User
 from learnhub.errors import Conflict, Forbidden, LearnHubError
 from learnhub.outbox import outbox_send, outbox_send_many
-from partnerships.models import Membership, Organisation, OrganisationInvitation
+from partnerships.models import Membership, Organisation, OrganisationInvitation, Party
+from partnerships.services.tidings import tell_first_person_joined
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ def organisation_create(*, name: str, kind: str, identifier: str = "", by: User)
 
     Names are unique within a kind, ignoring case.
     """
+    organisation = organisation_create_empty(name=name, kind=kind, identifier=identifier, by=by)
+    membership_set(organisation=organisation, user=by, role=Membership.Role.ADMIN)
+    return organisation
+
+
+@transaction.atomic
+def organisation_create_empty(
+    *, name: str, kind: str, identifier: str = "", by: User
+) -> Organisation:
+    """Create an organisation with its two permission groups and nobody in it yet (for
+    ``organisation_create``, and for a funder inviting an organisation new to LearnHub,
+    whose first admin joins from the emailed invitation)."""
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": ["Enter the organisation’s name."]})
@@ -64,7 +77,6 @@ def organisation_create(*, name: str, kind: str, identifier: str = "", by: User)
             )
     except IntegrityError as exc:  # a concurrent create won the race
         raise _duplicate_name_error(name, kind) from exc
-    membership_set(organisation=organisation, user=by, role=Membership.Role.ADMIN)
     return organisation
 
 
@@ -96,6 +108,19 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def clean_invited_email(email: str) -> str:
+    """The invited address, normalised, or a ``ValidationError`` on ``email`` saying how
+    an address looks (every invitation by email checks it here)."""
+    email = _normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": ["Enter an email address in the correct format, like name@example.org."]}
+        ) from exc
+    return email
+
+
 def _date(value: datetime) -> str:
     return str(formats.date_format(timezone.localtime(value), "j F Y"))
 
@@ -115,13 +140,7 @@ def organisation_invite(
         organisation=organisation, user=by, role=Membership.Role.ADMIN
     ).exists():
         raise Forbidden(f"Only admins of {organisation.name} can invite people to join it.")
-    email = _normalise_email(email)
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise ValidationError(
-            {"email": ["Enter an email address in the correct format, like name@example.org."]}
-        ) from exc
+    email = clean_invited_email(email)
     if role not in Membership.Role.values:
         raise ValidationError({"role": ["Choose admin or member."]})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -215,6 +234,7 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     if refusal is not None:
         raise refusal
     role = invitation.role
+    first_person = not Membership.objects.filter(organisation=invitation.organisation).exists()
     current = Membership.objects.filter(user=by, organisation=invitation.organisation).first()
     if current is not None and current.role == Membership.Role.ADMIN:
         role = Membership.Role.ADMIN
@@ -222,6 +242,8 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    if first_person and invitation.party_id is not None:
+        tell_first_person_joined(invitation, by)
     return membership
 
 
@@ -252,6 +274,13 @@ def organisation_invitation_send_again(
     ``LEARNHUB_INVITATION_DAYS`` to use it. A cancelled one cannot be sent again (invite
     the address anew)."""
     invitation = _invitation_for_admin(invitation=invitation, by=by)
+    return invitation_email_again(invitation=invitation)
+
+
+def invitation_email_again(*, invitation: OrganisationInvitation) -> OrganisationInvitation:
+    """Send a locked invitation nobody has used again, with its time started afresh (for a
+    caller that checked who may: an organisation's admin, or the funder who invited a new
+    organisation, ``party_first_admin_send_again``)."""
     if invitation.cancelled_at is not None:
         raise Conflict(
             f"This invitation to {invitation.email} was cancelled. Invite them again instead."
@@ -275,6 +304,17 @@ def organisation_invitation_cancel(
         invitation.cancelled_by = by
         invitation.save(update_fields=["cancelled_at", "cancelled_by", "updated_at"])
     return invitation
+
+
+def first_admin_invitations_cancel(*, party: Party, by: User) -> int:
+    """Cancel the invitations to become the first admin of ``party``'s organisation, once
+    its partnership invitation is withdrawn, unless someone has joined it (then it stands
+    on its own). Called by ``party_remove`` in its transaction. Returns how many."""
+    if Membership.objects.filter(organisation_id=party.organisation_id).exists():
+        return 0
+    return OrganisationInvitation.objects.filter(
+        party=party, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=timezone.now(), cancelled_by=by, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from partnerships.models import (
 from partnerships.permissions import PartnershipPermission
 from partnerships.selectors.discovery import EVERY_PARTY, DiscoveryStanding, discovery_standing
 from partnerships.selectors.partnerships import learning_mode_needs_agreement, questions_with_status
+from partnerships.services.organisations import first_admin_invitations_cancel
 from partnerships.services.tidings import (
     role_phrase,
     tell_discovery_agreed,
@@ -549,7 +550,9 @@ def party_remove(*, party: Party, by: User) -> Party:
     """A funder admin removes a party (or withdraws its invitation); access ends at once.
 
     The commissioning funder cannot be removed. The party's answers stop counting
-    towards question and discovery agreement, but stay on record.
+    towards question and discovery agreement, but stay on record. Withdrawing the
+    invitation of an organisation nobody has joined yet also cancels the invitation to
+    become its first admin.
     """
     party = _locked_party(party)
     if party.is_commissioner:
@@ -557,6 +560,8 @@ def party_remove(*, party: Party, by: User) -> Party:
     if party.status not in (Party.Status.INVITED, Party.Status.ACCEPTED):
         raise Conflict(f"{party.organisation.name} is not a party to this partnership.")
     funder = party.partnership.funder
+    if party.status == Party.Status.INVITED:
+        first_admin_invitations_cancel(party=party, by=by)
     return _take_out(
         party,
         by,

@@ -6,7 +6,13 @@ transactions."""
 from django.urls import reverse
 
 from accounts.models import User
-from partnerships.models import DiscoveryBrief, Partnership, Party, ResearchQuestion
+from partnerships.models import (
+    DiscoveryBrief,
+    OrganisationInvitation,
+    Partnership,
+    Party,
+    ResearchQuestion,
+)
 from partnerships.selectors.discovery import EVERY_PARTY, DiscoveryStanding
 from partnerships.telling import Tidings, tell
 
@@ -108,6 +114,34 @@ def tell_funder_invitation_answered(party: Party, by: User) -> None:
                     f"{role_phrase(party.role)}."
                 ),
                 url=reverse("partnerships:partnership-parties", args=[partnership.pk]),
+                not_to=by.pk,
+            )
+        ]
+    )
+
+
+def tell_first_person_joined(invitation: OrganisationInvitation, by: User) -> None:
+    """The commissioning funder's admins hear that the organisation they invited to
+    LearnHub has its first person, who can now answer the partnership invitation."""
+    party = invitation.party
+    if party is None:
+        return
+    partnership = party.partnership
+    name = invitation.organisation.name
+    tell(
+        [
+            Tidings(
+                partnership_id=partnership.pk,
+                organisation_ids=[partnership.funder_id],
+                kind="party_first_person_joined",
+                subject=f"{name} has joined LearnHub: {partnership.title}",
+                body=(
+                    f"{by.display_name} joined LearnHub for {name}, which you invited to "
+                    f"“{partnership.title}” as {role_phrase(party.role)}. They can now "
+                    "accept or decline the invitation."
+                ),
+                url=reverse("partnerships:partnership-parties", args=[partnership.pk]),
+                admins_only=True,
                 not_to=by.pk,
             )
         ]

@@ -24,7 +24,7 @@ from partnerships.access import (
     access_organisation,
     access_organisation_invitation,
 )
-from partnerships.models import Membership, Organisation, OrganisationInvitation
+from partnerships.models import Membership, Organisation, OrganisationInvitation, Party
 from partnerships.selectors import (
     invitation_by_token,
     membership_of,
@@ -301,11 +301,20 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             membership = invitation_accept(token=token, by=user)
         except LearnHubError as refusal:
             return _invitation_page(request, invitation, refusal, status=refusal.status_code)
-        messages.success(
-            request,
+        joined = (
             f"You have joined {membership.organisation.name} as "
-            f"{'an admin' if membership.role == Membership.Role.ADMIN else 'a member'}.",
+            f"{'an admin' if membership.role == Membership.Role.ADMIN else 'a member'}."
         )
+        party = invitation.party
+        if party is not None and party.status == Party.Status.INVITED:
+            # The first admin of an organisation a funder invited: on to that invitation.
+            messages.success(
+                request,
+                f"{joined} {party.partnership.funder.name} invites it to "
+                f"“{party.partnership.title}”: accept or decline below.",
+            )
+            return redirect(party.partnership)
+        messages.success(request, joined)
         return redirect(membership.organisation)
     why_not = invitation_refusal(invitation=invitation, user=user)
     if user is None and why_not is None:

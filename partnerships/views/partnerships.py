@@ -21,8 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.identity import request_user
 from learnhub.errors import Conflict
 from learnhub.forms import form_add_service_errors, service_errors_to
-from learnhub.inputs import as_id
-from learnhub.pages import refusal_page
 from partnerships.access import (
     PartnershipAction,
     access_acting_party,
@@ -37,18 +35,14 @@ from partnerships.forms import (
     DECISION_HINTS,
     LEARNING_MODE_HINTS,
     PRIORITY_AUDIENCE_HINTS,
-    ROLE_HINTS,
     AgreeForm,
     DiscoveryBriefForm,
-    InviteForm,
-    OrganisationSearchForm,
     PartnershipCreateForm,
     PartnershipDetailsForm,
     QuestionForm,
     ResponseForm,
 )
 from partnerships.models import DiscoveryBrief, Partnership, Party, ResearchQuestion
-from partnerships.navigation import TABS
 from partnerships.permissions import PartnershipPermission
 from partnerships.selectors import (
     EVERY_PARTY,
@@ -61,9 +55,7 @@ from partnerships.selectors import (
     invited_parties_of,
     learning_mode_needs_agreement,
     my_parties_in,
-    organisations_to_invite,
-    parties_of,
-    partnership_permissions_for,
+    parties_seen_by,
     partnerships_for_user,
     questions_with_status,
 )
@@ -79,64 +71,17 @@ from partnerships.services import (
     partnership_update,
     party_accept,
     party_decline,
-    party_invite,
     party_leave,
     party_remove,
     question_propose,
     question_respond,
 )
 from partnerships.services.partnerships import discovery_brief_complexity
+from partnerships.views.tabs import T, choices, partnership_page, posted, render_tab
 
 LIST_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
 SEARCH_RESULTS = 50
-T = "partnerships/partnership/"
-
-
-ROLE_PHRASES: dict[str, str] = {
-    Party.Role.FUNDER: "a co-funder",
-    Party.Role.GRANTEE: "a grantee",
-    Party.Role.LEARNING_PARTNER: "a learning partner",
-}
-
-
-#: Sign-in required; a refusal (``Forbidden``) becomes a 403 page that says why.
-partnership_page = refusal_page(f"{T}forbidden.html")
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data for a form, or None on GET (an empty POST still shows errors)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _choices(field: forms.BoundField, hints: dict[str, str]) -> list[dict[str, object]]:
-    return [{"radio": radio, "hint": hints.get(str(radio.data["value"]), "")} for radio in field]
-
-
-def _render(
-    request: HttpRequest,
-    template: str,
-    partnership: Partnership,
-    tab: str,
-    context: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """A page of one partnership, with its header, tabs and what the person may do."""
-    user = request_user(request)
-    perms = partnership_permissions_for(user=user, partnership=partnership)
-    page: dict[str, Any] = {
-        "partnership": partnership,
-        "tab": tab,
-        "tabs": TABS,
-        "can": {
-            "manage": PartnershipPermission.MANAGE in perms,
-            "contribute": PartnershipPermission.CONTRIBUTE in perms,
-            "lead_discovery": PartnershipPermission.LEAD_DISCOVERY in perms,
-            "agree_discovery": PartnershipPermission.AGREE_DISCOVERY in perms,
-        },
-    }
-    page.update(context or {})
-    return render(request, f"{T}{template}", page, status=status)
 
 
 def _pk_of_party_field(form: forms.Form) -> int | None:
@@ -165,12 +110,12 @@ def _details_context(form: PartnershipDetailsForm) -> dict[str, Any]:
     return {
         "form": form,
         "learning_mode_choices": (
-            _choices(form["learning_mode"], LEARNING_MODE_HINTS)
+            choices(form["learning_mode"], LEARNING_MODE_HINTS)
             if "learning_mode" in form.fields
             else []
         ),
-        "priority_audience_choices": _choices(form["priority_audience"], PRIORITY_AUDIENCE_HINTS),
-        "brief_cadence_choices": _choices(form["brief_cadence"], CADENCE_HINTS),
+        "priority_audience_choices": choices(form["priority_audience"], PRIORITY_AUDIENCE_HINTS),
+        "brief_cadence_choices": choices(form["brief_cadence"], CADENCE_HINTS),
     }
 
 
@@ -179,7 +124,7 @@ def _details_context(form: PartnershipDetailsForm) -> dict[str, Any]:
 def partnership_create_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     funders = funder_organisations_for(user=user)
-    form = PartnershipCreateForm(_posted(request), funders=funders)
+    form = PartnershipCreateForm(posted(request), funders=funders)
     if request.method == "POST" and form.is_valid():
         with service_errors_to(form) as call:
             partnership = partnership_create(by=user, **form.cleaned_data)
@@ -280,7 +225,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if partnership.status == Partnership.Status.DISCOVERY:
         context["tasks"] = _discovery_tasks(partnership)
         context["ready"] = all(task["done"] for task in context["tasks"])
-    return _render(request, "overview.html", partnership, "overview", context)
+    return render_tab(request, "overview.html", partnership, "overview", context)
 
 
 @partnership_page
@@ -289,7 +234,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CHANGE)
     initial = {name: getattr(partnership, name) for name in PartnershipDetailsForm.base_fields}
-    form = PartnershipDetailsForm(_posted(request), initial=initial)
+    form = PartnershipDetailsForm(posted(request), initial=initial)
     mode_needs_agreement = learning_mode_needs_agreement(partnership)
     if mode_needs_agreement:
         # Once another party has joined, every party must agree to a change of learning
@@ -308,7 +253,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(partnership)
     context = _details_context(form)
     context["mode_needs_agreement"] = mode_needs_agreement
-    return _render(request, "edit.html", partnership, "overview", context)
+    return render_tab(request, "edit.html", partnership, "overview", context)
 
 
 # --- Parties -------------------------------------------------------------------------
@@ -326,50 +271,9 @@ def partnership_parties(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": party.pk in mine,
             "i_am_admin": party.pk in mine and mine[party.pk].i_am_admin,  # type: ignore[attr-defined]  # selector-set attribute
         }
-        for party in parties_of(partnership=partnership)
+        for party in parties_seen_by(user=user, partnership=partnership)
     ]
-    return _render(request, "parties.html", partnership, "parties", {"rows": rows})
-
-
-@partnership_page
-@require_http_methods(["GET", "POST"])
-def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.INVITE)
-    search_form = OrganisationSearchForm(request.GET or None)
-    search = search_form.cleaned_data["search"] if search_form.is_valid() else ""
-    form = InviteForm(
-        _posted(request), organisations=organisations_to_invite(partnership=partnership)
-    )
-    if request.method == "POST" and form.is_valid():
-        with service_errors_to(form) as call:
-            party = party_invite(partnership=partnership, by=user, **form.cleaned_data)
-        if not call.failed:
-            messages.success(
-                request,
-                f"You invited {party.organisation.name} to join as "
-                f"{ROLE_PHRASES[party.role]}. Its admins will see the invitation on their "
-                "dashboard.",
-            )
-            return redirect("partnerships:partnership-parties", pk=partnership.pk)
-    results = None
-    if search or request.method == "POST":
-        results = list(
-            organisations_to_invite(partnership=partnership, search=search)[:SEARCH_RESULTS]
-        )
-        chosen = form["organisation"].value()
-        chosen_id = as_id(chosen)
-        if chosen_id is not None and all(o.pk != chosen_id for o in results):
-            results += list(organisations_to_invite(partnership=partnership).filter(pk=chosen_id))
-    context = {
-        "form": form,
-        "search_form": search_form,
-        "search": search,
-        "results": results,
-        "chosen": str(form["organisation"].value() or ""),
-        "role_choices": _choices(form["role"], ROLE_HINTS),
-    }
-    return _render(request, "invite.html", partnership, "parties", context)
+    return render_tab(request, "parties.html", partnership, "parties", {"rows": rows})
 
 
 @partnership_page
@@ -411,7 +315,7 @@ def party_decline_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResp
 def _party_confirm(
     request: HttpRequest, party: Party, leaving: bool, error: str = "", status: int = 200
 ) -> HttpResponse:
-    return _render(
+    return render_tab(
         request,
         "party_confirm.html",
         party.partnership,
@@ -505,7 +409,7 @@ def _discovery_page(
         "can_agree_as": can_agree_as,
         "form": agree_form,
     }
-    return _render(request, "discovery.html", partnership, "discovery", context, status=status)
+    return render_tab(request, "discovery.html", partnership, "discovery", context, status=status)
 
 
 @partnership_page
@@ -536,7 +440,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "differing_aims": brief.differing_aims,
         "power_imbalance": brief.power_imbalance,
     }
-    form = DiscoveryBriefForm(_posted(request), initial=initial)
+    form = DiscoveryBriefForm(posted(request), initial=initial)
     # LearnHub knows who is in the partnership: say so, and ask only about the others.
     form.fields["partner_count"].help_text = (
         f"LearnHub counts {taking_part + invited} organisation"
@@ -588,7 +492,7 @@ def discovery_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "brief": brief,
         "recommendation": discovery_recommendation(discovery_brief_complexity(brief)),
     }
-    return _render(request, "discovery_form.html", partnership, "discovery", context)
+    return render_tab(request, "discovery_form.html", partnership, "discovery", context)
 
 
 @partnership_page
@@ -646,7 +550,7 @@ def partnership_questions(request: HttpRequest, pk: int) -> HttpResponse:
         {"question": q, "answers": _answers(q, accepted)}
         for q in questions_with_status(partnership=partnership)
     ]
-    return _render(request, "questions.html", partnership, "questions", {"questions": questions})
+    return render_tab(request, "questions.html", partnership, "questions", {"questions": questions})
 
 
 @partnership_page
@@ -654,7 +558,7 @@ def partnership_questions(request: HttpRequest, pk: int) -> HttpResponse:
 def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     partnership = access_partnership(user=user, pk=pk, action=PartnershipAction.CONTRIBUTE)
-    form = QuestionForm(_posted(request))
+    form = QuestionForm(posted(request))
     form.add_party_field(
         acting_parties_for(
             user=user, partnership=partnership, codename=PartnershipPermission.CONTRIBUTE
@@ -680,7 +584,7 @@ def question_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "You proposed a research question. Every party will be asked to answer it."
             )
             return redirect("partnerships:partnership-questions", pk=pk)
-    return _render(request, "question_form.html", partnership, "questions", {"form": form})
+    return render_tab(request, "question_form.html", partnership, "questions", {"form": form})
 
 
 @partnership_page
@@ -703,7 +607,7 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
             "decision": current[acting[0].pk].decision,
             "comment": current[acting[0].pk].comment,
         }
-    form = ResponseForm(_posted(request), initial=initial)
+    form = ResponseForm(posted(request), initial=initial)
     form.add_party_field(acting)
     if request.method == "POST" and form.is_valid():
         with service_errors_to(form) as call:
@@ -727,9 +631,9 @@ def question_respond_view(request: HttpRequest, pk: int, question_pk: int) -> Ht
         "form": form,
         "question": question,
         "answers": _answers(question, list(accepted_parties_of(partnership=partnership))),
-        "decision_choices": _choices(form["decision"], DECISION_HINTS),
+        "decision_choices": choices(form["decision"], DECISION_HINTS),
     }
-    return _render(request, "respond.html", partnership, "questions", context)
+    return render_tab(request, "respond.html", partnership, "questions", context)
 
 
 # --- Timeline ------------------------------------------------------------------------
@@ -744,7 +648,7 @@ def partnership_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(activity_of(partnership=partnership), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return _render(request, "timeline.html", partnership, "timeline", {"page_obj": page})
+    return render_tab(request, "timeline.html", partnership, "timeline", {"page_obj": page})
 
 
 # --- Status ----------------------------------------------------------------------------
@@ -771,7 +675,9 @@ def partnership_status_view(request: HttpRequest, pk: int, target: str) -> HttpR
     elif target == Partnership.Status.ACTIVE and partnership.status == "discovery":
         missing = partnership_missing_for_active(partnership)
     context = {"target": target, "error": error, "missing": missing}
-    return _render(request, "status_confirm.html", partnership, "overview", context, status=status)
+    return render_tab(
+        request, "status_confirm.html", partnership, "overview", context, status=status
+    )
 
 
 _P = "partnerships/<id:pk>/"
@@ -782,7 +688,6 @@ urlpatterns: list[URLPattern] = [
     path(_P, partnership_detail, name="partnership-detail"),
     path(f"{_P}edit/", partnership_edit, name="partnership-edit"),
     path(f"{_P}parties/", partnership_parties, name="partnership-parties"),
-    path(f"{_P}parties/invite/", partnership_invite, name="partnership-invite"),
     path(
         f"{_P}parties/<id:party_pk>/accept/",
         party_accept_view,

@@ -452,6 +452,26 @@ MATRIX: list[Entry] = [
         GET=party_only(OK_200, only=[FUNDER_ADMIN]),
         POST=party_only(_TO_PARTNERSHIP, only=[FUNDER_ADMIN]),
     ),
+    # Commissioning: inviting an organisation not on LearnHub yet by email, and sending
+    # that email again. The world's invited party has people already, so there is no
+    # email waiting to send again: the funder's admin is told so, and nothing changes.
+    web(
+        "partnerships:partnership-invite-new",
+        GET=party_only(OK_200, only=[FUNDER_ADMIN]),
+        POST=party_only(
+            done_redirect("partnerships:partnership-parties"),
+            only=[FUNDER_ADMIN],
+            body=lambda w: {
+                "name": "Westside Youth Forum",
+                "role": "grantee",
+                "email": "contact@westside.example",
+            },
+        ),
+    ),
+    web(
+        "partnerships:partnership-party-send-again",
+        POST=party_only(refused_redirect("partnerships:partnership-parties"), only=[FUNDER_ADMIN]),
+    ),
     # --- Partnerships: API -------------------------------------------------------------
     # Only people in a funder organisation can start a partnership for it.
     api(

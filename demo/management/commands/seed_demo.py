@@ -36,6 +36,7 @@ from partnerships.services import (
     partnership_set_status,
     party_accept,
     party_invite,
+    party_invite_new_organisation,
     question_propose,
     question_respond,
 )
@@ -385,6 +386,15 @@ def _discovery_partnership(organisations: dict[str, Organisation]) -> Partnershi
         party=funder_party,
         text="What stops young carers and their families coming back for advice after a "
         "first visit?",
+        by=priya,
+    )
+    # An organisation not on LearnHub yet, invited by its contact's email: the parties
+    # page shows it waiting for its first person.
+    party_invite_new_organisation(
+        partnership=partnership,
+        name="Eastfield Young Carers Network",
+        email="hello@eastfield-carers.example",
+        role=Party.Role.GRANTEE,
         by=priya,
     )
     return partnership
