@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("notifications.api.views")),
     path("", include("consent.api.urls")),
     path("", include("evidence.api.urls")),
+    path("", include("grants.api.views")),
 ]
 
 # Ids in every app's URLs use the `id` converter (`<id:pk>`, learnhub.inputs.IdConverter):
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("consent.views")),
     path("", include("evidence.urls")),
+    path("", include("grants.views")),
     path("notifications/", include("notifications.views")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("accounts.urls")),

@@ -15,4 +15,5 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("briefs", "Insight briefs", "evidence:brief-list"),
     ("actions", "Learning actions", "evidence:action-list"),
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
+    ("similar", "Similar work", "grants:similar-work"),
 )

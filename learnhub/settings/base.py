@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "notifications",
+    "grants",
     "consent",
     "evidence",
     # The demo data (``seed_demo``): above every app, as it writes through all of them.
