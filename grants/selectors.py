@@ -137,7 +137,12 @@ def grants_similar_to(
     """The ``limit`` grants most like the partnership's work, best first, each with the
     terms it shares; with ``q``, only grants that also hold every word of ``q``. Three
     queries whatever the sizes."""
-    terms = key_terms(partnership_texts(partnership=partnership))
+    return grants_like(texts=partnership_texts(partnership=partnership), q=q, limit=limit)
+
+
+def grants_like(*, texts: list[str], q: str = "", limit: int = DEFAULT_LIMIT) -> list[GrantMatch]:
+    """The ``limit`` grants most like ``texts`` (see ``grants_similar_to``): one query."""
+    terms = key_terms(texts)
     words = query_words(terms)
     if not words:
         return []
@@ -151,7 +156,8 @@ def grants_similar_to(
     else:
         found = _grants().filter(
             reduce(
-                operator.or_, (Q(title__icontains=w) | Q(description__icontains=w) for w in words)
+                operator.or_,
+                (Q(title__icontains=w) | Q(description__icontains=w) for w in words),
             )
         )
         score = _like_score(words)
