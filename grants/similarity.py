@@ -36,6 +36,7 @@ _STOP_WORDS_TEXT = """
     deliver delivering service services activity activities question questions evidence
     brief impact outcome outcomes aim aims including include includes like local area
     areas one two three first second what's doesn't don't isn't it's we're they're
+day days week weeks month months say says said fewer less reduce reduces
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
