@@ -534,7 +534,15 @@ def test_what_counts_as_an_id(value, expected):
     assert as_id(value) == expected
 
 
-OUR_APPS = ("learnhub", "accounts", "partnerships", "notifications", "grants", "consent", "evidence")
+OUR_APPS = (
+    "learnhub",
+    "accounts",
+    "partnerships",
+    "notifications",
+    "grants",
+    "consent",
+    "evidence",
+)
 
 
 def _ours(cls: type) -> bool:

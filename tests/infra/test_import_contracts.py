@@ -11,7 +11,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-ROOTS = ("learnhub", "accounts", "partnerships", "notifications", "grants", "consent", "evidence", "demo")
+ROOTS = (
+    "learnhub",
+    "accounts",
+    "partnerships",
+    "notifications",
+    "grants",
+    "consent",
+    "evidence",
+    "demo",
+)
 
 
 def _lint_imports(cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
