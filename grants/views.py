@@ -60,7 +60,11 @@ def grant_search_view(request: HttpRequest) -> HttpResponse:
 def grant_import_create_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     importing_organisation(user=user)
-    form = GrantImportForm(request.POST or None, request.FILES or None)
+    form = (
+        GrantImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else GrantImportForm()
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         with service_errors_to(form) as call:

@@ -212,7 +212,12 @@ def test_an_oversized_file_is_refused(funder_admin):
 
     response = client.post(URL, {"file": SimpleUploadedFile("g.csv", data)}, format="multipart")
 
-    assert response.status_code in (400, 413)
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": [
+            f"The file is {len(data) / 1024:.1f}\xa0KB. Files must be 1000\xa0bytes or smaller."
+        ]
+    }
     assert GrantImport.objects.count() == 0
 
 
