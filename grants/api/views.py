@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -86,16 +86,28 @@ class GrantMatchSerializer(serializers.Serializer[Any]):
 
 class SearchInputSerializer(serializers.Serializer[Any]):
     search = serializers.CharField(
-        required=False, allow_blank=True, max_length=MAX_QUERY_CHARS, default=""
+        required=False,
+        allow_blank=True,
+        max_length=MAX_QUERY_CHARS,
+        default="",
+        help_text="Words each grant found holds.",
     )
 
 
 class SimilarInputSerializer(serializers.Serializer[Any]):
     q = serializers.CharField(
-        required=False, allow_blank=True, max_length=MAX_QUERY_CHARS, default=""
+        required=False,
+        allow_blank=True,
+        max_length=MAX_QUERY_CHARS,
+        default="",
+        help_text="Keep only grants that also hold every one of these words.",
     )
     limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT
+        required=False,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        default=DEFAULT_LIMIT,
+        help_text="How many grants, best first.",
     )
 
 
@@ -149,13 +161,7 @@ class GrantSearchView(GenericAPIView[Any]):
 
     @extend_schema(
         operation_id="grants_list",
-        parameters=[
-            OpenApiParameter(
-                "search",
-                str,
-                description=f"Words each grant found holds (at most {MAX_QUERY_CHARS} characters).",
-            )
-        ],
+        parameters=[SearchInputSerializer],
         responses={200: GrantMatchSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request: Request) -> Response:
@@ -173,14 +179,7 @@ class SimilarGrantsView(GenericAPIView[Any]):
 
     @extend_schema(
         operation_id="partnerships_similar_grants",
-        parameters=[
-            OpenApiParameter(
-                "q", str, description="Keep only grants that also hold every one of these words."
-            ),
-            OpenApiParameter(
-                "limit", int, description=f"How many, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."
-            ),
-        ],
+        parameters=[SimilarInputSerializer],
         responses={
             200: GrantMatchSerializer(many=True),
             400: BAD_INPUT,
