@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The product's packages: `make lint` holds them to mypy --strict (tests, bench and soak to mypy's
 # settings in pyproject.toml).
-PRODUCT := learnhub accounts partnerships notifications consent pulse rhythm evidence demo
+PRODUCT := learnhub accounts partnerships notifications grants consent pulse rhythm evidence demo
 # pytest-xdist spreads the tests over every core; PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.

@@ -197,6 +197,13 @@ TERMS: tuple[Term, ...] = (
         "A web link to a published brief that anyone can open without signing in. The "
         "learning partner makes it and can turn it off at any time.",
     ),
+    Term(
+        "360giving",
+        "360Giving data",
+        "A shared way for funders to publish the grants they make, so anyone can see who "
+        "funded what. LearnHub uses it to show each partnership similar work it could "
+        "learn from.",
+    ),
 )
 
 BY_SLUG: Mapping[str, Term] = {term.slug: term for term in TERMS}

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("rhythm.api.urls")),
     path("", include("evidence.api.urls")),
     path("", include("pulse.api.urls")),
+    path("", include("grants.api.views")),
 ]
 
 # Ids in every app's URLs use the `id` converter (`<id:pk>`, learnhub.inputs.IdConverter):
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("rhythm.urls")),
     path("", include("evidence.urls")),
     path("", include("pulse.views")),
+    path("", include("grants.views")),
     path("notifications/", include("notifications.views")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("accounts.urls")),

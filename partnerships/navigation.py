@@ -17,4 +17,5 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("sessions", "Learning sessions", "rhythm:session-list"),
     ("pulse", "Pulse", "pulse:pulse"),
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
+    ("similar", "Similar work", "grants:similar-work"),
 )

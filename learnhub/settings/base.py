@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "notifications",
+    "grants",
     "consent",
     "pulse",
     "rhythm",

@@ -225,6 +225,16 @@ def _grantee_action_form(w: World) -> dict[str, Any]:
     }
 
 
+def _grants_csv(w: World) -> dict[str, Any]:
+    text = (
+        "Identifier,Title,Description,Currency,Amount Awarded,Award Date,"
+        "Recipient Org:Identifier,Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n"
+        "360G-MATRIX-1,Food bank advice,Benefits advice.,GBP,5000,2025-02-01,"
+        "GB-CHC-3,Riverside Food Bank,GB-CHC-2,Northern Lights Foundation\n"
+    )
+    return {"file": SimpleUploadedFile("grants.csv", text.encode(), "text/csv")}
+
+
 def _action_update(w: World) -> dict[str, Any]:
     return {
         "description": "Run the Friday club on Saturdays too.",
@@ -1004,6 +1014,27 @@ MATRIX: list[Entry] = [
     ),
     api("api:notification-list", GET=signed_in(OK_200)),
     api("api:notification-mark-read", POST=signed_in(OK_200)),
+    # --- Grants data (360Giving): similar work -----------------------------------------------
+    # Grants data is public: anyone signed in searches it. Only operators (nobody in the
+    # world is staff) and funder admins import; an import is seen only by its uploader.
+    web("grants:grant-search", GET=signed_in(OK_200)),
+    web(
+        "grants:import-create",
+        GET=signed_in(FORBIDDEN, funder_admin=OK_200),
+        POST=signed_in(
+            FORBIDDEN, funder_admin=done_redirect("grants:import-detail"), body=_grants_csv
+        ),
+    ),
+    web("grants:import-detail", GET=signed_in(NOT_FOUND, funder_admin=OK_200)),
+    web("grants:similar-work", GET=party_only(OK_200)),
+    api("api:grant-list", GET=signed_in(OK_200)),
+    api(
+        "api:grant-import-list",
+        GET=signed_in(OK_200),
+        POST=signed_in(FORBIDDEN, funder_admin=status(202), body=_grants_csv),
+    ),
+    api("api:grant-import-detail", GET=signed_in(NOT_FOUND, funder_admin=OK_200)),
+    api("api:partnership-similar-grants", GET=party_only(OK_200)),
     # --- allauth: account pages --------------------------------------------------------------
     web("account_login", GET=signed_out(OK_200, signed_in_outcome=redirect("dashboard"))),
     web("account_signup", GET=signed_out(OK_200, signed_in_outcome=redirect("dashboard"))),

@@ -126,6 +126,7 @@ class World:
     published_brief: Any = None  # evidence.models.InsightBrief: August 2026, published
     share_link: Any = None  # evidence.models.ShareLink to ``published_brief`` (public)
     learning_session: Any = None  # rhythm.models.LearningSession: every accepted party attends
+    grant_import: Any = None  # grants.models.GrantImport uploaded by the funder admin (done)
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -198,6 +199,9 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("*", "content_type_id"): lambda w: "1",
     ("*", "key"): lambda w: "not-a-real-key",
     ("*", "uidb36"): lambda w: "1",
+    # Grants data: the funder admin's import (api:grant-import-detail, grants:import-detail).
+    ("grant", "pk"): lambda w: w.grant_import.pk,
+    ("import", "pk"): lambda w: w.grant_import.pk,
 }
 
 # pattern key -> all kwargs, for the URLs the rules above would get wrong.
@@ -408,6 +412,21 @@ def _build_briefs(world: World) -> None:
     )
 
 
+def _build_grants(world: World) -> None:
+    """A 360Giving file imported by the funder admin (only they may follow it)."""
+    from grants.services import grant_import_run, grant_import_start
+
+    text = (
+        "Identifier,Title,Description,Currency,Amount Awarded,Award Date,"
+        "Recipient Org:Identifier,Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n"
+        "360G-WORLD-1,Youth club evenings,Evening youth club sessions.,GBP,9000,2025-05-01,"
+        "GB-CHC-1,Eastside Youth Project,GB-CHC-2,Northern Lights Foundation\n"
+    )
+    upload = SimpleUploadedFile("grants.csv", text.encode(), "text/csv")
+    world.grant_import = grant_import_start(by=world.people[FUNDER_ADMIN], upload=upload)
+    grant_import_run(import_id=world.grant_import.pk)
+
+
 def _build_shared_brief(world: World) -> None:
     """The learning partner publishes August's brief and shares it with the public by link."""
     learning_partner = world.people[LEARNING_PARTNER]
@@ -464,6 +483,7 @@ BUILD_STEPS: list[Callable[[World], None]] = [
     _build_briefs,
     _build_shared_brief,
     _build_learning_session,
+    _build_grants,
     _sign_everyone_in,
 ]
 

@@ -539,6 +539,7 @@ OUR_APPS = (
     "accounts",
     "partnerships",
     "notifications",
+    "grants",
     "consent",
     "pulse",
     "rhythm",

@@ -16,6 +16,7 @@ ROOTS = (
     "accounts",
     "partnerships",
     "notifications",
+    "grants",
     "consent",
     "pulse",
     "rhythm",

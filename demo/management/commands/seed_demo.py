@@ -1,5 +1,6 @@
-"""Load LearnHub's demo data: organisations, people, memberships, an invitation and two
-partnerships at different stages (one active, one still in discovery).
+"""Load LearnHub's demo data: organisations, people, memberships, an invitation, two
+partnerships at different stages (one active, one still in discovery) and a sample of
+360Giving grants data.
 
 Everything is made through the services, exactly as the pages and the API would make it,
 and only when it is missing: running the command again changes nothing and prints the
@@ -127,6 +128,10 @@ class Command(BaseCommand):
             from demo.sessions import seed_session_demo
 
             seed_session_demo(partnerships[0])
+            # Grants data (360Giving), so each partnership's "Similar work" shows grants.
+            from demo.sample_grants import seed_sample_grants
+
+            seed_sample_grants(by=_user(OPERATOR))
         self._print_logins(invitation, partnerships)
 
     def _print_logins(
