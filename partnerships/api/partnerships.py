@@ -218,6 +218,7 @@ class PartyListView(GenericAPIView[Party]):
                 component_name="PartyOrParties",
                 serializers=[PartySerializer, PartySerializer(many=True)],
                 resource_type_field_name=None,
+                many=False,
             ),
             400: BAD_INPUT,
             403: FORBIDDEN,

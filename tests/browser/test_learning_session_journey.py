@@ -69,7 +69,7 @@ def test_schedule_download_record_and_find_the_evidence_under_the_session(page: 
     page.get_by_label("What did we do?").fill("Ran drop-ins on cold evenings.")
     page.get_by_label("What happened?").fill("Twice as many families came.")
     page.get_by_label("Mixed").check()
-    page.get_by_label("When did this happen?").fill("2026-10-12")
+    page.get_by_label("When did you meet to reflect?").fill("2026-10-12")
     page.get_by_role("button", name=re.compile("^Add")).click()
     check_page(page, heading="Winter look back")
     outputs = page.get_by_role("main")
