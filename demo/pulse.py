@@ -15,7 +15,7 @@ from accounts.models import User
 from learnhub.periods import last_ended_period, london_today
 from partnerships.models import Membership, Partnership, Party
 from pulse.models import PulseAnswered
-from pulse.services import pulse_answer
+from pulse.services import pulse_answer, pulse_flags_sweep
 
 #: (speak up, not working is safe, heard, comment) for last period, one a person.
 LAST_PERIOD = (
@@ -71,3 +71,5 @@ def seed_pulse_demo(partnership: Partnership) -> None:
     members = _people(partnership, Membership.Role.MEMBER)[::-1]
     current_start = last.end + datetime.timedelta(days=1)
     _answer(partnership, members, THIS_PERIOD, today, current_start)
+    # What beat's hourly sweep does first thing: flag last period's low score.
+    pulse_flags_sweep(today=today)

@@ -1,7 +1,12 @@
 """Reads of the pulse. Results come per period and only for the whole partnership: no
 read here takes or returns a person, a party or an organisation with an answer, and a
-period's scores, distribution and comments are ``None`` until ``MIN_RESPONSES`` people
-answered it."""
+period's scores, distribution and comments are ``None`` until the period has ended with
+at least ``MIN_RESPONSES`` answers.
+
+Why only once the period has ended: results that changed with each answer would tell
+anyone who compares them before and after a colleague answered what that colleague said.
+Once a period is over its answers are fixed, so its results say nothing about any one of
+them."""
 
 from __future__ import annotations
 
@@ -45,10 +50,11 @@ class PeriodTotals:
     responses: int
     sums: dict[str, int]
     counts: dict[str, dict[int, int]]
+    ended: bool
 
     @property
     def shown(self) -> bool:
-        return self.responses >= MIN_RESPONSES
+        return self.ended and self.responses >= MIN_RESPONSES
 
     def mean(self, key: str) -> Fraction:
         return Fraction(self.sums[key], self.responses)
@@ -76,8 +82,10 @@ def _aggregates() -> dict[str, Any]:
     return aggregates
 
 
-def pulse_totals(*, partnership: Partnership) -> list[PeriodTotals]:
-    """Every period of ``partnership`` with answers, newest first (one query)."""
+def pulse_totals(*, partnership: Partnership, today: date | None = None) -> list[PeriodTotals]:
+    """Every period of ``partnership`` with answers, newest first (one query); a period
+    has ended when its last day is before ``today`` (London's calendar)."""
+    today = today or london_today()
     # django-stubs cannot see the annotated totals of values().annotate().
     rows = cast(
         Iterable[dict[str, Any]],
@@ -92,6 +100,7 @@ def pulse_totals(*, partnership: Partnership) -> list[PeriodTotals]:
             responses=row["responses"],
             sums={key: row[f"{key}__sum"] or 0 for key in KEYS},
             counts={key: {value: row[f"{key}__{value}"] for value in SCALE} for key in KEYS},
+            ended=row["period_end"] < today,
         )
         for row in rows
     ]
@@ -123,12 +132,15 @@ def pulse_results(*, partnership: Partnership, today: date | None = None) -> lis
     """The partnership's pulse per period, newest first, the current period always first
     (with its count so far). Two queries: the totals, and the comments of the periods that
     show results, in alphabetical order (never in the order they were written)."""
+    today = today or london_today()
     current = pulse_period(partnership=partnership, today=today)
-    totals = pulse_totals(partnership=partnership)
+    totals = pulse_totals(partnership=partnership, today=today)
     if not any(t.period.start == current.start for t in totals):
         empty = dict.fromkeys(KEYS, 0)
         zero = {key: dict.fromkeys(SCALE, 0) for key in KEYS}
-        totals.append(PeriodTotals(period=current, responses=0, sums=empty, counts=zero))
+        totals.append(
+            PeriodTotals(period=current, responses=0, sums=empty, counts=zero, ended=False)
+        )
         totals.sort(key=lambda t: (t.period.start, t.period.end), reverse=True)
     shown = [t.period.start for t in totals if t.shown]
     comments: dict[date, list[str]] = {start: [] for start in shown}

@@ -71,15 +71,12 @@ def pulse_answer(
 ) -> Period:
     """Record ``by``'s answers to this period's pulse, once: a second answer in the same
     period is a ``Conflict`` (the has-answered row's unique constraint decides, so two at
-    once cannot both count). The answer row carries no person and no time. Once enough
-    people answered, a low or falling result is flagged to the learning partner."""
+    once cannot both count). The answer row carries no person and no time. Results, and
+    so flags, wait for the period to end (``pulse.selectors``), when beat's sweep looks."""
     clean, comment = pulse_clean(answers=answers, comment=comment)
     if partnership.status == Partnership.Status.CLOSED:
         raise Conflict("This partnership is closed, so its pulse takes no more answers.")
     period = pulse_period(partnership=partnership, today=today)
-    # Answers to one partnership's pulse take turns, so each counts every answer before it
-    # and the one that reaches the threshold sees it (no period left unflagged).
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk").get()
     try:
         with transaction.atomic():
             PulseAnswered.objects.create(
@@ -94,10 +91,6 @@ def pulse_answer(
         comment=comment,
         **clean,
     )
-    if PulseAnswer.objects.filter(partnership=partnership, period_start=period.start).count() >= (
-        MIN_RESPONSES
-    ):
-        pulse_flag_period(partnership=partnership, period_start=period.start)
     return period
 
 
@@ -143,16 +136,19 @@ def _flag_message(partnership: Partnership, flag: PulseFlag) -> MembersMessage:
 
 
 @transaction.atomic
-def pulse_flag_period(*, partnership: Partnership, period_start: date) -> PulseFlag | None:
+def pulse_flag_period(
+    *, partnership: Partnership, period_start: date, today: date | None = None
+) -> bool:
     """Flag the period from ``period_start`` to the learning partner when its results show
-    (enough answers) and a statement is low or fell. Once a period: the flag's unique
-    constraint decides, and only the call that made the flag tells anyone, so answers,
-    the sweep and a repeated task never tell twice. The learning partner's people are all
-    told, whoever answered last, so being told says nothing about who answered."""
-    totals = pulse_totals(partnership=partnership)
+    (it has ended, with enough answers) and a statement is low or fell. Once a period: the
+    flag's unique constraint decides, and only the call that made the flag tells anyone,
+    so a repeated or concurrent sweep never tells twice. The learning partner's people
+    are all told, so being told says nothing about who answered. Returns whether this
+    call made the flag."""
+    totals = pulse_totals(partnership=partnership, today=today)
     low, falling = _concerns(totals, period_start)
     if not low and not falling:
-        return None
+        return False
     period = next(t.period for t in totals if t.period.start == period_start)
     flag, created = PulseFlag.objects.get_or_create(
         partnership=partnership,
@@ -166,18 +162,19 @@ def pulse_flag_period(*, partnership: Partnership, period_start: date) -> PulseF
     )
     if created:
         notify_members([_flag_message(partnership, flag)])
-    return flag
+    return created
 
 
 def pulse_flags_sweep(*, today: date | None = None) -> int:
-    """Flag every recent period with results not flagged yet (beat's safety net behind the
-    answers themselves). Returns how many flags it made."""
-    since = (today or london_today()) - timedelta(days=SWEEP_DAYS)
+    """Flag every recently ended period whose results are low or falling and not flagged
+    yet (beat runs it hourly). Returns how many flags it made."""
+    today = today or london_today()
+    since = today - timedelta(days=SWEEP_DAYS)
     flagged = PulseFlag.objects.filter(
         partnership=OuterRef("partnership"), period_start=OuterRef("period_start")
     )
     candidates = (
-        PulseAnswer.objects.filter(period_end__gte=since)
+        PulseAnswer.objects.filter(period_end__gte=since, period_end__lt=today)
         .exclude(Exists(flagged))
         .values("partnership_id", "period_start")
         .annotate(responses=Count("pk"))
@@ -188,6 +185,6 @@ def pulse_flags_sweep(*, today: date | None = None) -> int:
     made = 0
     for partnership_id, period_start in list(candidates):
         partnership = Partnership.objects.get(pk=partnership_id)
-        if pulse_flag_period(partnership=partnership, period_start=period_start) is not None:
+        if pulse_flag_period(partnership=partnership, period_start=period_start, today=today):
             made += 1
     return made

@@ -1,9 +1,10 @@
 """The pulse as people use it, through the API and the Pulse tab: answered once a period,
-results only for the whole partnership once 5 people answered, nothing that ties an answer
-to a person, and a low or falling result flagged to the learning partner once."""
+results only for the whole partnership, once the period has ended with 5 answers or more,
+nothing that ties an answer to a person, and a low or falling result flagged to the
+learning partner once."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import models
@@ -11,10 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from learnhub.periods import last_ended_period, london_today
 from notifications.models import Notification
 from partnerships.models import Partnership
 from pulse.models import PulseAnswer, PulseAnswered, PulseFlag
-from pulse.services import pulse_answer
+from pulse.selectors import pulse_results
+from pulse.services import pulse_answer, pulse_flags_sweep
 from pulse.tasks import flag_periods
 from tests.partnerships.factories import add_member, add_party, admin_of, build_partnership_scene
 
@@ -73,6 +76,21 @@ def answer_all(scene, count: int, answers=GOOD, comments=()):  # type: ignore[no
     comments = list(comments) + [""] * count
     for person, comment in zip(people(scene)[:count], comments, strict=False):
         assert answer(person, scene, answers, comment).status_code == 201
+
+
+def answer_last_period(scene, count: int, answers=GOOD, comments=()):  # type: ignore[no-untyped-def]
+    """``count`` people answered the period that ended last (so its results may show)."""
+    last = last_ended_period(london_today(), scene.partnership.brief_cadence)
+    comments = list(comments) + [""] * count
+    for person, comment in zip(people(scene)[:count], comments, strict=False):
+        pulse_answer(
+            partnership=scene.partnership,
+            answers=answers,
+            comment=comment,
+            by=person,
+            today=last.start,
+        )
+    return last
 
 
 # --- Answering ---------------------------------------------------------------------------
@@ -184,9 +202,44 @@ def test_four_answers_show_only_the_count(scene) -> None:
     assert results[0]["distribution"] is None
     assert results[0]["comments"] is None
     shown = page(scene.lp_member).get(page_url(scene))
-    assert "Results show once 5 people have answered (4 so far)." in text_of(shown)
+    assert "Results show after this period ends" in text_of(shown)
+    assert "(4 so far)" in text_of(shown)
     assert "Our funder listens." not in shown.content.decode()
     assert "<svg" not in shown.content.decode()
+
+
+def test_an_open_period_shows_only_its_count_however_many_answered(scene) -> None:
+    # Results that changed with each answer would give a colleague's answers away to
+    # anyone comparing them before and after: they wait for the period to end.
+    answer_all(scene, 6, answers=GOOD, comments=["Our funder listens."])
+
+    (result,) = api(scene.lp_member).get(api_url(scene)).json()
+    shown = page(scene.lp_member).get(page_url(scene))
+
+    assert (result["responses"], result["scores"], result["comments"]) == (6, None, None)
+    assert result["distribution"] is None
+    assert "(6 so far)" in text_of(shown)
+    assert "Our funder listens." not in shown.content.decode()
+    assert "<svg" not in shown.content.decode()
+    # The day after the period's last day, they show.
+    period_end = date.fromisoformat(result["period_end"])
+    (after, ended) = pulse_results(
+        partnership=scene.partnership, today=period_end + timedelta(days=1)
+    )[:2]
+    assert after["responses"] == 0
+    assert ended["scores"] == {"speak_up": 4.0, "not_working_safe": 4.0, "heard": 5.0}
+    assert ended["comments"] == ["Our funder listens."]
+
+
+def test_an_ended_period_with_four_answers_never_shows_results(scene) -> None:
+    answer_last_period(scene, 4, comments=["Our funder listens."])
+
+    current, last = api(scene.lp_member).get(api_url(scene)).json()
+    shown = page(scene.lp_member).get(page_url(scene))
+
+    assert (last["responses"], last["scores"], last["comments"]) == (4, None, None)
+    assert "Fewer than 5 people answered (4)" in text_of(shown)
+    assert "Our funder listens." not in shown.content.decode()
 
 
 def test_five_answers_show_means_distribution_and_comments(scene) -> None:
@@ -198,10 +251,17 @@ def test_five_answers_show_means_distribution_and_comments(scene) -> None:
         {"speak_up": 5, "not_working_safe": 5, "heard": 4},
     ]
     comments = ["Zeal is high.", "", "After the review it felt tense.", "", "Mostly fine."]
+    last = last_ended_period(london_today(), scene.partnership.brief_cadence)
     for person, given, comment in zip(people(scene), answers, comments, strict=False):
-        assert answer(person, scene, given, comment).status_code == 201
+        pulse_answer(
+            partnership=scene.partnership,
+            answers=given,
+            comment=comment,
+            by=person,
+            today=last.start,
+        )
 
-    (result,) = api(scene.funder_member).get(api_url(scene)).json()
+    current, result = api(scene.funder_member).get(api_url(scene)).json()
 
     assert set(result) == {
         "period_start",
@@ -235,7 +295,7 @@ def test_five_answers_show_means_distribution_and_comments(scene) -> None:
 
 
 def test_results_are_never_per_party(scene) -> None:
-    answer_all(scene, 6)
+    answer_last_period(scene, 6)
 
     plain = api(scene.lp_admin).get(api_url(scene)).json()
     asked_by_party = api(scene.lp_admin).get(
@@ -243,7 +303,7 @@ def test_results_are_never_per_party(scene) -> None:
     )
 
     assert asked_by_party.json() == plain
-    assert set(plain[0]["scores"]) == {"speak_up", "not_working_safe", "heard"}
+    assert set(plain[1]["scores"]) == {"speak_up", "not_working_safe", "heard"}
     text = text_of(page(scene.lp_admin).get(page_url(scene)))
     results = text[text.index("Results") :]
     for party in (scene.grantee_party, scene.lp_party, scene.funder_party):
@@ -251,12 +311,13 @@ def test_results_are_never_per_party(scene) -> None:
 
 
 def test_every_accepted_party_reads_the_same_results(scene) -> None:
-    answer_all(scene, 5)
+    answer_last_period(scene, 5)
 
     seen = [api(person).get(api_url(scene)).json() for person in people(scene)]
 
     assert all(result == seen[0] for result in seen)
-    assert seen[0][0]["responses"] == 5
+    assert seen[0][1]["responses"] == 5
+    assert seen[0][1]["scores"] is not None
 
 
 def test_periods_come_newest_first_each_with_its_own_threshold(scene) -> None:
@@ -341,17 +402,17 @@ def _flag_notices(scene):  # type: ignore[no-untyped-def]
     return Notification.objects.filter(kind="pulse_flag", partnership=scene.partnership)
 
 
-def test_a_low_score_is_flagged_to_the_learning_partner_once(scene) -> None:
-    answer_all(scene, 4, answers=LOW)
-    assert not PulseFlag.objects.exists()
+def test_a_low_score_is_flagged_to_the_learning_partner_once_the_period_ends(scene) -> None:
+    answer_all(scene, 6, answers=LOW)
+    flag_periods.delay()
+    assert not PulseFlag.objects.exists()  # this period is still open
 
-    answer_all_from = people(scene)[4:]
-    assert answer(answer_all_from[0], scene, LOW).status_code == 201
-    assert answer(answer_all_from[1], scene, LOW).status_code == 201
+    answer_last_period(scene, 5, answers=LOW)
     flag_periods.delay()
     flag_periods.delay()
 
     flag = PulseFlag.objects.get()
+    assert flag.period_start == last_ended_period(london_today(), "monthly").start
     assert flag.low == ["speak_up"]
     assert flag.falling == []
     notices = _flag_notices(scene)
@@ -381,28 +442,33 @@ def test_a_fall_of_half_a_point_is_flagged_even_when_not_low(scene) -> None:
             partnership=scene.partnership, answers=given, by=person, today=date(2026, 4, 9)
         )
 
+    assert not PulseFlag.objects.exists()  # nothing is flagged while answers come in
+
+    assert pulse_flags_sweep(today=date(2026, 5, 1)) == 1
+    assert pulse_flags_sweep(today=date(2026, 5, 1)) == 0
     flag = PulseFlag.objects.get()
     assert (flag.period_start, flag.low, flag.falling) == (date(2026, 4, 1), [], ["speak_up"])
     assert _flag_notices(scene).count() == 2
 
 
 def test_good_results_flag_nothing(scene) -> None:
-    answer_all(scene, 6)
+    answer_last_period(scene, 6)
     flag_periods.delay()
 
     assert not PulseFlag.objects.exists()
     assert not _flag_notices(scene).exists()
 
 
-def test_the_sweep_flags_a_period_the_answers_did_not(scene) -> None:
+def test_the_sweep_flags_an_ended_period_once(scene) -> None:
+    last = last_ended_period(london_today(), scene.partnership.brief_cadence)
     for person in people(scene)[:5]:
         PulseAnswered.objects.create(
-            user=person, partnership=scene.partnership, period_start=date(2026, 11, 1)
+            user=person, partnership=scene.partnership, period_start=last.start
         )
         PulseAnswer.objects.create(
             partnership=scene.partnership,
-            period_start=date(2026, 11, 1),
-            period_end=date(2026, 11, 30),
+            period_start=last.start,
+            period_end=last.end,
             **LOW,
         )
 
@@ -434,7 +500,8 @@ def test_the_dashboard_asks_until_the_person_answered(scene, django_assert_num_q
 
 
 def test_the_learning_partner_dashboard_lists_flagged_pulses(scene) -> None:
-    answer_all(scene, 5, answers=LOW)
+    answer_last_period(scene, 5, answers=LOW)
+    flag_periods.delay()
 
     lp = text_of(page(scene.lp_member).get(reverse("dashboard")))
     grantee = text_of(page(scene.grantee_member).get(reverse("dashboard")))

@@ -1,9 +1,10 @@
 """The same person answering twice at once counts once (PostgreSQL): the has-answered
-row's unique constraint decides, so one request gets 201 and every other a 409, and the
-fifth answer of many people at once tells the learning partner once."""
+row's unique constraint decides, so one request gets 201 and every other a 409; many
+people answering at once all count; and two sweeps at once flag an ended period once."""
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from notifications.models import Notification
 from pulse.models import PulseAnswer, PulseAnswered, PulseFlag
+from pulse.services import pulse_flags_sweep
 from tests.partnerships.factories import add_member, build_partnership_scene
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -64,7 +66,7 @@ def test_one_person_answering_twice_at_once_counts_once() -> None:
     assert PulseAnswer.objects.count() == 1
 
 
-def test_many_people_answering_at_once_flag_the_period_once() -> None:
+def test_many_people_answering_at_once_all_count_and_two_sweeps_flag_once() -> None:
     scene = build_partnership_scene()
     url = reverse("api:pulse", kwargs={"partnership_pk": scene.partnership.pk})
     people = [add_member(scene.grantee_party.organisation) for _ in range(8)]
@@ -74,6 +76,16 @@ def test_many_people_answering_at_once_flag_the_period_once() -> None:
 
     assert errors == []
     assert statuses == [201] * 8
+    assert PulseAnswer.objects.count() == 8
+    assert not PulseFlag.objects.exists()  # the period is still open
+    # The day after the period ends, two of beat's sweeps race: one flag, told once.
+    after = PulseAnswer.objects.values_list("period_end", flat=True)[0] + timedelta(days=1)
+    made: list[int] = []
+
+    errors = _run_together([lambda: made.append(pulse_flags_sweep(today=after))] * 2)
+
+    assert errors == []
+    assert sorted(made) == [0, 1]
     assert PulseFlag.objects.count() == 1
     recipients = Notification.objects.filter(kind="pulse_flag").values_list(
         "recipient_id", flat=True
