@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -239,10 +240,12 @@ def _percentile(times: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def _timed(run: Any, rounds: int) -> list[float]:
+def _timed(run: Any, rounds: int, *, before: Any = None) -> list[float]:
     run()  # warm
     times = []
     for _ in range(rounds):
+        if before is not None:
+            before()
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
@@ -267,9 +270,15 @@ def measure(*, rounds: int = 5) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             search()
         queries = max(queries, len(captured))
+    # The ranking itself (the cache emptied before each run: the first person to open a
+    # partnership's similar work after an import), then the same question asked again.
     similar_times: list[float] = []
+    cached_times: list[float] = []
     for texts in PARTNERSHIP_TEXTS:
-        similar_times += _timed(lambda texts=texts: grants_like(texts=texts, limit=10), rounds)
+        similar_times += _timed(
+            lambda texts=texts: grants_like(texts=texts, limit=10), rounds, before=cache.clear
+        )
+        cached_times += _timed(lambda texts=texts: grants_like(texts=texts, limit=10), rounds)
     reset_queries()
     return {
         "grants": Grant.objects.count(),
@@ -284,6 +293,11 @@ def measure(*, rounds: int = 5) -> dict[str, Any]:
             "median_ms": round(statistics.median(similar_times), 1),
             "p95_ms": round(_percentile(similar_times, 0.95), 1),
         },
+        "similar_cached": {
+            "runs": len(cached_times),
+            "median_ms": round(statistics.median(cached_times), 1),
+            "p95_ms": round(_percentile(cached_times, 0.95), 1),
+        },
     }
 
 
@@ -297,10 +311,16 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             "met": result["search"]["p95_ms"] < MAX_P95_MS,
         },
         {
-            "target": f"Similar work over {grants:,} grants: p95 of the ranking",
+            "target": f"Similar work over {grants:,} grants: p95 of the ranking (first ask)",
             "goal": f"< {MAX_P95_MS:.0f} ms",
             "measured": result["similar"]["p95_ms"],
             "met": result["similar"]["p95_ms"] < MAX_P95_MS,
+        },
+        {
+            "target": f"Similar work over {grants:,} grants: p95 asked again (cached)",
+            "goal": f"< {MAX_P95_MS:.0f} ms",
+            "measured": result["similar_cached"]["p95_ms"],
+            "met": result["similar_cached"]["p95_ms"] < MAX_P95_MS,
         },
         {
             "target": "Grants search: queries per request",

@@ -7,6 +7,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from grants.models import Grant
@@ -17,6 +20,7 @@ from partnerships.services import (
     question_propose,
     question_respond,
 )
+from tests.grants.helpers import csv_bytes, grant_row
 from tests.partnerships.factories import (
     PartnershipScene,
     UserFactory,
@@ -212,3 +216,52 @@ def test_search_and_similar_cost_a_fixed_number_of_queries(
         assert client.get("/grants/", {"search": "carers"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/partnerships/{scene.partnership.pk}/similar-work/").status_code == 200
+
+
+def test_similar_work_asked_again_comes_from_the_cache_without_ranking_again(
+    scene, django_assert_num_queries
+):
+    _grant(1, "Respite breaks for young carers in Leeds", description="Days out and rest.")
+    _grant(2, "Young carers school support", description="Help in schools in York.")
+    client = _client(scene.grantee_member)
+    first = client.get(_similar_url(scene)).json()
+
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(_similar_url(scene)).json()
+
+    assert second == first
+    assert [r["identifier"] for r in first] == ["360G-S-00001", "360G-S-00002"]
+    ranking = [q["sql"] for q in again.captured_queries if "ORDER BY" in q["sql"]]
+    assert not [sql for sql in ranking if "grants_grant" in sql and "score" in sql]
+
+
+def test_a_grant_added_or_an_import_finishing_shows_in_similar_work_at_once(
+    scene, django_capture_on_commit_callbacks
+):
+    _grant(1, "Respite breaks for young carers in Leeds", description="Days out and rest.")
+    client = _client(scene.grantee_member)
+    assert [r["identifier"] for r in client.get(_similar_url(scene)).json()] == ["360G-S-00001"]
+
+    _grant(2, "Young carers school support", description="Help in schools in York.")
+    assert [r["identifier"] for r in client.get(_similar_url(scene)).json()] == [
+        "360G-S-00001",
+        "360G-S-00002",
+    ]
+
+    # An import rewriting a grant it brought before adds no row, yet shows at once.
+    funder = _client(admin_of(scene.funder_party.organisation))
+    for title, description, similar in [
+        ("Respite breaks for young carers", "Rest for young carers in Leeds.", True),
+        ("Football coaching", "Weekly matches.", False),
+    ]:
+        row = grant_row(1, Title=title, Description=description)
+        row["Recipient Org:Name"] = "Town Football Club"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = funder.post(
+                "/api/v1/grants/imports/",
+                {"file": SimpleUploadedFile("g.csv", csv_bytes([row]))},
+                format="multipart",
+            )
+        assert response.status_code == 202, response.content
+        found = [r["identifier"] for r in client.get(_similar_url(scene)).json()]
+        assert ("360G-TEST-0001" in found) is similar, (title, found)
