@@ -17,6 +17,9 @@ PORT ?= 8000
 PRODUCT := learnhub accounts partnerships notifications grants consent pulse rhythm evidence demo
 # pytest-xdist spreads the tests over every core; PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
+# An idle worker takes tests queued for a busy one, so a few long browser tests at the end
+# do not leave one core waiting.
+PYTEST_DIST ?= --dist worksteal
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/infra"`.
 PYTEST_ARGS ?=
 
@@ -71,7 +74,7 @@ run: seed
 	PATH="$(abspath $(BIN)):$$PATH" WEB_PORT=$(PORT) exec $(BIN)/honcho --procfile Procfile.dev start
 
 test: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
