@@ -87,7 +87,7 @@ class KindForm(forms.Form):
 def _question_label(question: ResearchQuestion) -> str:
     status = getattr(question, "status", "")
     suffix = "" if status in ("", ResearchQuestion.Status.AGREED) else f" ({status})"
-    return f"Question {question.pk}: {question.text}{suffix}"
+    return f"{question.text}{suffix}"
 
 
 #: The order the page (and its error summary) shows the evidence fields in; the
@@ -429,7 +429,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice_field(self, "question").choices = [
             ("", "Any question"),
-            *[(q.pk, f"Question {q.pk}: {q.text[:80]}") for q in questions],
+            *[(q.pk, q.text[:80]) for q in questions],
         ]
         _choice_field(self, "party").choices = [
             ("", "Anyone"),

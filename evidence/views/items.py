@@ -499,9 +499,7 @@ def _coverage_chart(coverage: Coverage) -> SafeString:
         title="Evidence you can see, by research question and party",
         groups=[
             (
-                f"Question {row.question.pk} – {row.question.text}"
-                if row.question
-                else "Not linked to an agreed question",
+                row.question.text if row.question else "Not linked to an agreed question",
                 [(cell.party.organisation.name, cell.count) for cell in row.cells],
             )
             for row in coverage.rows

@@ -80,7 +80,7 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     page.get_by_label("Why was there a difference?").fill("The Thursday bus was cut.")
     page.get_by_label("What will we do differently next time?").fill("Move to Saturday.")
     page.get_by_label("When did you hold the review?").fill("2025-02-01")
-    page.get_by_role("checkbox", name=re.compile(f"^Question {question.pk}:")).check()
+    page.get_by_role("checkbox", name=question.text).check()
     page.get_by_role("radio", name=re.compile("^Not working")).check()
     page.get_by_role("radio", name=re.compile("^Keep it anonymous")).check()
     page.get_by_label("Attach a file (optional)").set_input_files(str(report))
@@ -134,7 +134,7 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
     assert response is not None
     assert response.status == 404
     page.goto(f"/partnerships/{pk}/evidence/coverage/")
-    row = page.get_by_role("row").filter(has_text=f"Question {question.pk}:")
+    row = page.get_by_role("row").filter(has_text=question.text)
     expect(row).to_contain_text("Not shared with you")
     assert_accessible(page)
     sign_out(page)
@@ -154,6 +154,6 @@ def test_an_after_action_review_is_shared_only_as_consented(page: Page, tmp_path
         f"{funder} (funder, your organisation): {grantee} agreed to share evidence with the funder"
     )
     page.goto(f"/partnerships/{pk}/evidence/coverage/")
-    row = page.get_by_role("row").filter(has_text=f"Question {question.pk}:")
+    row = page.get_by_role("row").filter(has_text=question.text)
     expect(row).to_contain_text("1 thin")
     assert_accessible(page)

@@ -12,6 +12,7 @@ import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils.html import escape
 
 from consent.selectors import evidence_parties_visible_to, evidence_visible_to
 from evidence.models import Evidence, EvidenceAttachment
@@ -173,7 +174,7 @@ def test_page_visibility(role, state):
     assert (SEARCH_WORD in exported) == (role == OWN)
     assert coverage.status_code == 200
     text = coverage.content.decode()
-    row = text.split(f"Question {scene.question.pk}:", 1)[1].split("</tr>", 1)[0]
+    row = text.split(f"{escape(scene.question.text)}</a>", 1)[1].split("</tr>", 1)[0]
     cells = row.split("<td")[1:]
     party_index = [p.pk for p in coverage.context["coverage"].parties].index(scene.grantee_party.pk)
     grantee_cell = cells[party_index]
