@@ -197,6 +197,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("session", "pk"): lambda w: w.learning_session.pk,
     ("code", "pk"): lambda w: w.code.pk,
     ("excerpt", "pk"): lambda w: w.excerpt.pk,
+    ("excerpt", "evidence_pk"): lambda w: w.evidence.pk,
     # Django admin and allauth: any value of the right shape; nobody in the matrix is staff
     # and the allauth keys are deliberately wrong.
     ("*", "object_id"): lambda w: str(w.people[OUTSIDER].pk),

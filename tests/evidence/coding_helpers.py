@@ -2,6 +2,7 @@
 of two grantees, with two research questions."""
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from accounts.models import User
@@ -102,3 +103,74 @@ def excerpt(
         memo=memo,
         by=scene.lp_member,
     )
+
+
+# --- Reading pages ----------------------------------------------------------------------------
+
+
+class Table:
+    def __init__(self) -> None:
+        self.caption = ""
+        self.head: list[tuple[str, str]] = []  # (text, scope)
+        self.rows: list[tuple[tuple[str, str], list[str]]] = []  # ((th text, scope), tds)
+
+
+class PageReader(HTMLParser):
+    """The tables (caption, headers with their scope, rows) and the options of each
+    ``<select>`` of a page, as a person's assistive technology reads them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tables: list[Table] = []
+        self.options: dict[str, list[str]] = {}
+        self._where: list[str] = []
+        self._cell: list[str] | None = None
+        self._scope = ""
+        self._select = ""
+        self._row: tuple[tuple[str, str], list[str]] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table":
+            self.tables.append(Table())
+        elif tag in ("thead", "tbody", "caption"):
+            self._where.append(tag)
+        elif tag == "tr" and self._where[-1:] == ["tbody"]:
+            self._row = (("", ""), [])
+        elif tag in ("th", "td", "caption", "option"):
+            self._cell = []
+            self._scope = found.get("scope") or ""
+        elif tag == "select":
+            self._select = found.get("name") or ""
+            self.options[self._select] = []
+        if tag == "caption":
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        text = " ".join("".join(self._cell or []).split())
+        if tag == "caption":
+            self.tables[-1].caption = text
+            self._where.pop()
+            self._cell = None
+        elif tag in ("thead", "tbody"):
+            self._where.pop()
+        elif tag == "th" and self._where[-1:] == ["thead"]:
+            self.tables[-1].head.append((text, self._scope))
+            self._cell = None
+        elif tag == "th" and self._row is not None:
+            self._row = ((text, self._scope), self._row[1])
+            self._cell = None
+        elif tag == "td" and self._row is not None:
+            self._row[1].append(text)
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].rows.append(self._row)
+            self._row = None
+        elif tag == "option":
+            self.options[self._select].append(text)
+            self._cell = None
