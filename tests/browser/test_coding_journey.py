@@ -121,8 +121,8 @@ def test_build_a_codebook_code_with_keyboard_and_selection_and_see_withdrawal(
     expect(excerpts).to_contain_text("waited two hours")
     page.goto(f"/partnerships/{partnership.pk}/codebook/")
     by_party = page.get_by_role("table", name="Excerpts of each party's evidence, by code")
-    cells = by_party.get_by_role("row", name=re.compile("^Transport")).get_by_role("cell")
-    expect(cells).to_have_text(
+    after = by_party.get_by_role("row", name=re.compile("^Transport")).get_by_role("cell")
+    expect(after).to_have_text(
         [
             "1" if h == other else "0"
             for h in by_party.get_by_role("columnheader").all_inner_texts()[1:]
