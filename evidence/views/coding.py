@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.identity import request_user
@@ -20,7 +21,7 @@ from evidence.access.coding import (
     access_evidence_coding,
     access_excerpt,
 )
-from evidence.coding_export import coded_data_csv
+from evidence.coding_export import coded_data_csv, coded_data_qdpx
 from evidence.forms.coding import CodeForm, ConfirmForm, ExcerptForm, ExcerptTagsForm, MergeForm
 from evidence.models import Code, Evidence
 from evidence.passages import sentences
@@ -126,6 +127,23 @@ def codebook_export_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="codebook-{partnership.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@coding_page
+@require_safe
+def codebook_qdpx_view(request: HttpRequest, partnership_pk: int) -> HttpResponse:
+    user = request_user(request)
+    partnership = access_codebook(user=user, pk=partnership_pk, action=CodingAction.VIEW)
+    body = coded_data_qdpx(
+        title=partnership.title,
+        codes=_codes(partnership),
+        excerpts=list(excerpts_visible_to(user=user, partnership=partnership)),
+        exported_at=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="codebook-{partnership.pk}.qdpx"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -315,6 +333,11 @@ urlpatterns: list[URLPattern] = [
         "partnerships/<id:partnership_pk>/codebook/export.csv",
         codebook_export_view,
         name="codebook-export",
+    ),
+    path(
+        "partnerships/<id:partnership_pk>/codebook/export.qdpx",
+        codebook_qdpx_view,
+        name="codebook-qdpx",
     ),
     path("codes/<id:pk>/", code_detail_view, name="code-detail"),
     path("codes/<id:pk>/merge/", code_merge_view, name="code-merge"),

@@ -762,6 +762,7 @@ MATRIX: list[Entry] = [
         POST=party_only(done_redirect("evidence:codebook"), body=lambda w: {"name": "Trust"}),
     ),
     web("evidence:codebook-export", GET=party_only(OK_200)),
+    web("evidence:codebook-qdpx", GET=party_only(OK_200)),
     web(
         "evidence:code-detail",
         GET=party_only(OK_200),

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import zipfile
 from typing import Any
+from xml.etree import ElementTree  # noqa: S405 - reads our own export
 
 import pytest
 
@@ -258,3 +260,52 @@ def test_merging_and_deleting_codes_on_their_pages() -> None:
     assert deleted.status_code == 302
     assert not Code.objects.exists()
     assert not Excerpt.objects.exists()
+
+
+def _qdpx(client: Any, partnership_pk: int) -> tuple[Any, zipfile.ZipFile]:
+    response = client.get(page("codebook-qdpx", partnership_pk=partnership_pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return ElementTree.fromstring(archive.read("project.qde")), archive  # noqa: S314 - our own file
+
+
+def test_the_refi_qda_project_carries_the_codebook_sources_and_codings() -> None:
+    scene = build_coding_scene()
+    people = code(scene, "People", memo="Who people meet.")
+    staff = code(scene, "Staff", parent_id=people.pk, description="Staff by name.")
+    made = excerpt(scene, scene.warm_room, "Staff knew our names.", [staff], memo="Known.")
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+
+    project, archive = _qdpx(web_client(scene.lp_member), scene.partnership.pk)
+
+    top = project.findall("q:CodeBook/q:Codes/q:Code", ns)
+    assert [c.get("name") for c in top] == ["People"]
+    (child,) = top[0].findall("q:Code", ns)
+    assert child.get("name") == "Staff"
+    assert child.findtext("q:Description", namespaces=ns) == "Staff by name."
+    (source,) = project.findall("q:Sources/q:TextSource", ns)
+    assert source.get("name") == "Warm room"
+    text = archive.read(f"Sources/{source.get('plainTextPath').removeprefix('internal://')}")
+    (selection,) = source.findall("q:PlainTextSelection", ns)
+    start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+    assert text.decode()[start:end] == made.text == "Staff knew our names."
+    assert selection.findtext("q:Description", namespaces=ns) == "Known."
+    assert selection.find("q:Coding/q:CodeRef", ns).get("targetGUID") == child.get("guid")
+    (note,) = project.findall("q:Notes/q:Note", ns)
+    assert note.findtext("q:PlainTextContent", namespaces=ns) == "Who people meet."
+    assert top[0].find("q:NoteRef", ns).get("targetGUID") == note.get("guid")
+
+
+def test_the_refi_qda_project_leaves_out_what_the_reader_may_not_see() -> None:
+    scene = build_coding_scene()
+    bus = code(scene, "Bus")
+    excerpt(scene, scene.warm_room, "The bus was late.", [bus])
+    excerpt(scene, scene.waiting, "We waited two hours.", [bus])
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+
+    withdraw(scene.grantee_party, "participate")
+    project, archive = _qdpx(web_client(scene.lp_member), scene.partnership.pk)
+
+    assert [s.get("name") for s in project.findall("q:Sources/q:TextSource", ns)] == ["Waiting"]
+    assert all(WARM_ROOM not in archive.read(name).decode() for name in archive.namelist())
