@@ -52,15 +52,30 @@ EXCERPT_NOT_FOUND = refusal("No such excerpt, or you may not see its evidence.")
 
 class CodeSerializer(serializers.ModelSerializer[Code]):
     excerpts = serializers.SerializerMethodField(
+        help_text="The ids of the excerpts coded to it that you may see."
+    )
+    excerpt_count = serializers.SerializerMethodField(
         help_text="How many excerpts coded to it you may see."
     )
 
     class Meta:
         model = Code
-        fields = ("id", "name", "description", "memo", "parent", "excerpts", "created_at")
+        fields = (
+            "id",
+            "name",
+            "description",
+            "memo",
+            "parent",
+            "excerpts",
+            "excerpt_count",
+            "created_at",
+        )
         read_only_fields = fields
 
-    def get_excerpts(self, code: Code) -> int:
+    def get_excerpts(self, code: Code) -> list[int]:
+        return [excerpt.pk for excerpt in getattr(code, "visible_excerpts", [])]
+
+    def get_excerpt_count(self, code: Code) -> int:
         return int(getattr(code, "excerpt_count", 0))
 
 

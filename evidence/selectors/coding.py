@@ -103,13 +103,20 @@ def _with_details(excerpts: QuerySet[Excerpt]) -> QuerySet[Excerpt]:
 
 
 def codes_of(*, user: User, partnership: Partnership) -> QuerySet[Code]:
-    """The partnership's codebook, parents before their children, each with ``excerpt_count``:
-    the excerpts coded to it that ``user`` may see."""
+    """The partnership's codebook by name, each with ``excerpt_count`` and
+    ``visible_excerpts``: the excerpts coded to it that ``user`` may see."""
     visible = _visible_items(user=user, partnership=partnership)
     return (
         Code.objects.filter(partnership=partnership)
         .annotate(
             excerpt_count=Count("excerpts", filter=Q(excerpts__evidence__in=visible), distinct=True)
+        )
+        .prefetch_related(
+            Prefetch(
+                "excerpts",
+                queryset=Excerpt.objects.filter(evidence__in=visible).only("pk").order_by("pk"),
+                to_attr="visible_excerpts",
+            )
         )
         .order_by("name", "pk")
     )

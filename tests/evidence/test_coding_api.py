@@ -33,12 +33,14 @@ def test_the_learning_partner_adds_a_code_and_every_party_reads_the_codebook() -
 
     assert response.status_code == 201
     body = response.json()
-    assert {k: body[k] for k in ("name", "description", "memo", "parent", "excerpts")} == {
+    keys = ("name", "description", "memo", "parent", "excerpts", "excerpt_count")
+    assert {k: body[k] for k in keys} == {
         "name": "Feeling welcome",
         "description": "People say they belong.",
         "memo": "",
         "parent": None,
-        "excerpts": 0,
+        "excerpts": [],
+        "excerpt_count": 0,
     }
     for reader in (scene.funder_member, scene.grantee_member, scene.other_member):
         listed = api_client(reader).get(api("partnership-codes", pk=scene.partnership.pk))
@@ -121,14 +123,14 @@ def test_a_codebook_has_two_levels_and_unique_names() -> None:
 def test_renaming_a_code_keeps_its_excerpts() -> None:
     scene = build_coding_scene()
     bus = code(scene, "Bus")
-    excerpt(scene, scene.warm_room, "The bus was late.", [bus])
+    made = excerpt(scene, scene.warm_room, "The bus was late.", [bus])
 
     response = api_client(scene.lp_member).patch(
         api("code-detail", pk=bus.pk), {"name": "Transport"}, format="json"
     )
 
     assert response.status_code == 200
-    assert (response.json()["name"], response.json()["excerpts"]) == ("Transport", 1)
+    assert (response.json()["name"], response.json()["excerpts"]) == ("Transport", [made.pk])
 
 
 def test_merging_moves_every_excerpt_and_the_sub_codes_to_the_target() -> None:
@@ -145,7 +147,8 @@ def test_merging_moves_every_excerpt_and_the_sub_codes_to_the_target() -> None:
 
     assert response.status_code == 200
     assert response.json()["id"] == delays.pk
-    assert response.json()["excerpts"] == 2
+    assert response.json()["excerpts"] == sorted([only_waiting.pk, both.pk])
+    assert response.json()["excerpt_count"] == 2
     assert response.json()["memo"] == "Late buses.\n\nLong waits."
     assert not Code.objects.filter(pk=waiting.pk).exists()
     assert set(Excerpt.objects.values_list("pk", flat=True)) == {only_waiting.pk, both.pk}
@@ -379,7 +382,7 @@ def test_a_withdrawal_hides_the_partys_excerpts_at_once_everywhere_in_the_api() 
     scene = build_coding_scene()
     bus = code(scene, "Bus")
     mine = excerpt(scene, scene.warm_room, "The bus was late.", [bus], (scene.transport,))
-    excerpt(scene, scene.waiting, "We waited two hours.", [bus], (scene.transport,))
+    theirs = excerpt(scene, scene.waiting, "We waited two hours.", [bus], (scene.transport,))
     client = api_client(scene.lp_member)
 
     withdraw(scene.grantee_party, "participate")
@@ -388,7 +391,8 @@ def test_a_withdrawal_hides_the_partys_excerpts_at_once_everywhere_in_the_api() 
     codes = client.get(api("partnership-codes", pk=scene.partnership.pk)).json()
     matrix = client.get(api("partnership-code-matrix", pk=scene.partnership.pk), {"by": "question"})
     assert mine.pk not in [row["id"] for row in listed["results"]]
-    assert codes["results"][0]["excerpts"] == 1
+    assert codes["results"][0]["excerpts"] == [theirs.pk]
+    assert codes["results"][0]["excerpt_count"] == 1
     assert matrix.json()["counts"] == [[1, 0]]
     assert client.get(api("excerpt-detail", pk=mine.pk)).status_code == 404
 
@@ -455,6 +459,6 @@ def test_the_excerpt_list_costs_the_same_queries_at_any_size(
         codebook = client.get(api("partnership-codes", pk=scene.partnership.pk))
 
     assert response.json()["count"] == size
-    assert sum(c["excerpts"] for c in codebook.json()["results"]) == sum(
+    assert sum(c["excerpt_count"] for c in codebook.json()["results"]) == sum(
         Code.objects.annotate(n=Count("excerpts")).values_list("n", flat=True)
     )
