@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from evidence.models import Code, Evidence, Excerpt
@@ -71,6 +71,18 @@ def _clean_parent(
     return parent
 
 
+def _save_named(code: Code) -> None:
+    """Save ``code``; a name taken meanwhile by someone else (the unique constraint) is the
+    same 400 as one taken before."""
+    try:
+        with transaction.atomic():
+            code.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"name": [f"The codebook already has a code called “{code.name}”."]}
+        ) from error
+
+
 @transaction.atomic
 def code_create(
     *,
@@ -82,7 +94,7 @@ def code_create(
     by: User,
 ) -> Code:
     """Add a code to ``partnership``'s codebook."""
-    code = Code.objects.create(
+    code = Code(
         partnership=partnership,
         name=_clean_name(partnership, name),
         description=_clean_text("description", description, CODE_DESCRIPTION_MAX),
@@ -90,6 +102,7 @@ def code_create(
         parent=_clean_parent(partnership, parent_id, code=None),
         created_by=by,
     )
+    _save_named(code)
     activity_record(
         partnership=partnership,
         actor=by,
@@ -118,7 +131,7 @@ def code_update(*, code: Code, fields: dict[str, Any], by: User) -> Code:
         code.memo = _clean_text("memo", fields["memo"], MEMO_MAX)
     if "parent" in fields:
         code.parent = _clean_parent(code.partnership, fields["parent"], code=code)
-    code.save()
+    _save_named(code)
     if code.name != old_name:
         activity_record(
             partnership=code.partnership,
@@ -215,11 +228,12 @@ def excerpt_words(evidence: Evidence, start: int, end: int) -> str:
     """The words of ``evidence``'s text from ``start`` to ``end`` (end excluded), after
     checking the offsets lie inside it."""
     length = len(evidence.body)
+    if length == 0:
+        raise ValidationError({"start": ["This evidence has no text to code."]})
     errors: dict[str, list[str]] = {}
-    if not 0 <= start < max(length, 1) or length == 0:
+    if not 0 <= start < length:
         errors["start"] = [
-            f"The start must be between 0 and {max(length - 1, 0)}: the text is {length} "
-            "characters long."
+            f"The start must be between 0 and {length - 1}: the text is {length} characters long."
         ]
     if not 0 < end <= length:
         errors["end"] = [

@@ -4,9 +4,10 @@ parties use them (API.md, "Codebook")."""
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from evidence.models import Code, Excerpt
+from evidence.models import Code, Evidence, Excerpt
 from partnerships.models import Partnership
 from tests.evidence.coding_helpers import (
     WARM_ROOM,
@@ -462,3 +463,40 @@ def test_the_excerpt_list_costs_the_same_queries_at_any_size(
     assert sum(c["excerpt_count"] for c in codebook.json()["results"]) == sum(
         Code.objects.annotate(n=Count("excerpts")).values_list("n", flat=True)
     )
+
+
+def test_evidence_with_no_text_cannot_be_coded() -> None:
+    scene = build_coding_scene()
+    names = code(scene, "Names")
+    Evidence.objects.filter(pk=scene.warm_room.pk).update(body="")
+
+    response = api_client(scene.lp_member).post(
+        api("evidence-excerpts", pk=scene.warm_room.pk),
+        {"start": 0, "end": 1, "codes": [names.pk]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"start": ["This evidence has no text to code."]}
+
+
+def test_a_name_taken_at_the_same_moment_is_a_400_not_a_500() -> None:
+    scene = build_coding_scene()
+    code(scene, "Transport")
+
+    with pytest.raises(ValidationError) as refused:
+        code_create_racing(scene)
+
+    assert "already has a code called" in str(refused.value)
+    assert Code.objects.count() == 1
+
+
+def code_create_racing(scene: Any) -> None:
+    """Save a code whose name another request took after the name was checked: the check
+    is passed by looking up names before the other code exists."""
+    from unittest import mock
+
+    from evidence.services import coding
+
+    with mock.patch.object(coding, "_clean_name", lambda partnership, name, code=None: name):
+        coding.code_create(partnership=scene.partnership, name="transport", by=scene.lp_member)
