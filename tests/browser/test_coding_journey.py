@@ -14,6 +14,7 @@ from evidence.models import Excerpt
 from tests.browser.helpers import (
     assert_accessible,
     assert_fits_narrow_screen,
+    assert_focus_visible,
     check_page,
     sign_in,
     sign_out,
@@ -55,6 +56,7 @@ def test_build_a_codebook_code_with_keyboard_and_selection_and_see_withdrawal(
     page.get_by_role("link", name="Code part of this text").click()
     check_page(page, heading="Code part of this evidence")
     assert_fits_narrow_screen(page)
+    assert_focus_visible(page)
     first = page.get_by_label("From the sentence")
     first.focus()
     first.select_option(label="3. The bus was late.")
