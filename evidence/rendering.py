@@ -27,7 +27,7 @@ from evidence.library import brief_title
 from evidence.models import InsightBrief
 from evidence.periods import Period
 from evidence.redactions import RedactionShown, redaction_shown
-from evidence.sections import BriefData, KindCount
+from evidence.sections import BriefData, KindCount, Theme
 from evidence.selectors.briefs import BriefReading
 from evidence.so_what import so_what_scaffold
 from learnhub.pdf import html_to_pdf
@@ -255,6 +255,7 @@ def document(
                         **t,
                         "links": [(pk, link(pk)) for pk in t["evidence"]],
                         "quote": linked(quote) if (quote := t.get("quote")) else None,
+                        "counts_text": theme_counts_text(t),
                     }
                     for t in section.get("themes", [])
                 ],
@@ -350,6 +351,17 @@ def _full_stop(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
+def theme_counts_text(theme: Theme) -> str:
+    """A coded theme's counts in words ("3 excerpts: Grantees 2, Funders 1"); "" for a
+    theme found in the text."""
+    counts = theme.get("counts")
+    if not counts:
+        return ""
+    n = counts["excerpts"]
+    kinds = ", ".join(f"{k['label']} {k['count']}" for k in counts["by_party_kind"])
+    return f"{n} excerpt{'s' if n != 1 else ''}" + (f": {kinds}" if kinds else "")
+
+
 def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
     """The brief as Markdown, for pasting into reports and newsletters."""
     doc = document(reading, audience=audience, absolute_links=True)
@@ -435,9 +447,12 @@ def render_markdown(reading: BriefReading, *, audience: str = "") -> str:
             for theme in section["themes"]:
                 refs = ", ".join(_md_ref(doc, pk) for pk in theme["evidence"])
                 label = theme["label"][:1].upper() + theme["label"][1:]
-                out.append(f"- **{_md(label)}** ({refs})")
+                counted = theme_counts_text(theme)
+                out.append(f"- **{_md(label)}** ({refs}){f' — {_md(counted)}' if counted else ''}")
                 if quote := theme.get("quote"):
                     out.append(f"  > “{_md(quote['text'])}” ({_md_ref(doc, quote['evidence'])})")
+                if note := theme.get("note"):
+                    out.append(f"  Note: {_md(note)}")
             out += [""]
         if section["gaps"]:
             out += ["### Gaps", ""]

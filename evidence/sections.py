@@ -137,12 +137,31 @@ class ThemeQuote(TypedDict):
     evidence: int
 
 
+class PartyKindCount(TypedDict):
+    """How many of a coded theme's excerpts come from parties of one kind (``kind``: a
+    party's role, "funder", "grantee" or "learning_partner")."""
+
+    kind: str
+    label: str
+    count: int
+
+
+class ThemeCounts(TypedDict):
+    excerpts: int
+    by_party_kind: list[PartyKindCount]
+
+
 class Theme(TypedDict):
-    """Something several items talk about: ``label`` is a phrase found in their text."""
+    """Something several items talk about: ``label`` is a phrase found in their text or,
+    when the partnership codes its evidence, a code's name; a coded theme also has its
+    ``code``, its excerpts' ``counts`` and the code's memo as its ``note``."""
 
     label: str
     evidence: list[int]
     quote: ThemeQuote | None
+    code: NotRequired[int]
+    counts: NotRequired[ThemeCounts]
+    note: NotRequired[str]
 
 
 class Gap(TypedDict):

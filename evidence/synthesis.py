@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, utils
 from textstat.textstat import textstatistics
 
 from evidence import findings as finding_rules
+from evidence.coded_themes import CodedExcerpt, coded_themes
 from evidence.plain_words import SENTENCE_END as _SENTENCE_END
 from evidence.plain_words import excerpt as _excerpt
 from evidence.plain_words import plain_words_hints
@@ -115,6 +116,7 @@ class Item:
     named: bool = False  # whether ``attribution`` names the organisation
     extra_text: str = ""  # prompt answers, for the theme analysis
     speaker: str = ""  # whose words (``Evidence.Speaker``), "" when not said
+    party_role: str = ""  # the role of the party that added it (coded themes count by it)
     #: The answers to the kind's prompts, ``(key, label, text)``, most telling first
     #: (``evidence.kinds.prompt_answers``).
     prompts: tuple[tuple[str, str, str], ...] = ()
@@ -1003,13 +1005,17 @@ def _section(
     summary: Sequence[Finding] | None = None,
     earlier: Sequence[Item] = (),
     periods: Sequence[Period] = (),
+    coded: Sequence[CodedExcerpt] = (),
 ) -> Section:
     """One section. ``current`` and ``previous`` are what it counts; ``shown`` (both of
     them unless given) what its figures, quotes, stories, points and themes come from;
     ``summary`` its findings when they are not ``current``'s own (the whole
     partnership's, which summarise the questions); ``earlier`` and ``periods`` what its
-    figures' series are drawn from and over."""
+    figures' series are drawn from and over; ``coded`` the partnership's excerpts of the
+    period's items: where any is of an item the section shows, its themes are the codes
+    (``evidence.coded_themes``), else the themes found in the text."""
     shown_now, shown_before = (current, previous) if shown is None else shown
+    found_themes = coded_themes(coded, {item.id: item.party_role for item in shown_now})
     quotes = representative([i for i in shown_now if i.kind in QUOTE_KINDS], MAX_QUOTES)
     stories = representative([i for i in shown_now if i.kind in STORY_KINDS], MAX_STORIES)
     statistics = _statistics(shown_now, shown_before, earlier, periods)
@@ -1026,7 +1032,7 @@ def _section(
         "reflections": reflections(shown_now),
         "working": _points(shown_now, "working"),
         "not_working": _points(shown_now, "not_working"),
-        "themes": themes(shown_now),
+        "themes": found_themes or themes(shown_now),
         "gaps": gaps,
     }
 
@@ -1040,6 +1046,7 @@ def synthesise(
     actions_done: Sequence[ActionDone] = (),
     earlier: Sequence[Item] = (),
     periods: Sequence[Period] = (),
+    coded: Sequence[CodedExcerpt] = (),
 ) -> Draft:
     """Compute a brief's sections from the period's items and the previous period's.
 
@@ -1047,7 +1054,9 @@ def synthesise(
     may be cited (only they are named as not having contributed, so a party that
     withdrew consent is never singled out). ``periods`` are the brief's period and
     those before it, oldest first, that a measure's series is drawn over; ``earlier``
-    the figures (items with a value) of the periods before the previous one. Items of
+    the figures (items with a value) of the periods before the previous one; ``coded``
+    the excerpts of ``current``'s items (a section's themes are its codes where any of its
+    items is coded). Items of
     ``previous`` and ``earlier`` that a series shows are compared, not cited.
 
     The whole-partnership section counts everything, but does not repeat the questions:
@@ -1070,6 +1079,7 @@ def synthesise(
                 gaps=gaps,
                 earlier=[item for item in earlier if question.id in item.questions],
                 periods=periods,
+                coded=coded,
             )
         )
 
@@ -1111,6 +1121,7 @@ def synthesise(
             summary=summary,
             earlier=unasked_earlier,
             periods=periods,
+            coded=coded,
         )
     else:
         whole = _section(
@@ -1120,6 +1131,7 @@ def synthesise(
             gaps=overall_gaps,
             earlier=earlier,
             periods=periods,
+            coded=coded,
         )
     sections.append(whole)
     sections.extend(question_sections)

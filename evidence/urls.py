@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver
 
 from evidence.views import (
     briefs,
+    coding,
     comments,
     items,
     learning_actions,
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *briefs.urlpatterns,
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
+    *coding.urlpatterns,
     *share_links.urlpatterns,
     *library.urlpatterns,
     *plain_words.urlpatterns,

@@ -12,6 +12,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("questions", "Research questions", "partnerships:partnership-questions"),
     ("consent", "Consent", "consent:consent-overview"),
     ("evidence", "Evidence", "evidence:evidence-list"),
+    ("codebook", "Codebook", "evidence:codebook"),
     ("briefs", "Insight briefs", "evidence:brief-list"),
     ("actions", "Learning actions", "evidence:action-list"),
     ("sessions", "Learning sessions", "rhythm:session-list"),

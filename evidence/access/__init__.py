@@ -1,5 +1,12 @@
 """Fetch-and-check gateways of the evidence app. Import gateways from here."""
 
+from .coding import (
+    CodingAction,
+    access_code,
+    access_codebook,
+    access_evidence_coding,
+    access_excerpt,
+)
 from .items import (
     Contribution,
     ContributionChoices,
@@ -14,6 +21,11 @@ from .items import (
 )
 
 __all__ = [
+    "CodingAction",
+    "access_code",
+    "access_codebook",
+    "access_evidence_coding",
+    "access_excerpt",
     "Contribution",
     "ContributionChoices",
     "EvidenceAction",

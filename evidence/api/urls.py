@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver
 
 from evidence.api import (
     briefs,
+    coding,
     comments,
     items,
     learning_actions,
@@ -17,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *briefs.urlpatterns,
     *comments.urlpatterns,
     *learning_actions.urlpatterns,
+    *coding.urlpatterns,
     *share_links.urlpatterns,
     *library.urlpatterns,
     *plain_words.urlpatterns,

@@ -25,7 +25,8 @@ from datetime import date, timedelta
 from functools import reduce
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,8 +39,9 @@ from consent.selectors import (
     roles_shared,
 )
 from evidence import synthesis
+from evidence.coded_themes import CodedExcerpt, CodeRef
 from evidence.kinds import prompt_answers
-from evidence.models import Evidence, InsightBrief, LearningAction
+from evidence.models import Evidence, Excerpt, InsightBrief, LearningAction
 from evidence.periods import Period, london_start_of, periods_up_to
 from evidence.redactions import redaction_note
 from evidence.sections import ActionChange, Challenge, Redaction, Section, SessionHeld
@@ -171,6 +173,7 @@ def _item(
         extra_text=row["prompt_text"] or "",
         speaker=row["speaker"],
         prompts=prompt_answers(row["kind"], row["prompts"]),
+        party_role=row["party__role"],
     )
 
 
@@ -183,6 +186,41 @@ def _questions_of(evidence_ids: Sequence[int]) -> dict[int, set[int]]:
     ).values_list("evidence_id", "researchquestion_id"):
         found[evidence_id].add(question_id)
     return found
+
+
+def _coded_excerpts(evidence_ids: Sequence[int]) -> dict[int, list[CodedExcerpt]]:
+    """The excerpts of ``evidence_ids`` whose words still match their item's text, with
+    their codes, by item (one query)."""
+    found: dict[int, dict[int, tuple[int, str, list[CodeRef]]]] = defaultdict(dict)
+    rows = (
+        Excerpt.codes.through.objects.filter(excerpt__evidence_id__in=list(evidence_ids))
+        .filter(
+            excerpt__text=Substr(
+                F("excerpt__evidence__body"),
+                F("excerpt__start") + 1,
+                F("excerpt__end") - F("excerpt__start"),
+            )
+        )
+        .order_by("excerpt_id", "code__name", "code_id")
+        .values_list(
+            "excerpt_id",
+            "excerpt__evidence_id",
+            "excerpt__text",
+            "code_id",
+            "code__name",
+            "code__memo",
+        )
+    )
+    for excerpt_id, evidence_id, text, code_id, name, memo in rows:
+        entry = found[evidence_id].setdefault(excerpt_id, (evidence_id, text, []))
+        entry[2].append(CodeRef(id=code_id, name=name, memo=memo))
+    return {
+        evidence_id: [
+            CodedExcerpt(id=pk, evidence=evidence, text=text, codes=tuple(codes))
+            for pk, (evidence, text, codes) in excerpts.items()
+        ]
+        for evidence_id, excerpts in found.items()
+    }
 
 
 def citable_parties(*, partnership: Partnership, stage: Stage) -> QuerySet[Party]:
@@ -260,8 +298,8 @@ def briefs_compose(
     bases: dict[int, Basis] | None = None,
 ) -> dict[int, synthesis.Draft]:
     """Compute each brief's sections from the database, by brief id, in a fixed number
-    of queries (questions, parties, evidence with its questions, earlier briefs, learning
-    actions) whatever the number of briefs and the amount of evidence.
+    of queries (questions, parties, evidence with its questions and coded excerpts,
+    earlier briefs, learning actions) whatever the number of briefs and the amount of evidence.
 
     The periods' evidence and the previous periods' come in one query, already limited
     by ``consent.selectors.evidence_citable_in`` for ``stage`` and, when a brief's
@@ -333,6 +371,7 @@ def briefs_compose(
     for row in found:
         rows[row["partnership_id"]].append(row)
     about = _questions_of([row["id"] for partnership in rows.values() for row in partnership])
+    coded = _coded_excerpts([row["id"] for partnership in rows.values() for row in partnership])
 
     actions_done = _actions_done(briefs)
     drafts = {}
@@ -363,6 +402,7 @@ def briefs_compose(
             actions_done=actions_done[brief.pk],
             earlier=[_item(row, about, shared) for row in earlier],
             periods=[synthesis.Period(p.start, p.end) for p in span],
+            coded=[excerpt for row in current for excerpt in coded.get(row["id"], ())],
         )
     return drafts
 

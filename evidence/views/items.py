@@ -64,6 +64,7 @@ from evidence.selectors import (
     evidence_sharing,
     evidence_statistic_series,
 )
+from evidence.selectors.coding import edits_codebook, excerpts_of_item
 from evidence.services import (
     attachment_delete,
     evidence_delete,
@@ -314,6 +315,8 @@ def evidence_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 series_chart(statistic, chart_id=f"series-chart-{evidence.pk}") if statistic else ""
             ),
             "series_text": series_description(statistic) if statistic else "",
+            "excerpts": list(excerpts_of_item(evidence=evidence)),
+            "edits_codebook": edits_codebook(user=user, partnership=evidence.partnership),
         },
     )
 

@@ -755,6 +755,99 @@ MATRIX: list[Entry] = [
         "api:evidence-attachment",
         GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
     ),
+    # --- The codebook and excerpts (pages) --------------------------------------------------
+    web(
+        "evidence:codebook",
+        GET=party_only(OK_200),
+        POST=party_only(done_redirect("evidence:codebook"), body=lambda w: {"name": "Trust"}),
+    ),
+    web("evidence:codebook-export", GET=party_only(OK_200)),
+    web("evidence:codebook-qdpx", GET=party_only(OK_200)),
+    web(
+        "evidence:code-detail",
+        GET=party_only(OK_200),
+        POST=party_only(
+            done_redirect("evidence:code-detail"),
+            body=lambda w: {"name": "Coming back", "description": "Young people return."},
+        ),
+    ),
+    web(
+        "evidence:code-merge",
+        GET=party_only(OK_200),
+        POST=party_only(
+            done_redirect("evidence:code-detail"), body=lambda w: {"into": str(w.other_code.pk)}
+        ),
+    ),
+    web(
+        "evidence:code-delete",
+        GET=party_only(OK_200),
+        POST=party_only(done_redirect("evidence:codebook"), body=lambda w: {}),
+    ),
+    web(
+        "evidence:excerpt-create",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        POST=party_only(
+            done_redirect("evidence:evidence-detail"),
+            funder=NOT_FOUND,
+            funder_admin=NOT_FOUND,
+            body=lambda w: {"first": "1", "last": "1", "codes": [str(w.code.pk)]},
+        ),
+    ),
+    web(
+        "evidence:excerpt-update",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        POST=party_only(
+            done_redirect("evidence:evidence-detail"),
+            funder=NOT_FOUND,
+            funder_admin=NOT_FOUND,
+            body=lambda w: {"codes": [str(w.other_code.pk)], "memo": "Checked."},
+        ),
+    ),
+    web(
+        "evidence:excerpt-delete",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        POST=party_only(
+            done_redirect("evidence:evidence-detail"),
+            funder=NOT_FOUND,
+            funder_admin=NOT_FOUND,
+            body=lambda w: {},
+        ),
+    ),
+    # --- The codebook and excerpts (API) ----------------------------------------------------
+    # The partnership learns *with* its parties, so every accepted party changes the
+    # codebook; ``world.excerpt`` is of the grantee's story, which the funders may not see.
+    api(
+        "api:partnership-codes",
+        GET=party_only(OK_200),
+        POST=party_only(CREATED, body=lambda w: {"name": "Trust"}),
+    ),
+    api(
+        "api:code-detail",
+        GET=party_only(OK_200),
+        PATCH=party_only(OK_200, body=lambda w: {"description": "Young people return."}),
+        DELETE=party_only(status(204)),
+    ),
+    api("api:code-merge", POST=party_only(OK_200, body=lambda w: {"into": w.other_code.pk})),
+    api(
+        "api:evidence-excerpts",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        POST=party_only(
+            CREATED,
+            funder=NOT_FOUND,
+            funder_admin=NOT_FOUND,
+            body=lambda w: {"start": 0, "end": 5, "codes": [w.code.pk]},
+        ),
+    ),
+    api(
+        "api:excerpt-detail",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        PATCH=party_only(
+            OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND, body=lambda w: {"memo": "Checked."}
+        ),
+        DELETE=party_only(status(204), funder=NOT_FOUND, funder_admin=NOT_FOUND),
+    ),
+    api("api:partnership-excerpts", GET=party_only(OK_200)),
+    api("api:partnership-code-matrix", GET=party_only(OK_200)),
     # --- Insight briefs and learning actions: pages -----------------------------------------
     # ``world.brief`` is October's draft; the partnership learns *with* its parties, so
     # every party reads drafts. Only the learning partner asks for, edits, previews and

@@ -43,6 +43,7 @@ from evidence.cleaning import clean_evidence
 from evidence.models import PrePublicationNotice
 from evidence.services import evidence_submit
 from evidence.services.briefs import brief_draft, brief_publish, brief_request, brief_update
+from evidence.services.coding import code_create, excerpt_create
 from evidence.services.comments import brief_comment_create
 from evidence.services.learning_actions import learning_action_create
 from evidence.services.share_links import share_link_create
@@ -127,6 +128,9 @@ class World:
     share_link: Any = None  # evidence.models.ShareLink to ``published_brief`` (public)
     learning_session: Any = None  # rhythm.models.LearningSession: every accepted party attends
     grant_import: Any = None  # grants.models.GrantImport uploaded by the funder admin (done)
+    code: Any = None  # evidence.models.Code of the codebook, made by the learning partner
+    other_code: Any = None  # evidence.models.Code, a second one (to merge ``code`` into)
+    excerpt: Any = None  # evidence.models.Excerpt of ``evidence``, by the learning partner
 
     def user(self, role: str) -> User | None:
         """The person playing ``role`` (``None`` for anonymous)."""
@@ -191,6 +195,9 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("action", "pk"): lambda w: w.learning_action.pk,
     ("comment", "pk"): lambda w: w.comment.pk,
     ("session", "pk"): lambda w: w.learning_session.pk,
+    ("code", "pk"): lambda w: w.code.pk,
+    ("excerpt", "pk"): lambda w: w.excerpt.pk,
+    ("excerpt", "evidence_pk"): lambda w: w.evidence.pk,
     # Django admin and allauth: any value of the right shape; nobody in the matrix is staff
     # and the allauth keys are deliberately wrong.
     ("*", "object_id"): lambda w: str(w.people[OUTSIDER].pk),
@@ -371,6 +378,18 @@ def _build_evidence(world: World) -> None:
     world.attachment = world.evidence.attachments.get()
 
 
+def _build_coding(world: World) -> None:
+    """The learning partner makes two codes and codes the grantee's story to the first
+    (the partnership learns *with* its parties, so every party may change the codebook;
+    only those who see the story see the excerpt)."""
+    by = world.people[LEARNING_PARTNER]
+    world.code = code_create(partnership=world.partnership, name="Coming back", by=by)
+    world.other_code = code_create(partnership=world.partnership, name="Belonging", by=by)
+    world.excerpt = excerpt_create(
+        evidence=world.evidence, start=0, end=18, code_ids=[world.code.pk], by=by
+    )
+
+
 def _build_briefs(world: World) -> None:
     """The learning partner asks for October's brief and it is drafted (it cites the
     grantee's story); the grantee comments on it and records a learning action."""
@@ -480,6 +499,7 @@ BUILD_STEPS: list[Callable[[World], None]] = [
     _build_partnership,
     _build_consent,
     _build_evidence,
+    _build_coding,
     _build_briefs,
     _build_shared_brief,
     _build_learning_session,

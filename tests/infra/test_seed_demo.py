@@ -220,3 +220,24 @@ def test_the_demo_pulse_shows_last_periods_results_and_this_periods_count():
     assert last["scores"] == {"speak_up": 3.83, "not_working_safe": 3.67, "heard": 2.83}
     assert len(last["comments"] or []) == 3
     assert partnership.pulse_flags.get().low == ["heard"]
+
+
+def test_the_demo_codes_its_evidence_and_its_draft_briefs_themes_are_the_codes():
+    from evidence.models import Code, Excerpt, InsightBrief
+
+    call_command("seed_demo", "--allow-without-debug", verbosity=0, stdout=StringIO())
+    call_command("seed_demo", "--allow-without-debug", verbosity=0, stdout=StringIO())
+
+    assert sorted(Code.objects.values_list("name", flat=True)) == [
+        "Feeling welcome",
+        "Getting here",
+        "Reminders",
+        "Same-day help",
+    ]
+    assert Excerpt.objects.count() == 6
+    draft = InsightBrief.objects.get(status="draft")
+    assert [sorted(t["label"] for t in section["themes"]) for section in draft.sections] == [
+        [],
+        ["Same-day help"],
+        ["Feeling welcome", "Reminders"],
+    ]

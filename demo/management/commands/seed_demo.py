@@ -116,6 +116,10 @@ class Command(BaseCommand):
             ]
             # Evidence of every kind from every party (the evidence app; safe to run again).
             call_command("seed_demo_evidence", verbosity=0)
+            # The codebook: a few codes with excerpts, so briefs' themes are codes.
+            from demo.coding import seed_coding_demo
+
+            seed_coding_demo(partnerships[0])
             # Insight briefs: a published brief, a draft, and this period's evidence.
             from demo.briefs import seed_brief_demo
 

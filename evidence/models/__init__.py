@@ -428,3 +428,8 @@ class BriefComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# The codebook's models live in their own module; importing them here registers them.
+from evidence.models.coding import Code as Code  # noqa: E402
+from evidence.models.coding import Excerpt as Excerpt  # noqa: E402
