@@ -24,6 +24,7 @@ COLUMNS = (
     "evidence",
     "evidence_title",
     "party",
+    "file",
     "start",
     "end",
     "text",
@@ -66,6 +67,7 @@ def coded_data_csv(*, codes: Iterable[Code], excerpts: Iterable[Excerpt]) -> str
                 str(evidence.pk),
                 evidence.title,
                 evidence.party.organisation.name,
+                excerpt.attachment.original_name if excerpt.attachment else "",
                 str(excerpt.start),
                 str(excerpt.end),
                 excerpt.text,
@@ -96,10 +98,11 @@ def coded_data_qdpx(
 ) -> bytes:
     """The codebook and the excerpts as a REFI-QDA project (``.qdpx``: a zip of
     ``project.qde`` and each item's text under ``Sources/``), for Atlas.ti, MAXQDA, NVivo,
-    QDA Miner or Taguette. An item is a text source (its text as it reads now); an
-    excerpt a plain-text selection at its offsets, coded to its codes, its memo the
-    selection's description; a code's memo is a note it refers to. A stale excerpt (its
-    words no longer at its offsets) is left out, as its offsets no longer point at it."""
+    QDA Miner or Taguette. An item is a text source (its text as it reads now), and so is
+    each attached file with coded text; an excerpt a plain-text selection at its offsets,
+    coded to its codes, its memo the selection's description; a code's memo is a note it
+    refers to. A stale excerpt (its words no longer at its offsets) is left out, as its
+    offsets no longer point at it."""
     ET.register_namespace("", QDA_NAMESPACE)
 
     def tag(name: str) -> str:
@@ -132,19 +135,24 @@ def coded_data_qdpx(
             ET.SubElement(element, tag("NoteRef"), {"targetGUID": _guid("code-memo", code.pk)})
         elements[code.pk] = element
     files: dict[str, str] = {}
-    by_item: dict[int, list[Excerpt]] = {}
+    by_source: dict[tuple[int, int], list[Excerpt]] = {}
     for excerpt in fresh:
-        by_item.setdefault(excerpt.evidence_id, []).append(excerpt)
-    if by_item:
+        by_source.setdefault((excerpt.evidence_id, excerpt.attachment_id or 0), []).append(excerpt)
+    if by_source:
         sources = ET.SubElement(project, tag("Sources"))
-        for evidence_id, coded in sorted(by_item.items()):
-            evidence = coded[0].evidence
-            guid = _guid("evidence", evidence_id)
-            files[f"Sources/{guid}.txt"] = evidence.body
+        for (evidence_id, attachment_id), coded in sorted(by_source.items()):
+            evidence, attachment = coded[0].evidence, coded[0].attachment
+            if attachment is None:
+                guid, name, text = _guid("evidence", evidence_id), evidence.title, evidence.body
+            else:
+                guid = _guid("attachment", attachment_id)
+                name = f"{evidence.title}: {attachment.original_name}"
+                text = attachment.text
+            files[f"Sources/{guid}.txt"] = text
             source = ET.SubElement(
                 sources,
                 tag("TextSource"),
-                {"guid": guid, "name": evidence.title, "plainTextPath": f"internal://{guid}.txt"},
+                {"guid": guid, "name": name, "plainTextPath": f"internal://{guid}.txt"},
             )
             for excerpt in coded:
                 selection = ET.SubElement(

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from accounts.models import User
 from evidence.access.items import EvidenceAction, access_evidence
-from evidence.models import Code, Evidence, Excerpt
+from evidence.models import Code, Evidence, EvidenceAttachment, Excerpt
 from evidence.selectors.coding import edits_codebook, excerpt_for
 from learnhub.errors import Forbidden
 from partnerships.access import PartnershipAction, access_partnership
@@ -77,6 +77,20 @@ def access_evidence_coding(*, user: User, pk: int, action: CodingAction) -> Evid
     _check(user=user, partnership=partnership, action=action)
     evidence.partnership = partnership
     return evidence
+
+
+def access_attachment_coding(
+    *, user: User, evidence_pk: int, attachment_pk: int, action: CodingAction
+) -> EvidenceAttachment:
+    """A file of the item ``evidence_pk`` if ``user`` may see the item (else 404, as for a
+    file of another item) and, for ``EDIT``, code it. Its item carries its partnership
+    with ``edits_codebook``."""
+    evidence = access_evidence_coding(user=user, pk=evidence_pk, action=action)
+    attachment = EvidenceAttachment.objects.filter(evidence=evidence, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    attachment.evidence = evidence
+    return attachment
 
 
 def access_excerpt(*, user: User, pk: int, action: CodingAction) -> Excerpt:

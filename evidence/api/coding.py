@@ -20,9 +20,9 @@ from evidence.access.coding import (
     access_evidence_coding,
     access_excerpt,
 )
+from evidence.extraction import TEXT_MAX
 from evidence.models import Code, Excerpt
 from evidence.models.coding import CODE_DESCRIPTION_MAX, CODE_NAME_MAX, MEMO_MAX
-from evidence.schema import BODY_MAX
 from evidence.selectors.coding import (
     code_matrix,
     codes_of,
@@ -114,6 +114,7 @@ class ExcerptSerializer(serializers.ModelSerializer[Excerpt]):
         fields = (
             "id",
             "evidence",
+            "attachment",
             "start",
             "end",
             "text",
@@ -137,8 +138,14 @@ class ExcerptSerializer(serializers.ModelSerializer[Excerpt]):
 
 
 class ExcerptInputSerializer(serializers.Serializer[Any]):
-    start = serializers.IntegerField(min_value=0, max_value=BODY_MAX)
-    end = serializers.IntegerField(min_value=1, max_value=BODY_MAX)
+    attachment = IdField(
+        required=False,
+        allow_null=True,
+        help_text="A file attached to the item: the offsets count in its text, not the "
+        "item's. Only when the excerpt is made.",
+    )
+    start = serializers.IntegerField(min_value=0, max_value=TEXT_MAX)
+    end = serializers.IntegerField(min_value=1, max_value=TEXT_MAX)
     codes = serializers.ListField(child=IdField(), max_length=TAGS_MAX)
     questions = serializers.ListField(child=IdField(), max_length=TAGS_MAX, required=False)
     memo = serializers.CharField(max_length=MEMO_MAX, allow_blank=True, required=False)
@@ -334,6 +341,7 @@ class EvidenceExcerptListView(GenericAPIView[Excerpt]):
             code_ids=data["codes"],
             question_ids=data.get("questions", []),
             memo=data.get("memo", ""),
+            attachment_id=data.get("attachment"),
             by=user,
         )
         excerpt = excerpts_of_item(evidence=evidence).get(pk=excerpt.pk)

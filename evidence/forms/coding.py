@@ -7,10 +7,10 @@ from typing import Any, cast
 
 from django import forms
 
+from evidence.extraction import TEXT_MAX
 from evidence.models import Code
 from evidence.models.coding import CODE_DESCRIPTION_MAX, CODE_NAME_MAX, MEMO_MAX
 from evidence.passages import Sentence
-from evidence.schema import BODY_MAX
 from partnerships.models import ResearchQuestion
 
 
@@ -152,14 +152,14 @@ class ExcerptForm(ExcerptTagsForm):
         label="From character",
         required=False,
         min_value=0,
-        max_value=BODY_MAX,
+        max_value=TEXT_MAX,
         error_messages={"invalid": "Enter a whole number, like 0."},
     )
     end = forms.IntegerField(
         label="To character (not included)",
         required=False,
         min_value=1,
-        max_value=BODY_MAX,
+        max_value=TEXT_MAX,
         error_messages={"invalid": "Enter a whole number, like 42."},
     )
 

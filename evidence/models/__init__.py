@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from evidence.extraction import has_text_type
 from learnhub.models import TimeStampedModel
 from partnerships.models import Partnership, Party, ResearchQuestion
 from rhythm.models import LearningSession
@@ -164,18 +165,35 @@ def attachment_path(instance: "EvidenceAttachment", filename: str) -> str:
 class EvidenceAttachment(TimeStampedModel):
     """A file attached to an evidence item; served only through a permission-checked view."""
 
+    class TextStatus(models.TextChoices):
+        #: Not read yet (files attached before their text was read): read when first coded.
+        NOT_READ = "not_read", "Not read yet"
+        READ = "read", "Read"
+        #: Malformed, encrypted, without words, or of a type with no text.
+        UNREADABLE = "unreadable", "Could not be read"
+
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    #: The file's words (``evidence.extraction``), for coding part of them as an excerpt.
+    text = models.TextField(blank=True)
+    text_status = models.CharField(
+        max_length=10, choices=TextStatus.choices, default=TextStatus.NOT_READ
+    )
 
     class Meta:
         ordering = ("created_at", "id")
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def has_text_type(self) -> bool:
+        """Whether the file is of a type whose text can be read and coded."""
+        return has_text_type(self.content_type)
 
 
 class InsightBrief(TimeStampedModel):

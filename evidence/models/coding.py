@@ -4,7 +4,8 @@ An excerpt is part of an evidence item, so who may see it is who may see the ite
 (``consent.selectors.evidence_visible_to``, asked by ``evidence.selectors.coding``),
 never decided here. An excerpt keeps the words it was made from: when the item's text
 changes underneath it, the excerpt is *stale* (its words no longer match the text at its
-offsets) and is shown as such, never moved.
+offsets) and is shown as such, never moved. An excerpt of an attached file's text
+counts its offsets in that text and is seen exactly when the file's item is.
 """
 
 from django.conf import settings
@@ -59,11 +60,20 @@ class Code(TimeStampedModel):
 
 
 class Excerpt(TimeStampedModel):
-    """Characters ``start`` to ``end`` (end excluded) of an evidence item's body, tagged
-    to codes and research questions, with an optional memo."""
+    """Characters ``start`` to ``end`` (end excluded) of an evidence item's body, or of
+    the text of one of its attached files, tagged to codes and research questions, with an
+    optional memo."""
 
     evidence = models.ForeignKey(
         "evidence.Evidence", on_delete=models.CASCADE, related_name="excerpts"
+    )
+    #: The attached file whose text the offsets count in; none: the item's body.
+    attachment = models.ForeignKey(
+        "evidence.EvidenceAttachment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="excerpts",
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

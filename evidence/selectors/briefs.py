@@ -188,19 +188,27 @@ def _questions_of(evidence_ids: Sequence[int]) -> dict[int, set[int]]:
     return found
 
 
+def excerpt_still_reads(prefix: str = "") -> Q:
+    """An excerpt's words still match its text at its offsets: its item's body, or the
+    text of its attached file. ``prefix``: the path to the excerpt (``"excerpt__"``)."""
+
+    def reads(field: str) -> Q:
+        start, end = F(f"{prefix}start"), F(f"{prefix}end")
+        words = Substr(F(f"{prefix}{field}"), start + 1, end - start)
+        return Q(**{f"{prefix}text": words})
+
+    body = Q(**{f"{prefix}attachment__isnull": True}) & reads("evidence__body")
+    file = Q(**{f"{prefix}attachment__isnull": False}) & reads("attachment__text")
+    return body | file
+
+
 def _coded_excerpts(evidence_ids: Sequence[int]) -> dict[int, list[CodedExcerpt]]:
-    """The excerpts of ``evidence_ids`` whose words still match their item's text, with
-    their codes, by item (one query)."""
+    """The excerpts of ``evidence_ids`` whose words still match their text (the item's
+    body or its file's), with their codes, by item (one query)."""
     found: dict[int, dict[int, tuple[int, str, list[CodeRef]]]] = defaultdict(dict)
     rows = (
         Excerpt.codes.through.objects.filter(excerpt__evidence_id__in=list(evidence_ids))
-        .filter(
-            excerpt__text=Substr(
-                F("excerpt__evidence__body"),
-                F("excerpt__start") + 1,
-                F("excerpt__end") - F("excerpt__start"),
-            )
-        )
+        .filter(excerpt_still_reads("excerpt__"))
         .order_by("excerpt_id", "code__name", "code_id")
         .values_list(
             "excerpt_id",

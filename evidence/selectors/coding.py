@@ -21,19 +21,17 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    F,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Substr
 
 from accounts.models import User
 from consent.selectors import evidence_visible_to
 from evidence.models import Code, Evidence, Excerpt
-from evidence.selectors.briefs import is_learning_partner
+from evidence.selectors.briefs import excerpt_still_reads, is_learning_partner
 from partnerships.models import Partnership, Party, ResearchQuestion
 from partnerships.selectors import accepted_parties_of
 
@@ -56,12 +54,9 @@ def _visible_items(*, user: User, partnership: Partnership) -> QuerySet[Evidence
 
 
 def _stale() -> Case:
-    """True when an excerpt's words no longer match its item's text at its offsets."""
+    """True when an excerpt's words no longer match its text at its offsets."""
     return Case(
-        When(
-            Q(text=Substr(F("evidence__body"), F("start") + 1, F("end") - F("start"))),
-            then=Value(False),
-        ),
+        When(excerpt_still_reads(), then=Value(False)),
         default=Value(True),
         output_field=BooleanField(),
     )
@@ -93,7 +88,9 @@ def excerpt_for(*, pk: int) -> Excerpt | None:
 def _with_details(excerpts: QuerySet[Excerpt]) -> QuerySet[Excerpt]:
     return (
         excerpts.annotate(stale=_stale())
-        .select_related("evidence__party__organisation", "author")
+        .select_related("evidence__party__organisation", "attachment", "author")
+        # A file's text is up to 100,000 characters: read only where it is used (.qdpx).
+        .defer("attachment__text")
         .prefetch_related(
             Prefetch("codes", queryset=Code.objects.order_by("name", "pk")),
             Prefetch("questions", queryset=ResearchQuestion.objects.order_by("created_at", "pk")),

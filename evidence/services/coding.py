@@ -3,8 +3,9 @@
 The gateways (``evidence.access.coding``) have already checked who may do what; these
 services check what the rows must be: a code's name is unique in its partnership
 (whatever its case) and a codebook has two levels; an excerpt's offsets lie inside its
-item's text; its codes and questions are its partnership's. Merging a code moves every
-excerpt to the code it is merged into, so none is lost.
+item's text (or the text of a file attached to that item); its codes and questions are
+its partnership's. Merging a code moves every excerpt to the code it is merged into, so
+none is lost.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from evidence.models import Code, Evidence, Excerpt
+from evidence.models import Code, Evidence, EvidenceAttachment, Excerpt
 from evidence.models.coding import CODE_DESCRIPTION_MAX, CODE_NAME_MAX, MEMO_MAX
+from evidence.services.attachment_text import attachment_text_read
 from partnerships.models import Partnership, ResearchQuestion
 from partnerships.services import activity_record
 
@@ -224,12 +226,19 @@ def _questions(partnership_id: int, ids: Sequence[int]) -> list[ResearchQuestion
     return questions
 
 
-def excerpt_words(evidence: Evidence, start: int, end: int) -> str:
-    """The words of ``evidence``'s text from ``start`` to ``end`` (end excluded), after
-    checking the offsets lie inside it."""
-    length = len(evidence.body)
+def excerpt_words(
+    evidence: Evidence, start: int, end: int, *, attachment: EvidenceAttachment | None = None
+) -> str:
+    """The words of ``evidence``'s text (or of its ``attachment``'s text) from ``start`` to
+    ``end`` (end excluded), after checking the offsets lie inside it."""
+    whole = evidence.body if attachment is None else attachment.text
+    length = len(whole)
     if length == 0:
-        raise ValidationError({"start": ["This evidence has no text to code."]})
+        raise ValidationError(
+            {"start": ["This evidence has no text to code."]}
+            if attachment is None
+            else {"attachment": ["The text of this file could not be read, so it cannot be coded."]}
+        )
     errors: dict[str, list[str]] = {}
     if not 0 <= start < length:
         errors["start"] = [
@@ -243,10 +252,20 @@ def excerpt_words(evidence: Evidence, start: int, end: int) -> str:
         errors["end"] = ["The end must come after the start."]
     if errors:
         raise ValidationError(errors)
-    text = evidence.body[start:end]
+    text = whole[start:end]
     if not text.strip():
         raise ValidationError({"end": ["The excerpt has no words in it: choose some text."]})
     return text
+
+
+def _attachment(evidence: Evidence, attachment_id: int | None) -> EvidenceAttachment | None:
+    """The file ``attachment_id`` of ``evidence``, with its text read; None: the body."""
+    if attachment_id is None:
+        return None
+    attachment = EvidenceAttachment.objects.filter(evidence=evidence, pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError({"attachment": ["Choose a file attached to this evidence."]})
+    return attachment_text_read(attachment=attachment)
 
 
 @transaction.atomic
@@ -258,15 +277,19 @@ def excerpt_create(
     code_ids: Sequence[int],
     question_ids: Sequence[int] = (),
     memo: str = "",
+    attachment_id: int | None = None,
     by: User,
 ) -> Excerpt:
-    """Code the text of ``evidence`` from ``start`` to ``end`` to ``code_ids`` (at least
-    one) and ``question_ids``, all of the item's partnership."""
-    text = excerpt_words(evidence, start, end)
+    """Code the text of ``evidence`` (or of its attached file ``attachment_id``, else 400)
+    from ``start`` to ``end`` to ``code_ids`` (at least one) and ``question_ids``, all of
+    the item's partnership."""
+    attachment = _attachment(evidence, attachment_id)
+    text = excerpt_words(evidence, start, end, attachment=attachment)
     codes = _codes(evidence.partnership_id, code_ids)
     questions = _questions(evidence.partnership_id, question_ids)
     excerpt = Excerpt.objects.create(
         evidence=evidence,
+        attachment=attachment,
         start=start,
         end=end,
         text=text,
@@ -284,16 +307,23 @@ EXCERPT_FIELDS = frozenset({"start", "end", "codes", "questions", "memo"})
 @transaction.atomic
 def excerpt_update(*, excerpt: Excerpt, fields: dict[str, Any], by: User) -> Excerpt:
     """Change an excerpt's codes, questions or memo, or place it again (``start`` and
-    ``end``: its words are read afresh from the item's text, so it is no longer stale)."""
+    ``end``: its words are read afresh from the item's text, or its file's, so it is no
+    longer stale). Which text it is of never changes."""
     unknown = set(fields) - EXCERPT_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    excerpt = Excerpt.objects.select_for_update().select_related("evidence").get(pk=excerpt.pk)
+    excerpt = (
+        Excerpt.objects.select_for_update(of=("self",))
+        .select_related("evidence", "attachment")
+        .get(pk=excerpt.pk)
+    )
     partnership_id = excerpt.evidence.partnership_id
     if "start" in fields or "end" in fields:
         excerpt.start = fields.get("start", excerpt.start)
         excerpt.end = fields.get("end", excerpt.end)
-        excerpt.text = excerpt_words(excerpt.evidence, excerpt.start, excerpt.end)
+        excerpt.text = excerpt_words(
+            excerpt.evidence, excerpt.start, excerpt.end, attachment=excerpt.attachment
+        )
     if "memo" in fields:
         excerpt.memo = _clean_text("memo", fields["memo"], MEMO_MAX)
     if "codes" in fields:

@@ -23,6 +23,7 @@ from accounts.models import User
 from evidence.cleaning import CleanEvidence, CleanFile
 from evidence.models import Evidence, EvidenceAttachment
 from evidence.selectors.items import ParticipationMissing, participation_missing_reason
+from evidence.services.attachment_text import attachment_text_fill
 from learnhub.errors import Conflict
 from partnerships.models import Partnership, Party
 from partnerships.services import activity_record
@@ -74,6 +75,8 @@ def _store_attachment(evidence: Evidence, file: CleanFile, stored: _StoredFiles)
         size=checked.size,
         sha256=checked.sha256,
     )
+    upload.seek(0)
+    attachment_text_fill(attachment, upload.read())
     upload.seek(0)
     attachment.file.save("upload", upload, save=False)
     stored.written.append((attachment.file.storage, str(attachment.file.name)))

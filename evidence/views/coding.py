@@ -1,6 +1,7 @@
 """Web pages of the codebook: the partnership's Codebook tab (codes, the matrices, the
 export), a code's page (its excerpts and memos), changing, merging and deleting a code,
-and coding part of an item's text. Thin: a gateway, then one service or selector."""
+and coding part of an item's text or of an attached file's. Thin: a gateway, then one
+service or selector."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.identity import request_user
 from evidence.access.coding import (
     CodingAction,
+    access_attachment_coding,
     access_code,
     access_codebook,
     access_evidence_coding,
@@ -23,7 +25,7 @@ from evidence.access.coding import (
 )
 from evidence.coding_export import coded_data_csv, coded_data_qdpx
 from evidence.forms.coding import CodeForm, ConfirmForm, ExcerptForm, ExcerptTagsForm, MergeForm
-from evidence.models import Code, Evidence
+from evidence.models import Code, Evidence, EvidenceAttachment
 from evidence.passages import sentences
 from evidence.selectors.coding import (
     code_matrix,
@@ -31,6 +33,7 @@ from evidence.selectors.coding import (
     codes_of,
     excerpts_visible_to,
 )
+from evidence.services.attachment_text import attachment_text_read
 from evidence.services.coding import (
     code_create,
     code_delete,
@@ -230,25 +233,30 @@ def code_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _excerpt_form_context(
-    evidence: Evidence, form: ExcerptForm | ExcerptTagsForm
+    evidence: Evidence,
+    form: ExcerptForm | ExcerptTagsForm,
+    attachment: EvidenceAttachment | None = None,
 ) -> dict[str, Any]:
+    text = evidence.body if attachment is None else attachment.text
     return {
         "evidence": evidence,
+        "attachment": attachment,
         "form": form,
-        "sentences": sentences(evidence.body),
+        "sentences": sentences(text),
         "has_codes": bool(form.fields["codes"].choices),  # type: ignore[attr-defined]
     }
 
 
-@coding_page
-@require_http_methods(["GET", "POST"])
-def excerpt_create_view(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+def _code_text(
+    request: HttpRequest, evidence: Evidence, attachment: EvidenceAttachment | None
+) -> HttpResponse:
+    """The excerpt form over ``evidence``'s body, or over its ``attachment``'s text."""
     user = request_user(request)
-    evidence = access_evidence_coding(user=user, pk=evidence_pk, action=CodingAction.EDIT)
     partnership = evidence.partnership
+    text = evidence.body if attachment is None else attachment.text
     form = ExcerptForm(
         posted(request),
-        sentences=sentences(evidence.body),
+        sentences=sentences(text),
         codes=_codes(partnership),
         questions=_questions(partnership),
     )
@@ -263,18 +271,48 @@ def excerpt_create_view(request: HttpRequest, evidence_pk: int) -> HttpResponse:
                 code_ids=tags["codes"],
                 question_ids=tags["questions"],
                 memo=tags["memo"],
+                attachment_id=None if attachment is None else attachment.pk,
                 by=user,
             )
         if not call.failed:
             messages.success(request, "The excerpt is coded.")
             return redirect(reverse("evidence:evidence-detail", args=[evidence.pk]) + "#excerpts")
+    heading = (
+        "Code part of this evidence"
+        if attachment is None
+        else f"Code part of “{attachment.original_name}”"
+    )
     return _tab(
         request,
         "excerpt_form.html",
         partnership,
-        {**_excerpt_form_context(evidence, form), "heading": "Code part of this evidence"},
+        {**_excerpt_form_context(evidence, form, attachment), "heading": heading},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@coding_page
+@require_http_methods(["GET", "POST"])
+def excerpt_create_view(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    user = request_user(request)
+    evidence = access_evidence_coding(user=user, pk=evidence_pk, action=CodingAction.EDIT)
+    return _code_text(request, evidence, None)
+
+
+@coding_page
+@require_http_methods(["GET", "POST"])
+def attachment_excerpt_create_view(
+    request: HttpRequest, evidence_pk: int, attachment_pk: int
+) -> HttpResponse:
+    """Coding part of an attached file's text: its text is read the first time."""
+    attachment = access_attachment_coding(
+        user=request_user(request),
+        evidence_pk=evidence_pk,
+        attachment_pk=attachment_pk,
+        action=CodingAction.EDIT,
+    )
+    attachment = attachment_text_read(attachment=attachment)
+    return _code_text(request, attachment.evidence, attachment)
 
 
 @coding_page
@@ -343,6 +381,11 @@ urlpatterns: list[URLPattern] = [
     path("codes/<id:pk>/merge/", code_merge_view, name="code-merge"),
     path("codes/<id:pk>/delete/", code_delete_view, name="code-delete"),
     path("evidence/<id:evidence_pk>/excerpts/new/", excerpt_create_view, name="excerpt-create"),
+    path(
+        "evidence/<id:evidence_pk>/files/<id:attachment_pk>/excerpts/new/",
+        attachment_excerpt_create_view,
+        name="attachment-excerpt-create",
+    ),
     path("excerpts/<id:pk>/", excerpt_update_view, name="excerpt-update"),
     path("excerpts/<id:pk>/delete/", excerpt_delete_view, name="excerpt-delete"),
 ]

@@ -794,6 +794,16 @@ MATRIX: list[Entry] = [
         ),
     ),
     web(
+        "evidence:attachment-excerpt-create",
+        GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
+        POST=party_only(
+            done_redirect("evidence:evidence-detail"),
+            funder=NOT_FOUND,
+            funder_admin=NOT_FOUND,
+            body=lambda w: {"first": "1", "last": "1", "codes": [str(w.code.pk)]},
+        ),
+    ),
+    web(
         "evidence:excerpt-update",
         GET=party_only(OK_200, funder=NOT_FOUND, funder_admin=NOT_FOUND),
         POST=party_only(

@@ -47,6 +47,7 @@ from evidence.services.coding import code_create, excerpt_create
 from evidence.services.comments import brief_comment_create
 from evidence.services.learning_actions import learning_action_create
 from evidence.services.share_links import share_link_create
+from learnhub.pdf import html_to_pdf
 from partnerships.models import (
     Membership,
     Organisation,
@@ -190,6 +191,7 @@ KWARG_VALUES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("evidence", "pk"): lambda w: w.evidence.pk,
     ("attachment", "pk"): lambda w: w.evidence.pk,
     ("*", "attachment_pk"): lambda w: w.attachment.pk,
+    ("attachment", "evidence_pk"): lambda w: w.evidence.pk,
     ("brief", "pk"): lambda w: w.brief.pk,
     ("brief", "fmt"): lambda w: "md",
     ("action", "pk"): lambda w: w.learning_action.pk,
@@ -357,7 +359,8 @@ def _build_consent(world: World) -> None:
 def _build_evidence(world: World) -> None:
     """The grantee adds a story with a PDF: it takes part, so the learning partner sees it;
     it shares with nobody else, so the funders do not."""
-    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    # A real PDF with words, so its text can be coded.
+    pdf = html_to_pdf("<p>Photos of the club. The pitch was full.</p>")
     world.evidence = evidence_submit(
         partnership=world.partnership,
         party=world.grantee_party,

@@ -20,7 +20,7 @@ from tests.browser.helpers import (
     sign_out,
 )
 from tests.consent.helpers import decide
-from tests.evidence.coding_helpers import build_coding_scene
+from tests.evidence.coding_helpers import a_pdf, build_coding_scene, code, with_file
 
 pytestmark = pytest.mark.browser
 
@@ -141,3 +141,45 @@ def test_build_a_codebook_code_with_keyboard_and_selection_and_see_withdrawal(
     page.goto(f"/evidence/{scene.waiting.pk}/")
     expect(page.get_by_role("link", name="Code part of this text")).to_have_count(0)
     expect(page.get_by_role("list", name="Coded excerpts")).to_contain_text("waited two hours")
+
+
+def test_code_a_sentence_of_an_attached_pdf_with_the_keyboard(page: Page) -> None:
+    """A grantee attaches a PDF report; the learning partner codes its second sentence by
+    keyboard alone, on a page that passes axe and fits 320 px."""
+    scene = build_coding_scene()
+    code(scene, "Transport")
+    report = "The minibus changed everything. Families came every week."
+    pdf = with_file(
+        scene.grantee_party, scene.grantee_member, "report.pdf", a_pdf(report), "application/pdf"
+    )
+
+    sign_in(page, scene.lp_member.email)
+    page.goto(f"/evidence/{pdf.evidence_id}/")
+    check_page(page, heading="Minibus report")
+    page.get_by_role("link", name="Code part of this file’s text (report.pdf)").click()
+    check_page(page, heading="Code part of “report.pdf”")
+    assert_fits_narrow_screen(page)
+    expect(page.get_by_role("list", name="The file’s text, sentence by sentence")).to_contain_text(
+        "Families came every week."
+    )
+    first = page.get_by_label("From the sentence")
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(first).to_have_value("2")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("To the sentence")).to_have_value("2")
+    page.get_by_label("Transport").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Code the excerpt").focus()
+    page.keyboard.press("Enter")
+    check_page(page, heading="Minibus report")
+    excerpts = page.get_by_role("list", name="Coded excerpts")
+    expect(excerpts).to_contain_text("Families came every week.")
+    expect(excerpts).to_contain_text("From the file “report.pdf”.")
+    assert_accessible(page)
+    assert list(Excerpt.objects.values_list("attachment_id", "text")) == [
+        (pdf.pk, "Families came every week.")
+    ]

@@ -1,15 +1,20 @@
 """What the coding tests share: a partnership whose learning partner codes the evidence
 of two grantees, with two research questions."""
 
+import io
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.models import User
 from evidence.cleaning import clean_evidence
-from evidence.models import Code, Evidence, Excerpt
+from evidence.models import Code, Evidence, EvidenceAttachment, Excerpt
 from evidence.services import evidence_submit
 from evidence.services.coding import code_create, excerpt_create
+from learnhub.pdf import html_to_pdf
 from partnerships.models import Organisation, Partnership, Party, ResearchQuestion
 from tests.evidence.items_helpers import PARTICIPATE, agree_question, grant
 from tests.partnerships.factories import (
@@ -103,6 +108,41 @@ def excerpt(
         memo=memo,
         by=scene.lp_member,
     )
+
+
+# --- Attached files ---------------------------------------------------------------------------
+
+
+def a_pdf(*paragraphs: str) -> bytes:
+    return html_to_pdf("".join(f"<p>{words}</p>" for words in paragraphs))
+
+
+def a_docx(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for words in paragraphs:
+        document.add_paragraph(words)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def with_file(party: Party, by: User, name: str, data: bytes, kind: str) -> EvidenceAttachment:
+    item = clean_evidence(
+        {
+            "kind": "story",
+            "title": "Minibus report",
+            "body": "The report is attached.",
+            "valence": "working",
+            "attribution": "anonymous",
+            "occurred_on": "2026-10-12",
+        },
+        partnership=party.partnership,
+        attachment=SimpleUploadedFile(name, data, kind),
+    )
+    evidence: Evidence = evidence_submit(
+        partnership=party.partnership, party=party, by=by, item=item
+    )
+    return evidence.attachments.get()
 
 
 # --- Reading pages ----------------------------------------------------------------------------

@@ -215,6 +215,7 @@ def test_coding_an_excerpt_answers_with_its_words() -> None:
     body = response.json()
     assert {k: body[k] for k in body if k not in ("id", "author", "created_at")} == {
         "evidence": scene.warm_room.pk,
+        "attachment": None,
         "start": start,
         "end": start + 21,
         "text": "Staff knew our names.",
