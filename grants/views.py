@@ -23,7 +23,7 @@ from grants.services import grant_import_start
 from learnhub.forms import service_errors_to
 from learnhub.pages import refusal_page
 from partnerships.access import PartnershipAction, access_partnership
-from partnerships.navigation import TABS
+from partnerships.navigation import render_partnership_tab
 
 app_name = "grants"
 
@@ -109,15 +109,14 @@ def similar_work_view(request: HttpRequest, partnership_pk: int) -> HttpResponse
     form = SimilarWorkForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     matches = grants_similar_to(partnership=partnership, q=q) if not form.errors else []
-    context = {
-        "partnership": partnership,
-        "tab": "similar",
-        "tabs": TABS,
-        "form": form,
-        "q": q,
-        "matches": matches,
-    }
-    return render(request, "grants/similar_work.html", context, status=400 if form.errors else 200)
+    return render_partnership_tab(
+        request,
+        "grants/similar_work.html",
+        partnership=partnership,
+        tab="similar",
+        context={"form": form, "q": q, "matches": matches},
+        status=400 if form.errors else 200,
+    )
 
 
 urlpatterns: list[URLPattern] = [

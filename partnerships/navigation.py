@@ -5,6 +5,13 @@ another app's views. Entries name URLs, so this module imports nothing from the 
 whose pages it lists.
 """
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from partnerships.models import Partnership
+
 TABS: tuple[tuple[str, str, str], ...] = (
     ("overview", "Overview", "partnerships:partnership-detail"),
     ("parties", "Parties", "partnerships:partnership-parties"),
@@ -20,3 +27,19 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("timeline", "Timeline", "partnerships:partnership-timeline"),
     ("similar", "Similar work", "grants:similar-work"),
 )
+
+
+def render_partnership_tab(
+    request: HttpRequest,
+    template: str,
+    *,
+    partnership: Partnership,
+    tab: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A page under one of a partnership's tabs: ``template`` with the partnership, the
+    tab marked as current and the tabs, plus ``context``."""
+    page: dict[str, Any] = {"partnership": partnership, "tab": tab, "tabs": TABS}
+    page.update(context or {})
+    return render(request, template, page, status=status)

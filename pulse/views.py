@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,7 @@ from learnhub.forms import service_errors_to
 from learnhub.pages import refusal_page
 from learnhub.periods import Period
 from partnerships.models import Partnership
-from partnerships.navigation import TABS
+from partnerships.navigation import render_partnership_tab
 from pulse.access import PulseAction, access_pulse
 from pulse.forms import PulseForm
 from pulse.selectors import PulseResult, pulse_answered, pulse_period, pulse_results
@@ -92,9 +92,6 @@ def _render(
     user = request_user(request)
     current = pulse_period(partnership=partnership)
     context: dict[str, Any] = {
-        "partnership": partnership,
-        "tab": "pulse",
-        "tabs": TABS,
         "form": form,
         "period": current,
         "answered": pulse_answered(user=user, partnership=partnership, period=current),
@@ -103,7 +100,14 @@ def _render(
         "min_responses": MIN_RESPONSES,
         "scale_words": SCALE_WORDS,
     }
-    return render(request, "pulse/pulse.html", context, status=status)
+    return render_partnership_tab(
+        request,
+        "pulse/pulse.html",
+        partnership=partnership,
+        tab="pulse",
+        context=context,
+        status=status,
+    )
 
 
 @pulse_page

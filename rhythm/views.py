@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -15,7 +15,7 @@ from accounts.identity import request_user
 from learnhub.forms import service_errors_to
 from learnhub.pages import refusal_page
 from partnerships.models import Partnership
-from partnerships.navigation import TABS
+from partnerships.navigation import render_partnership_tab
 from partnerships.selectors import accepted_parties_of
 from rhythm.access import SessionAction, access_partnership_sessions, access_session
 from rhythm.forms import ConfirmForm, SessionForm
@@ -36,9 +36,14 @@ def _render(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    page: dict[str, Any] = {"partnership": partnership, "tab": "sessions", "tabs": TABS}
-    page.update(context)
-    return render(request, f"{T}{template}", page, status=status)
+    return render_partnership_tab(
+        request,
+        f"{T}{template}",
+        partnership=partnership,
+        tab="sessions",
+        context=context,
+        status=status,
+    )
 
 
 @session_page

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -46,7 +46,7 @@ from evidence.services.coding import (
 from learnhub.forms import service_errors_to
 from learnhub.pages import refusal_page
 from partnerships.models import Partnership, ResearchQuestion
-from partnerships.navigation import TABS
+from partnerships.navigation import render_partnership_tab
 
 T = "evidence/coding/"
 coding_page = refusal_page("partnerships/partnership/forbidden.html")
@@ -60,9 +60,14 @@ def _tab(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    page: dict[str, Any] = {"partnership": partnership, "tab": "codebook", "tabs": TABS}
-    page.update(context)
-    return render(request, f"{T}{template}", page, status=status)
+    return render_partnership_tab(
+        request,
+        f"{T}{template}",
+        partnership=partnership,
+        tab="codebook",
+        context=context,
+        status=status,
+    )
 
 
 def posted(request: HttpRequest) -> Any:
