@@ -25,6 +25,7 @@ from evidence.models import Code, Excerpt
 from evidence.models.coding import CODE_DESCRIPTION_MAX, CODE_NAME_MAX, MEMO_MAX
 from evidence.selectors.coding import (
     code_matrix,
+    codebook_code,
     codes_of,
     excerpts_of_item,
     excerpts_visible_to,
@@ -401,7 +402,7 @@ class PartnershipExcerptListView(GenericAPIView[Excerpt]):
         code = None
         code_id = query.validated_data.get("code")
         if code_id is not None:
-            code = Code.objects.filter(partnership=partnership, pk=code_id).first()
+            code = codebook_code(partnership=partnership, pk=code_id)
             if code is None:
                 raise serializers.ValidationError(
                     {"code": ["Choose a code of this partnership’s codebook."]}

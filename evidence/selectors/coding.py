@@ -119,6 +119,27 @@ def codes_of(*, user: User, partnership: Partnership) -> QuerySet[Code]:
     )
 
 
+def codebook_codes(*, partnership: Partnership) -> list[Code]:
+    """The partnership's codes by name, each with its parent (one query): the choices of
+    the coding forms."""
+    return list(
+        Code.objects.filter(partnership=partnership).select_related("parent").order_by("name", "pk")
+    )
+
+
+def codebook_code(*, partnership: Partnership, pk: int) -> Code | None:
+    """Code ``pk`` of ``partnership``'s codebook, or None when it has no such code."""
+    return Code.objects.filter(partnership=partnership, pk=pk).first()
+
+
+def codebook_questions(*, partnership: Partnership) -> list[ResearchQuestion]:
+    """The partnership's research questions in the order they were asked (one query): the
+    columns of the code × question matrix and the choices of the coding forms."""
+    return list(
+        ResearchQuestion.objects.filter(partnership=partnership).order_by("created_at", "pk")
+    )
+
+
 def code_tree(codes: list[Code]) -> list[tuple[Code, list[Code]]]:
     """``codes`` (a whole codebook) as top-level codes, each with its sub-codes, by name."""
     children: dict[int, list[Code]] = defaultdict(list)
@@ -170,10 +191,10 @@ def code_matrix(*, user: User, partnership: Partnership, by: MatrixBy) -> CodeMa
             n=Count("excerpt_id", distinct=True)
         )
     else:
-        questions = ResearchQuestion.objects.filter(partnership=partnership).order_by(
-            "created_at", "pk"
-        )
-        columns = [MatrixColumn(q.pk, q.text, "question") for q in questions]
+        columns = [
+            MatrixColumn(q.pk, q.text, "question")
+            for q in codebook_questions(partnership=partnership)
+        ]
         cells = (
             links.filter(excerpt__questions__isnull=False)
             .values_list("code_id", "excerpt__questions")

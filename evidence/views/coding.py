@@ -25,11 +25,13 @@ from evidence.access.coding import (
 )
 from evidence.coding_export import coded_data_csv, coded_data_qdpx
 from evidence.forms.coding import CodeForm, ConfirmForm, ExcerptForm, ExcerptTagsForm, MergeForm
-from evidence.models import Code, Evidence, EvidenceAttachment
+from evidence.models import Evidence, EvidenceAttachment
 from evidence.passages import sentences
 from evidence.selectors.coding import (
     code_matrix,
     code_tree,
+    codebook_codes,
+    codebook_questions,
     codes_of,
     excerpts_visible_to,
 )
@@ -45,7 +47,7 @@ from evidence.services.coding import (
 )
 from learnhub.forms import service_errors_to
 from learnhub.pages import refusal_page
-from partnerships.models import Partnership, ResearchQuestion
+from partnerships.models import Partnership
 from partnerships.navigation import render_partnership_tab
 
 T = "evidence/coding/"
@@ -73,18 +75,6 @@ def _tab(
 def posted(request: HttpRequest) -> Any:
     """The submitted data for a form, or None on GET."""
     return request.POST if request.method == "POST" else None
-
-
-def _questions(partnership: Partnership) -> list[ResearchQuestion]:
-    return list(
-        ResearchQuestion.objects.filter(partnership=partnership).order_by("created_at", "pk")
-    )
-
-
-def _codes(partnership: Partnership) -> list[Code]:
-    return list(
-        Code.objects.filter(partnership=partnership).select_related("parent").order_by("name", "pk")
-    )
 
 
 @coding_page
@@ -130,7 +120,7 @@ def codebook_export_view(request: HttpRequest, partnership_pk: int) -> HttpRespo
     user = request_user(request)
     partnership = access_codebook(user=user, pk=partnership_pk, action=CodingAction.VIEW)
     body = coded_data_csv(
-        codes=_codes(partnership),
+        codes=codebook_codes(partnership=partnership),
         excerpts=excerpts_visible_to(user=user, partnership=partnership),
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -146,7 +136,7 @@ def codebook_qdpx_view(request: HttpRequest, partnership_pk: int) -> HttpRespons
     partnership = access_codebook(user=user, pk=partnership_pk, action=CodingAction.VIEW)
     body = coded_data_qdpx(
         title=partnership.title,
-        codes=_codes(partnership),
+        codes=codebook_codes(partnership=partnership),
         excerpts=list(excerpts_visible_to(user=user, partnership=partnership)),
         exported_at=timezone.now(),
     )
@@ -163,7 +153,11 @@ def code_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = CodingAction.EDIT if request.method == "POST" else CodingAction.VIEW
     code = access_code(user=user, pk=pk, action=action)
     partnership = code.partnership
-    parents = [c for c in _codes(partnership) if c.parent_id is None and c.pk != code.pk]
+    parents = [
+        c
+        for c in codebook_codes(partnership=partnership)
+        if c.parent_id is None and c.pk != code.pk
+    ]
     form = CodeForm(
         posted(request),
         parents=parents,
@@ -203,7 +197,7 @@ def code_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def code_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     code = access_code(user=user, pk=pk, action=CodingAction.EDIT)
-    others = [c for c in _codes(code.partnership) if c.pk != code.pk]
+    others = [c for c in codebook_codes(partnership=code.partnership) if c.pk != code.pk]
     form = MergeForm(posted(request), codes=others)
     if request.method == "POST" and form.is_valid():
         with service_errors_to(form) as call:
@@ -262,8 +256,8 @@ def _code_text(
     form = ExcerptForm(
         posted(request),
         sentences=sentences(text),
-        codes=_codes(partnership),
-        questions=_questions(partnership),
+        codes=codebook_codes(partnership=partnership),
+        questions=codebook_questions(partnership=partnership),
     )
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["offsets"]
@@ -329,8 +323,8 @@ def excerpt_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = evidence.partnership
     form = ExcerptTagsForm(
         posted(request),
-        codes=_codes(partnership),
-        questions=_questions(partnership),
+        codes=codebook_codes(partnership=partnership),
+        questions=codebook_questions(partnership=partnership),
         initial={
             "codes": [c.pk for c in excerpt.codes.all()],
             "questions": [q.pk for q in excerpt.questions.all()],
